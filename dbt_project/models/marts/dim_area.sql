@@ -1,0 +1,38 @@
+-- Areas of the configured municipality, their latest configured population, and the
+-- 'okant' area that collects rows whose place matches no area.
+with names as (
+    select * from {{ ref('stg_config__area_names') }} where is_primary
+),
+
+latest_population as (
+    select *
+    from {{ ref('stg_config__area_population') }}
+    qualify row_number() over (partition by kommun_code, area_id order by year desc) = 1
+),
+
+areas as (
+    select
+        names.kommun_code,
+        names.area_id,
+        names.label as area_name,
+        latest_population.population,
+        latest_population.year as population_year,
+        names.sort_order
+    from names
+    left join latest_population using (kommun_code, area_id)
+),
+
+unknown as (
+    select
+        kommun_code,
+        'okant' as area_id,
+        'Okänt område' as area_name,
+        cast(null as integer) as population,
+        cast(null as integer) as population_year,
+        10000 as sort_order
+    from {{ ref('stg_config__municipality') }}
+)
+
+select area_id, area_name, population, population_year, kommun_code, sort_order from areas
+union all
+select area_id, area_name, population, population_year, kommun_code, sort_order from unknown

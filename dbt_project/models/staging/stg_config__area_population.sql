@@ -1,0 +1,2 @@
+select kommun_code, area_id, cast(year as integer) as year, cast(population as integer) as population
+from {{ source('raw', 'config_area_population') }}

@@ -1,0 +1,24 @@
+"""The Dagster code location: assembles assets, jobs, resources and loggers; no logic here."""
+
+import warnings
+
+import dagster as dg
+
+# BackfillPolicy (one run for a range of tertials) is marked beta; we rely on it on purpose.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+
+from .ingest.assets import assets as ingest_assets
+from .jobs import jobs
+from .picture.assets import assets as picture_assets
+from .progress import progress_logger
+from .resources import build_resources
+from .transform import dbt_models
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, dbt_models, *picture_assets],
+    jobs=jobs,
+    resources=build_resources(),
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
+    # DuckDB has one writer at a time: run every step in one process, one after another.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,102 @@
+"""Ingest assets: each loads one source family into raw.* and records audit.*.
+
+They only load and record; every business rule lives in dbt.
+"""
+
+
+import dagster as dg
+
+from ..config import load_municipality
+from ..resources import Warehouse
+from . import police_events as police_events_source
+from .common import FileOutcome, find_files, load_file
+from .municipality import write_config
+
+CONFIG_TABLES = ("config_municipality", "config_area_names", "config_area_population")
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["raw", table],
+            group_name="ingest",
+            kinds={"duckdb", "yaml"},
+            description=f"municipality.yaml, validated, as raw.{table} (replaced on every run).",
+        )
+        for table in CONFIG_TABLES
+    ],
+    name="municipality_config",
+)
+def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Read and validate municipality.yaml once and hand it to dbt as raw tables."""
+    municipality = load_municipality(warehouse.settings.municipality_file)
+    with warehouse.connect() as con:
+        counts = write_config(con, municipality)
+    context.log.info(f"{municipality.name} ({municipality.code}): {counts['areas']} areas")
+    for table in CONFIG_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=["raw", table],
+            metadata={"municipality": f"{municipality.name} ({municipality.code})", **counts},
+        )
+
+
+def load_folder(context, warehouse: Warehouse, folder, patterns, *, source_kind, parse, write) -> dg.MaterializeResult:
+    """Load every file of one source folder; a failed file is reported, the others still load."""
+    settings = warehouse.settings
+    files = find_files(folder, patterns)
+    outcomes: list[FileOutcome] = []
+    with warehouse.connect() as con:
+        for path in files:
+            outcome = load_file(
+                con, path, data_dir=settings.data_dir, source_kind=source_kind, parse=parse, write=write
+            )
+            outcomes.append(outcome)
+            if outcome.status == "failed":
+                context.log.warning(f"{outcome.source_file}: {outcome.message}")
+            elif outcome.status == "loaded":
+                context.log.info(
+                    f"{outcome.source_file}: {outcome.rows_loaded} rows loaded, {outcome.rows_rejected} rejected"
+                )
+    table = "\n".join(
+        f"| {o.source_file} | {o.status} | {o.rows_loaded} | {o.rows_rejected} | {o.message} |" for o in outcomes
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "files_found": len(files),
+            "files_loaded": sum(o.status == "loaded" for o in outcomes),
+            "files_unchanged": sum(o.status == "unchanged" for o in outcomes),
+            "files_failed": sum(o.status == "failed" for o in outcomes),
+            "rows_loaded": sum(o.rows_loaded for o in outcomes),
+            "rows_rejected": sum(o.rows_rejected for o in outcomes),
+            "failed_files": [o.source_file for o in outcomes if o.status == "failed"],
+            "files": dg.MetadataValue.md(
+                "| file | status | rows loaded | rows rejected | note |\n|---|---|---|---|---|\n" + table
+                if outcomes
+                else "no files"
+            ),
+        }
+    )
+
+
+@dg.asset(
+    key=["raw", "police_events"],
+    group_name="ingest",
+    kinds={"duckdb", "json"},
+    description=(
+        "Swedish Police events (police/events/*.json|*.jsonl|*.jsonl.gz) as raw.police_events, "
+        "one row per event id; unreadable records go to audit.rejected_rows."
+    ),
+)
+def police_events(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    return load_folder(
+        context,
+        warehouse,
+        warehouse.settings.police_events_dir,
+        police_events_source.FILE_PATTERNS,
+        source_kind=police_events_source.SOURCE_KIND,
+        parse=police_events_source.parse,
+        write=police_events_source.write,
+    )
+
+
+assets = [municipality_config, police_events]

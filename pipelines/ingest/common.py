@@ -1,0 +1,163 @@
+"""Loading one file into raw.*: the rules every source shares.
+
+- A file whose bytes were loaded before (under any name) adds nothing.
+- Each file loads in one transaction: valid rows, rejected rows and the
+  audit.loaded_files entry land together or not at all.
+- A file that cannot be read is recorded in audit.rejected_rows (source_row
+  null) with a Swedish reason, and the next file is loaded regardless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import pandas as pd
+
+
+class BadFileError(Exception):
+    """The whole file is unusable; `reason` is a Swedish sentence for the coordinator."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Rejection:
+    source_row: int | None
+    reason: str
+    raw_record: str | None
+
+
+@dataclass
+class Parsed:
+    """What a parser made of one file: valid rows (a `_source_row` column included) and rejections."""
+
+    rows: pd.DataFrame
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@dataclass
+class FileOutcome:
+    source_file: str
+    file_sha256: str
+    status: str  # loaded | unchanged | failed
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    message: str = ""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def find_files(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    """Input files in a folder, in name order; hidden and temporary files skipped."""
+    if not folder.is_dir():
+        return []
+    found = {p for pattern in patterns for p in folder.glob(pattern) if p.is_file()}
+    return sorted(p for p in found if not p.name.startswith((".", "~$")))
+
+
+def raw_record_text(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:2000]
+
+
+Writer = Callable[[duckdb.DuckDBPyConnection, pd.DataFrame], int]
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    data_dir: Path,
+    source_kind: str,
+    parse: Callable[[Path], Parsed],
+    write: Writer,
+) -> FileOutcome:
+    """Load one file (see module docstring). `write` inserts the prepared rows and returns how many it kept."""
+    source_file = _relative(path, data_dir)
+    sha = file_sha256(path)
+    # DuckDB 2.0: fetchone() leaves the result open and blocks the connection; fetchall() completes it.
+    earlier = con.execute(
+        "select source_file from audit.loaded_files where file_sha256 = ? limit 1", [sha]
+    ).fetchall()
+    if earlier:
+        note = "" if earlier[0][0] == source_file else f"samma innehåll som {earlier[0][0]}"
+        return FileOutcome(source_file, sha, "unchanged", message=note)
+
+    now = datetime.now().replace(microsecond=0)
+    try:
+        parsed = parse(path)
+    except BadFileError as exc:
+        return _record_failed_file(con, source_file, sha, source_kind, exc.reason, now)
+    except Exception as exc:  # a reader bug must not stop the other files
+        reason = f"Filen kunde inte läsas ({type(exc).__name__}: {exc})."
+        return _record_failed_file(con, source_file, sha, source_kind, reason, now)
+
+    rows = parsed.rows.copy()
+    rows["_source_file"] = source_file
+    rows["_file_sha256"] = sha
+    rows["_loaded_at"] = now
+    con.execute("begin transaction")
+    try:
+        kept = write(con, rows)
+        _insert_rejections(con, source_file, sha, source_kind, parsed.rejections, now)
+        con.execute(
+            "insert into audit.loaded_files values (?, ?, ?, ?, ?, ?)",
+            [source_file, sha, source_kind, kept, len(parsed.rejections), now],
+        )
+        con.execute("commit")
+    except Exception as exc:
+        con.execute("rollback")
+        reason = f"Filen kunde inte sparas i lagret ({type(exc).__name__}: {exc})."
+        return _record_failed_file(con, source_file, sha, source_kind, reason, now)
+    return FileOutcome(source_file, sha, "loaded", kept, len(parsed.rejections))
+
+
+def _relative(path: Path, data_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Rejection], now) -> None:
+    if not rejections:
+        return
+    frame = pd.DataFrame(
+        {
+            "source_file": source_file,
+            "source_row": pd.array([r.source_row for r in rejections], dtype="Int64"),
+            "reason": [r.reason for r in rejections],
+            "raw_record": [r.raw_record for r in rejections],
+            "source_kind": source_kind,
+            "file_sha256": sha,
+            "rejected_at": now,
+        }
+    )
+    con.register("_rejections", frame)
+    try:
+        con.execute("insert into audit.rejected_rows by name select * from _rejections")
+    finally:
+        con.unregister("_rejections")
+
+
+def _record_failed_file(con, source_file, sha, source_kind, reason, now) -> FileOutcome:
+    """A failed file is retried on the next run, so its earlier rejection is replaced, not repeated."""
+    con.execute("begin transaction")
+    con.execute("delete from audit.rejected_rows where file_sha256 = ? and source_row is null", [sha])
+    _insert_rejections(con, source_file, sha, source_kind, [Rejection(None, reason, None)], now)
+    con.execute("commit")
+    return FileOutcome(source_file, sha, "failed", 0, 0, reason)

@@ -1,0 +1,59 @@
+"""municipality.yaml -> raw.config_municipality, raw.config_area_names, raw.config_area_population.
+
+The configuration is the current truth, so these tables are replaced as a
+whole on every run (in one transaction).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ..config import Municipality
+
+DDL = """
+create or replace table raw.config_municipality (
+    kommun_code varchar not null, name varchar not null, county varchar,
+    suppression_threshold integer not null
+);
+create or replace table raw.config_area_names (
+    kommun_code varchar not null, area_id varchar not null, label varchar not null,
+    is_primary boolean not null, sort_order integer not null
+);
+create or replace table raw.config_area_population (
+    kommun_code varchar not null, area_id varchar not null, year integer not null, population integer not null
+);
+"""
+
+
+def write_config(con: duckdb.DuckDBPyConnection, municipality: Municipality) -> dict[str, int]:
+    names = [
+        (municipality.code, area.id, label, label == area.name, order)
+        for order, area in enumerate(municipality.areas, start=1)
+        for label in [area.name, *area.aliases]
+    ]
+    population = [
+        (municipality.code, area.id, year, count)
+        for area in municipality.areas
+        for year, count in sorted(area.population.items())
+    ]
+    con.execute("begin transaction")
+    try:
+        con.execute(DDL)
+        con.execute(
+            "insert into raw.config_municipality values (?, ?, ?, ?)",
+            [municipality.code, municipality.name, municipality.county, municipality.suppression_threshold],
+        )
+        for table, rows, columns in (
+            ("config_area_names", names, ["kommun_code", "area_id", "label", "is_primary", "sort_order"]),
+            ("config_area_population", population, ["kommun_code", "area_id", "year", "population"]),
+        ):
+            frame = pd.DataFrame(rows, columns=columns)
+            con.register("_config_rows", frame)
+            con.execute(f"insert into raw.{table} by name select * from _config_rows")
+            con.unregister("_config_rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return {"areas": len(municipality.areas), "area_labels": len(names), "population_rows": len(population)}

@@ -1,0 +1,150 @@
+"""Swedish Police events (DATA-CONTRACT §2.4): API payloads as JSON arrays, or
+JSON lines, optionally gzipped -> raw.police_events, one row per event id.
+
+Only the shape is checked here (can the record be read at all?); the meaning
+of the fields (event time from `name`, municipality, area, category) is
+derived in dbt staging.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .common import BadFileError, Parsed, Rejection, raw_record_text
+
+SOURCE_KIND = "police_events"
+FILE_PATTERNS = ("*.json", "*.jsonl", "*.jsonl.gz", "*.json.gz")
+
+RAW_DDL = """
+create table if not exists raw.police_events (
+    id            bigint  not null,
+    datetime      varchar not null,
+    name          varchar not null,
+    summary       varchar,
+    url           varchar,
+    type          varchar not null,
+    location_name varchar,
+    location_gps  varchar,
+    _source_file  varchar not null,
+    _source_row   bigint  not null,
+    _file_sha256  varchar not null,
+    _loaded_at    timestamp not null
+)
+"""
+COLUMNS = ["id", "datetime", "name", "summary", "url", "type", "location_name", "location_gps"]
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}:\d{2} [+-]\d{2}:\d{2}$")
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_NAME = re.compile(rf"^\s*\d{{1,2}} ({_MONTHS}) \d{{1,2}}[.:]\d{{2}}\s*,.*,", re.IGNORECASE)
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise BadFileError(f"Filen är inte en giltig gzip-fil ({exc}).") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadFileError("Filen är inte UTF-8-kodad JSON.") from exc
+
+
+def _records(text: str) -> list[tuple[int, object | Rejection]]:
+    """(position, record) pairs; a JSON array counts positions from 1, JSON lines count lines."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise BadFileError("Filen är tom.")
+    if stripped.startswith("["):
+        try:
+            payload = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise BadFileError(f"Filen är inte giltig JSON (rad {exc.lineno}: {exc.msg}).") from exc
+        return list(enumerate(payload, start=1))
+    out: list[tuple[int, object | Rejection]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append((number, json.loads(line)))
+        except json.JSONDecodeError:
+            out.append((number, Rejection(number, "Raden är inte giltig JSON.", raw_record_text(line))))
+    return out
+
+
+def _check(record: object) -> str | None:
+    """Why a record cannot be used, in Swedish; None when it can."""
+    if not isinstance(record, dict):
+        return "Raden är inte en händelse (inget JSON-objekt)."
+    event_id = record.get("id")
+    if isinstance(event_id, bool) or not isinstance(event_id, int):
+        if not (isinstance(event_id, str) and event_id.strip().isdigit()):
+            return "Händelsen saknar id, eller id är inte ett heltal."
+    if not isinstance(record.get("datetime"), str) or not _DATETIME.match(record["datetime"].strip()):
+        return f"Händelsens tidpunkt (datetime) går inte att läsa: {record.get('datetime')!r}."
+    if not isinstance(record.get("name"), str) or not _NAME.match(record["name"]):
+        return f"Händelsens rubrik (name) saknar datum och klockslag: {record.get('name')!r}."
+    if not isinstance(record.get("type"), str) or not record["type"].strip():
+        return "Händelsetyp (type) saknas."
+    return None
+
+
+def parse(path: Path) -> Parsed:
+    rows: list[dict] = []
+    rejections: list[Rejection] = []
+    for position, record in _records(_read_text(path)):
+        if isinstance(record, Rejection):
+            rejections.append(record)
+            continue
+        problem = _check(record)
+        if problem:
+            rejections.append(Rejection(position, problem, raw_record_text(record)))
+            continue
+        location = record.get("location") if isinstance(record.get("location"), dict) else {}
+        rows.append(
+            {
+                "id": int(record["id"]),
+                "datetime": record["datetime"].strip(),
+                "name": record["name"].strip(),
+                "summary": _text(record.get("summary")),
+                "url": _text(record.get("url")),
+                "type": record["type"].strip(),
+                "location_name": _text(location.get("name")),
+                "location_gps": _text(location.get("gps")),
+                "_source_row": position,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, "_source_row"])
+    return Parsed(frame.astype({"id": "int64", "_source_row": "int64"}), rejections)
+
+
+def _text(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
+    """Insert the file's events; an id seen before is replaced by this newer payload's version."""
+    con.execute(RAW_DDL)
+    con.register("_events", rows)
+    try:
+        # Within one file the last occurrence of an id wins, as in a later payload.
+        con.execute(
+            """
+            create or replace temp table _events_dedup as
+            select * from _events
+            qualify row_number() over (partition by id order by _source_row desc) = 1
+            """
+        )
+        con.execute("delete from raw.police_events where id in (select id from _events_dedup)")
+        con.execute("insert into raw.police_events by name select * from _events_dedup")
+        return con.execute("select count(*) from _events_dedup").fetchall()[0][0]
+    finally:
+        con.unregister("_events")
+        con.execute("drop table if exists _events_dedup")

@@ -1,0 +1,1 @@
+"""The situational picture: assets that read marts and render the tertial reports."""

@@ -1,0 +1,86 @@
+"""`make run`: build the warehouse and every tertial's report, without the UI.
+
+Prints one line per step; Dagster's debug log goes to output/logs/run.log.
+Exits non-zero when any step fails.
+"""
+
+import contextlib
+import os
+import sys
+import time
+
+from .settings import Settings
+
+
+def _instance():
+    import dagster as dg
+
+    # With DAGSTER_HOME set (the Makefile sets it) the runs show up in the UI too.
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def _execute(job, settings: Settings, **kwargs):
+    """Run a job in process; whatever it prints (dbt's log lines) goes to the log file."""
+    with settings.run_log.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        return job.execute_in_process(
+            run_config={"loggers": {"progress": {"config": {"log_file": str(settings.run_log)}}}},
+            raise_on_error=False,
+            **kwargs,
+        )
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    settings.export()
+    started = time.monotonic()
+    print(f"lägesbild: data {settings.data_dir}", flush=True)
+
+    from .dbt_manifest import ensure_manifest
+
+    ensure_manifest()
+    from .definitions import defs
+    from .partitions import key_of_period, tertial_partitions
+    from .picture import queries
+    from .warehouse import connect
+
+    settings.run_log.parent.mkdir(parents=True, exist_ok=True)
+    instance = _instance()
+
+    print("1/2 källor och indikatorer (ingest + dbt build)", flush=True)
+    result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance)
+    if not result.success:
+        print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
+        return 1
+
+    with connect(settings.warehouse, read_only=True) as con:
+        periods = queries.periods(con)
+        rejected = con.execute(
+            "select count(*) filter (where source_row is not null), count(*) filter (where source_row is null) "
+            "from audit.rejected_rows"
+        ).fetchall()[0]
+    keys = [k for k in (key_of_period(p) for p in periods) if tertial_partitions.has_partition_key(k)]
+    if keys:
+        print(f"2/2 lägesbild för {len(keys)} tertial ({periods[0]} … {periods[-1]})", flush=True)
+        result = _execute(
+            defs.resolve_job_def("build_lagesbild"),
+            settings,
+            instance=instance,
+            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+        )
+        if not result.success:
+            print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
+            return 1
+    else:
+        print("2/2 inga avslutade tertial med data: ingen lägesbild skriven", flush=True)
+
+    print(f"Klart på {time.monotonic() - started:.1f} s.")
+    print(f"  lager:      {settings.warehouse}")
+    print(f"  rapporter:  {settings.output_dir}/<tertial>/lagesbild.html")
+    print(f"  logg:       {settings.run_log}")
+    if rejected[0] or rejected[1]:
+        print(f"  avvisat:    {rejected[0]} rader och {rejected[1]} filer, se audit.rejected_rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Every path the pipeline uses, from environment variables, in one place.
+
+DATA-CONTRACT §1: relative paths are relative to the repository root, so the
+same values work from `make run`, the Dagster UI, tests and dbt's profile.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+DEFAULTS = {
+    "LAGESBILD_DATA_DIR": "data/sample",
+    "LAGESBILD_WAREHOUSE": "warehouse/lagesbild.duckdb",
+    "LAGESBILD_OUTPUT_DIR": "output",
+}
+
+
+def _path(var: str) -> Path:
+    value = os.environ.get(var) or DEFAULTS[var]
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    warehouse: Path
+    output_dir: Path
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            data_dir=_path("LAGESBILD_DATA_DIR"),
+            warehouse=_path("LAGESBILD_WAREHOUSE"),
+            output_dir=_path("LAGESBILD_OUTPUT_DIR"),
+        )
+
+    def export(self) -> None:
+        """Write the resolved absolute paths back to the environment, so child
+        processes (dbt) that read the same variables see the same files."""
+        os.environ["LAGESBILD_DATA_DIR"] = str(self.data_dir)
+        os.environ["LAGESBILD_WAREHOUSE"] = str(self.warehouse)
+        os.environ["LAGESBILD_OUTPUT_DIR"] = str(self.output_dir)
+
+    # Input layout (DATA-CONTRACT §2)
+    @property
+    def municipality_file(self) -> Path:
+        return self.data_dir / "municipality.yaml"
+
+    @property
+    def pledges_file(self) -> Path:
+        return self.data_dir / "pledges.yaml"
+
+    @property
+    def police_events_dir(self) -> Path:
+        return self.data_dir / "police" / "events"
+
+    def period_dir(self, period: str) -> Path:
+        return self.output_dir / period
+
+    @property
+    def run_log(self) -> Path:
+        """Dagster's debug log of `make run`."""
+        return self.output_dir / "logs" / "run.log"

@@ -1,0 +1,60 @@
+"""The DuckDB warehouse: connections and the audit tables every loader writes.
+
+DuckDB allows one writer or many readers across processes, so every writing
+step of the pipeline opens the file, does its work and closes it again before
+dbt (another connection) runs.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+AUDIT_DDL = """
+create schema if not exists raw;
+create schema if not exists audit;
+create table if not exists audit.loaded_files (
+    source_file   varchar not null,
+    file_sha256   varchar not null,
+    source_kind   varchar not null,
+    rows_loaded   bigint  not null,
+    rows_rejected bigint  not null,
+    loaded_at     timestamp not null
+);
+create table if not exists audit.rejected_rows (
+    source_file varchar not null,
+    source_row  bigint,            -- null when the whole file was rejected
+    reason      varchar not null,  -- Swedish, for the coordinator
+    raw_record  varchar,
+    source_kind varchar,
+    file_sha256 varchar,
+    rejected_at timestamp
+);
+"""
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False, attempts: int = 20) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, waiting briefly while another process holds the write lock."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    delay = 0.1
+    for attempt in range(attempts):
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    try:
+        if not read_only:
+            con.execute(AUDIT_DDL)
+        yield con
+    finally:
+        con.close()
