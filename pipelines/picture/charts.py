@@ -29,7 +29,7 @@ def category_bars(frame: pd.DataFrame, value: str, label: str, threshold: int, t
     base = alt.Chart(data, title=title).encode(
         y=alt.Y("category_name:N", sort=order, title=None),
     )
-    bars = base.mark_bar(color="#1f5f8b").encode(x=alt.X("shown:Q", title=label))
+    bars = base.mark_bar(color="#1f5f8b").encode(x=alt.X("shown:Q", title=label, axis=alt.Axis(tickMinStep=1)))
     text = base.mark_text(align="left", dx=4, color="#222").encode(x=alt.X("shown:Q"), text="text:N")
     # Hidden values have no bar: put their label at zero.
     hidden_text = (
@@ -40,19 +40,17 @@ def category_bars(frame: pd.DataFrame, value: str, label: str, threshold: int, t
     return _svg((bars + text + hidden_text).properties(width=460, height=28 * max(len(order), 1)))
 
 
-def trend_lines(frame: pd.DataFrame, value: str, label: str, threshold: int, title: str) -> str:
-    """One small line chart per category over periods; hidden points are not drawn."""
-    data = frame[["period", "category_name", "category_order", value]].copy()
+def period_bars(frame: pd.DataFrame, value: str, label: str, threshold: int, title: str) -> str:
+    """One bar per period (`frame` has period and `value`, every period present, zeros included)."""
+    data = frame[["period", value]].copy()
     data["shown"] = [None if is_hidden(v, threshold) else v for v in data[value]]
-    order = data.drop_duplicates("category_name").sort_values("category_order")["category_name"].tolist()
-    chart = (
-        alt.Chart(data)
-        .mark_line(point=True, color="#1f5f8b")
-        .encode(
-            x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("shown:Q", title=label),
-        )
-        .properties(width=210, height=110)
-        .facet(facet=alt.Facet("category_name:N", sort=order, title=None), columns=3, title=title)
+    data["text"] = [show_count(v, threshold) for v in data[value]]
+    base = alt.Chart(data, title=title).encode(x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color="#1f5f8b").encode(y=alt.Y("shown:Q", title=label, axis=alt.Axis(tickMinStep=1)))
+    text = base.mark_text(dy=-6, color="#222").encode(y=alt.Y("shown:Q"), text="text:N")
+    hidden_text = (
+        alt.Chart(data[data["shown"].isna() & (data[value].fillna(0) > 0)])
+        .mark_text(dy=-6, color="#666")
+        .encode(x=alt.X("period:O"), y=alt.datum(0), text="text:N")
     )
-    return _svg(chart)
+    return _svg((bars + text + hidden_text).properties(width=60 * max(len(data), 4), height=180))

@@ -59,8 +59,10 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path) -> Repo
     chart_categories = charts.category_bars(
         by_category, "police_event_count", "Antal händelser", threshold, f"Polisens händelser {period}"
     )
-    trend = queries.event_counts_by_period(con, period)
-    chart_trend = charts.trend_lines(trend, "police_event_count", "Händelser", threshold, "Utveckling per tertial")
+    trend = queries.event_totals_by_period(con, period).tail(9)
+    chart_trend = charts.period_bars(
+        trend, "police_event_count", "Händelser", threshold, "Polisens händelser per tertial, alla problemkategorier"
+    )
 
     html = render(
         "lagesbild.html.j2",

@@ -31,17 +31,16 @@ def indicators(con: duckdb.DuckDBPyConnection, period: str) -> pd.DataFrame:
     ).df()
 
 
-def event_counts_by_period(con: duckdb.DuckDBPyConnection, up_to: str) -> pd.DataFrame:
-    """Police events per period and category for the municipality (all areas), up to a period."""
+def event_totals_by_period(con: duckdb.DuckDBPyConnection, up_to: str) -> pd.DataFrame:
+    """Police events in the problem categories per period, whole municipality; every period listed."""
     return con.execute(
         """
-        select f.period, c.name_sv as category_name, c.sort_order as category_order,
-               sum(f.police_event_count) as police_event_count
-        from marts.fct_problem_indicators f
-        join marts.dim_problem_category c using (category_id)
-        where f.period <= ?
-        group by all
-        order by f.period, c.sort_order
+        select p.period, coalesce(sum(f.police_event_count), 0) as police_event_count
+        from marts.dim_period p
+        left join marts.fct_problem_indicators f using (period)
+        where p.period <= ?
+        group by p.period
+        order by p.period
         """,
         [up_to],
     ).df()

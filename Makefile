@@ -1,0 +1,50 @@
+# lägesbild — every target sets up .venv itself; a second call does not reinstall.
+# The three paths of DATA-CONTRACT §1 are read from the environment:
+#   LAGESBILD_DATA_DIR, LAGESBILD_WAREHOUSE, LAGESBILD_OUTPUT_DIR
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export TQDM_DISABLE := 1
+# Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
+APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
+
+.PHONY: setup run test ui bench browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+
+## Build the warehouse and every tertial's report from $(LAGESBILD_DATA_DIR) (default: the sample data).
+run: setup
+	$(BIN)/python -m pipelines.run
+
+## The test suite (installs Debian's chromium first when it is missing).
+test: setup browser
+	$(BIN)/python -m pytest
+
+## The Dagster UI on http://127.0.0.1:3000 (webserver and daemon: schedules and sensors run).
+ui: setup
+	$(BIN)/python -c 'from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()'
+	$(BIN)/dagster dev -w workspace.yaml --host 127.0.0.1 --port $${PORT:-3000}
+
+## Benchmarks: the pipeline against plain DuckDB doing the same work (prints figures).
+bench: setup
+	$(BIN)/python tests/benchmarks/bench.py
+
+browser:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
+	  echo "installing $(APT_PACKAGES) with apt-get"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES); }
+
+clean:
+	rm -rf warehouse output .dagster_home dbt_project/target test-artifacts

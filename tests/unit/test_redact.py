@@ -1,0 +1,126 @@
+"""pipelines.ingest.redact: DATA-CONTRACT.md section 5."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipelines.ingest.redact import neutralise_formula, redact
+
+
+@pytest.mark.parametrize(
+    "pnr",
+    [
+        "19850412-1234",
+        "850412-1234",
+        "8504121234",
+        "198504121234",
+        "850412+1234",  # 100 years or older
+        "19850472-1234",  # samordningsnummer: day + 60
+        "850472-1234",
+        "20050412-1234",
+        "050412-1234",  # born 2005, would look like a landline without the rule order
+        "0001067883",  # born 2000, no dash: ten digits starting with 0 but no phone shape
+    ],
+)
+def test_personnummer(pnr):
+    assert redact(f"Anmälare {pnr}, ring tillbaka.") == "Anmälare [personnummer], ring tillbaka."
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "070-123 45 67",
+        "070-1234567",
+        "0701234567",
+        "070 123 45 67",
+        "+46 70 123 45 67",
+        "+46701234567",
+        "+46 (0)70 123 45 67",
+        "0046 70-123 45 67",
+        "0046701234567",
+        "0173-123 45",
+        "0173-12345",
+        "08-123 456 78",
+        "08-12 34 56",
+        "(0173) 12345",
+        "(08) 123 456 78",
+        "018-471 00 00",
+        "0173 - 123 45",
+    ],
+)
+def test_phone_numbers(phone):
+    assert redact(f"Ring {phone} efter kl 17.") == "Ring [telefon] efter kl 17."
+
+
+@pytest.mark.parametrize("email", ["anna.svensson@osthammar.se", "a.b+tips@mail.kommun.se", "ÅSA_Ö@exempel.nu"])
+def test_email(email):
+    assert redact(f"Mejla {email}.") == "Mejla [e-post]."
+
+
+def test_all_kinds_in_one_text():
+    text = "Kontakt: Per, 19850412-1234, per@exempel.se, 070-123 45 67 eller +46 173 123 45."
+    assert redact(text) == "Kontakt: Per, [personnummer], [e-post], [telefon] eller [telefon]."
+
+
+def test_digits_inside_email_do_not_leave_half_an_address():
+    assert redact("0701234567@sms.operator.se") == "[e-post]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Den 2024-05-01 kl 12.30 stals varor för 1 500 kr.",
+        "Händelsen 2024-05-01 13:45:00 i Gimo",
+        "Postnummer 742 31 Östhammar",
+        "År 2023 var det 45 anmälningar, 2019–2023 totalt 1 234.",
+        "01-05-2024 hände det igen",
+        "Org.nr 556123-4567",
+        "Ärende 20240501, vecka 12-14",
+        "kl 08.30-09.15, 0,5 liter, 3 st",
+        "Excel-datum 45413",
+        "Antal: 12 345 678",
+        "",
+        "Ingen siffra alls",
+    ],
+)
+def test_ordinary_text_stays(text):
+    assert redact(text) == text
+
+
+def test_none_passes_through():
+    assert redact(None) is None
+
+
+def test_redact_is_fast_on_a_large_cell():
+    text = "Lång fritext med datum 2024-05-01 och 1 500 kr. " * 20_000  # ~1 MB
+    start = time.perf_counter()
+    assert redact(text) == text
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+46 70 123", "'+46 70 123"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("  =HYPERLINK(\"x\")", "'  =HYPERLINK(\"x\")"),
+        ("\t=1", "'\t=1"),
+        ("\tvanlig text", "'\tvanlig text"),
+        ("\rvanlig text", "'\rvanlig text"),
+        ("\n@x", "'\n@x"),
+        ("a=b", "a=b"),
+        ("Snatteri i butik", "Snatteri i butik"),
+        ("'=redan", "'=redan"),
+        ("", ""),
+    ],
+)
+def test_neutralise_formula(text, expected):
+    assert neutralise_formula(text) == expected
+
+
+def test_neutralise_formula_none():
+    assert neutralise_formula(None) is None
