@@ -13,6 +13,15 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
+# Input folders inside the data directory (DATA-CONTRACT §2).
+SOURCE_DIRS = {
+    "police_events": "police/events",
+    "police_bra": "police/bra",
+    "police_local": "police/local",
+    "surveys": "surveys",
+    "partners": "partners",
+}
+
 DEFAULTS = {
     "LAGESBILD_DATA_DIR": "data/sample",
     "LAGESBILD_WAREHOUSE": "warehouse/lagesbild.duckdb",
@@ -56,9 +65,12 @@ class Settings:
     def pledges_file(self) -> Path:
         return self.data_dir / "pledges.yaml"
 
+    def source_dir(self, source: str) -> Path:
+        return self.data_dir / SOURCE_DIRS[source]
+
     @property
-    def police_events_dir(self) -> Path:
-        return self.data_dir / "police" / "events"
+    def questions_file(self) -> Path:
+        return self.source_dir("surveys") / "questions.yaml"
 
     def period_dir(self, period: str) -> Path:
         return self.output_dir / period

@@ -40,15 +40,19 @@ def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse)
         )
 
 
-def load_folder(context, warehouse: Warehouse, folder, patterns, *, source_kind, parse, write) -> dg.MaterializeResult:
-    """Load every file of one source folder; a failed file is reported, the others still load."""
+def load_folder(context, warehouse: Warehouse, folder, source) -> dg.MaterializeResult:
+    """Load every file of one source folder; a failed file is reported, the others still load.
+
+    `source` is a source module: SOURCE_KIND, FILE_PATTERNS, parse(path), write(con, rows).
+    """
     settings = warehouse.settings
-    files = find_files(folder, patterns)
+    files = find_files(folder, source.FILE_PATTERNS)
     outcomes: list[FileOutcome] = []
     with warehouse.connect() as con:
         for path in files:
             outcome = load_file(
-                con, path, data_dir=settings.data_dir, source_kind=source_kind, parse=parse, write=write
+                con, path, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND,
+                parse=source.parse, write=source.write,
             )
             outcomes.append(outcome)
             if outcome.status == "failed":
@@ -57,6 +61,8 @@ def load_folder(context, warehouse: Warehouse, folder, patterns, *, source_kind,
                 context.log.info(
                     f"{outcome.source_file}: {outcome.rows_loaded} rows loaded, {outcome.rows_rejected} rejected"
                 )
+        # An empty folder still leaves an (empty) table for dbt to read.
+        con.execute(source.RAW_DDL)
     table = "\n".join(
         f"| {o.source_file} | {o.status} | {o.rows_loaded} | {o.rows_rejected} | {o.message} |" for o in outcomes
     )
@@ -78,25 +84,26 @@ def load_folder(context, warehouse: Warehouse, folder, patterns, *, source_kind,
     )
 
 
-@dg.asset(
-    key=["raw", "police_events"],
-    group_name="ingest",
-    kinds={"duckdb", "json"},
+def source_asset(source, *, table: str, folder: str, kinds: set[str], description: str) -> dg.AssetsDefinition:
+    """An ingest asset loading the source folder `folder` (a key of settings.SOURCE_DIRS)
+    with a source module into raw.<table>."""
+
+    @dg.asset(key=["raw", table], group_name="ingest", kinds={"duckdb", *kinds}, description=description)
+    def _load(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        return load_folder(context, warehouse, warehouse.settings.source_dir(folder), source)
+
+    return _load
+
+
+police_events = source_asset(
+    police_events_source,
+    table="police_events",
+    folder="police_events",
+    kinds={"json"},
     description=(
         "Swedish Police events (police/events/*.json|*.jsonl|*.jsonl.gz) as raw.police_events, "
         "one row per event id; unreadable records go to audit.rejected_rows."
     ),
 )
-def police_events(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    return load_folder(
-        context,
-        warehouse,
-        warehouse.settings.police_events_dir,
-        police_events_source.FILE_PATTERNS,
-        source_kind=police_events_source.SOURCE_KIND,
-        parse=police_events_source.parse,
-        write=police_events_source.write,
-    )
-
 
 assets = [municipality_config, police_events]
