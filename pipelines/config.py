@@ -108,3 +108,140 @@ def load_model(path: Path, model: type[BaseModel]):
 
 def load_municipality(path: Path) -> Municipality:
     return load_model(path, Municipality)
+
+
+# --------------------------------------------------------------------------- questions.yaml
+# DATA-CONTRACT §2.3: the survey question catalogue (header text -> question, category, scale).
+
+from pydantic_core import PydanticCustomError  # noqa: E402
+
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+Header = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ScaleLabel = Annotated[str, StringConstraints(strip_whitespace=True)]
+SCALE_KINDS = ("problem", "no_problem", "ignore")
+
+
+def header_key(text: str | None) -> str:
+    """A column header as the contract compares it: trimmed, case-folded, inner
+    whitespace collapsed (the same rule as pipelines.ingest.readers.normalise_header)."""
+    return re.sub(r"\s+", " ", (text or "").replace("\ufeff", "")).strip().casefold()
+
+
+def _field_error(field: str, message: str) -> PydanticCustomError:
+    """A cross-field error that still names its field (load_questions reads ctx['field'])."""
+    return PydanticCustomError("questions_config", "{message}", {"field": field, "message": message})
+
+
+class SurveyScale(_Model):
+    """Answer labels of a scale, in scale order. An answer given as a digit k means the
+    k-th label of `problem` followed by `no_problem` (1 = first problem label)."""
+
+    problem: list[ScaleLabel] = Field(min_length=1)
+    no_problem: list[ScaleLabel] = Field(min_length=1)
+    ignore: list[ScaleLabel] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _labels_unique(self) -> "SurveyScale":
+        seen: dict[str, str] = {}
+        for kind in SCALE_KINDS:
+            for label in getattr(self, kind):
+                key = normalise_name(label)
+                if key in seen:
+                    raise ValueError(f"label '{label}' is listed twice (in {seen[key]} and {kind})")
+                seen[key] = kind
+        for label in self.problem + self.no_problem:
+            if not label:
+                raise ValueError("an empty label can only be an ignore label")
+        return self
+
+    def counted_labels(self) -> list[str]:
+        return [*self.problem, *self.no_problem]
+
+
+class SurveyQuestion(_Model):
+    header: Header
+    id: QuestionId
+    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = None
+    scale: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = None
+    free_text: bool = False
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        from .ingest.taxonomy import is_known_category  # the taxonomy reads dbt seeds; import late
+
+        if value is not None and not is_known_category(value):
+            raise ValueError(f"'{value}' is not a category of the taxonomy (a category id, name or alias)")
+        return value
+
+    @model_validator(mode="after")
+    def _free_text_or_scaled(self) -> "SurveyQuestion":
+        if self.free_text:
+            extra = [name for name in ("category", "scale") if getattr(self, name) is not None]
+            if extra:
+                raise ValueError(f"a free_text question has no {' or '.join(extra)}")
+        else:
+            missing = [name for name in ("category", "scale") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"{' and '.join(missing)} required (or free_text: true)")
+        return self
+
+
+class Questions(_Model):
+    """questions.yaml. The id, submission-time and area columns are required in every
+    export; the sector column is optional (absent from the file -> sector unknown)."""
+
+    id_column: Header
+    submitted_column: Header
+    area_column: Header
+    sector_column: Header | None = None
+    questions: list[SurveyQuestion] = Field(min_length=1)
+    scales: dict[QuestionId, SurveyScale] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "Questions":
+        columns: dict[str, str] = {}
+        for name in ("id_column", "submitted_column", "area_column", "sector_column"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            key = header_key(value)
+            if key in columns:
+                raise _field_error(name, f"'{value}' is also the {columns[key]}")
+            columns[key] = name
+        ids: dict[str, int] = {}
+        headers: dict[str, int] = {}
+        for i, question in enumerate(self.questions):
+            if question.scale is not None and question.scale not in self.scales:
+                known = ", ".join(sorted(self.scales)) or "none defined"
+                raise _field_error(f"questions.{i}.scale", f"unknown scale '{question.scale}' (scales: {known})")
+            if question.id in ids:
+                raise _field_error(f"questions.{i}.id", f"duplicate id '{question.id}' (also questions.{ids[question.id]})")
+            ids[question.id] = i
+            key = header_key(question.header)
+            if key in headers:
+                raise _field_error(
+                    f"questions.{i}.header",
+                    f"duplicate header '{question.header}' (also questions.{headers[key]}; headers match "
+                    "after trimming and case-folding)",
+                )
+            if key in columns:
+                raise _field_error(f"questions.{i}.header", f"'{question.header}' is the {columns[key]}")
+            headers[key] = i
+        return self
+
+    def by_header(self) -> dict[str, SurveyQuestion]:
+        """Questions keyed by their header as compared (see header_key)."""
+        return {header_key(q.header): q for q in self.questions}
+
+
+def load_questions(path: Path) -> Questions:
+    """Read and validate questions.yaml; ConfigError '<file>: field '<path>': <problem>'."""
+    data = _read_yaml(path)
+    try:
+        return Questions.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"field '{(e.get('ctx') or {}).get('field') or _field_path(e['loc'])}': {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from exc

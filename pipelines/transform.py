@@ -16,11 +16,10 @@ dbt_project.prepare_if_dev()
 
 
 class Translator(DagsterDbtTranslator):
-    """Asset keys follow the warehouse: [schema, table]; dbt sources are the ingest assets."""
+    """Asset keys follow the warehouse, [schema, table], so dbt sources (raw.*) are the
+    ingest assets' keys."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

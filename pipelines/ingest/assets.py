@@ -4,11 +4,17 @@ They only load and record; every business rule lives in dbt.
 """
 
 
+from types import SimpleNamespace
+
 import dagster as dg
 
-from ..config import load_municipality
+from ..config import load_municipality, load_questions
 from ..resources import Warehouse
+from . import partners as partners_source
+from . import police_bra as police_bra_source
 from . import police_events as police_events_source
+from . import police_local as police_local_source
+from . import surveys as surveys_source
 from .common import FileOutcome, find_files, load_file
 from .municipality import write_config
 
@@ -40,7 +46,7 @@ def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse)
         )
 
 
-def load_folder(context, warehouse: Warehouse, folder, source) -> dg.MaterializeResult:
+def load_folder(context, warehouse: Warehouse, folder, source) -> dict:
     """Load every file of one source folder; a failed file is reported, the others still load.
 
     `source` is a source module: SOURCE_KIND, FILE_PATTERNS, parse(path), write(con, rows).
@@ -66,22 +72,20 @@ def load_folder(context, warehouse: Warehouse, folder, source) -> dg.Materialize
     table = "\n".join(
         f"| {o.source_file} | {o.status} | {o.rows_loaded} | {o.rows_rejected} | {o.message} |" for o in outcomes
     )
-    return dg.MaterializeResult(
-        metadata={
-            "files_found": len(files),
-            "files_loaded": sum(o.status == "loaded" for o in outcomes),
-            "files_unchanged": sum(o.status == "unchanged" for o in outcomes),
-            "files_failed": sum(o.status == "failed" for o in outcomes),
-            "rows_loaded": sum(o.rows_loaded for o in outcomes),
-            "rows_rejected": sum(o.rows_rejected for o in outcomes),
-            "failed_files": [o.source_file for o in outcomes if o.status == "failed"],
-            "files": dg.MetadataValue.md(
-                "| file | status | rows loaded | rows rejected | note |\n|---|---|---|---|---|\n" + table
-                if outcomes
-                else "no files"
-            ),
-        }
-    )
+    return {
+        "files_found": len(files),
+        "files_loaded": sum(o.status == "loaded" for o in outcomes),
+        "files_unchanged": sum(o.status == "unchanged" for o in outcomes),
+        "files_failed": sum(o.status == "failed" for o in outcomes),
+        "rows_loaded": sum(o.rows_loaded for o in outcomes),
+        "rows_rejected": sum(o.rows_rejected for o in outcomes),
+        "failed_files": [o.source_file for o in outcomes if o.status == "failed"],
+        "files": dg.MetadataValue.md(
+            "| file | status | rows loaded | rows rejected | note |\n|---|---|---|---|---|\n" + table
+            if outcomes
+            else "no files"
+        ),
+    }
 
 
 def source_asset(source, *, table: str, folder: str, kinds: set[str], description: str) -> dg.AssetsDefinition:
@@ -90,7 +94,9 @@ def source_asset(source, *, table: str, folder: str, kinds: set[str], descriptio
 
     @dg.asset(key=["raw", table], group_name="ingest", kinds={"duckdb", *kinds}, description=description)
     def _load(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        return load_folder(context, warehouse, warehouse.settings.source_dir(folder), source)
+        return dg.MaterializeResult(
+            metadata=load_folder(context, warehouse, warehouse.settings.source_dir(folder), source)
+        )
 
     return _load
 
@@ -106,4 +112,72 @@ police_events = source_asset(
     ),
 )
 
-assets = [municipality_config, police_events]
+police_bra = source_asset(
+    police_bra_source,
+    table="police_bra",
+    folder="police_bra",
+    kinds={"csv"},
+    description="BRÅ 'Anmälda brott' per kommun and year (police/bra/*.csv) as raw.police_bra; the year from the file name.",
+)
+
+police_local = source_asset(
+    police_local_source,
+    table="police_local",
+    folder="police_local",
+    kinds={"csv", "xlsx"},
+    description=(
+        "Local police extracts, reported crimes per month, area and category (police/local/*.csv|*.xlsx) "
+        "as raw.police_local; '..' (suppressed at source) kept as unknown, not zero."
+    ),
+)
+
+partner_reports = source_asset(
+    partners_source,
+    table="partner_reports",
+    folder="partners",
+    kinds={"csv", "xlsx"},
+    description=(
+        "Partner reports on the partner template (partners/*.csv|*.xlsx) as raw.partner_reports; "
+        "free text redacted before storage; bad rows in audit.rejected_rows."
+    ),
+)
+
+SURVEY_TABLES = {
+    "survey_responses": "Survey exports (surveys/*.csv|*.xlsx), wide to long: one row per response and "
+    "question; columns not in the catalogue are not stored (listed in audit.ignored_columns).",
+    "config_survey_questions": "surveys/questions.yaml, validated: the question catalogue.",
+    "config_survey_scale_labels": "surveys/questions.yaml, validated: the answer scales.",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "csv", "xlsx"}, description=text)
+        for table, text in SURVEY_TABLES.items()
+    ],
+    name="surveys",
+)
+def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Validate the question catalogue once (a broken one fails the run), then load the exports with it."""
+    settings = warehouse.settings
+    source = surveys_source
+    if settings.questions_file.exists():
+        questions = load_questions(settings.questions_file)
+        with warehouse.connect() as con:
+            surveys_source.write_catalogue(con, questions)
+        source = SimpleNamespace(
+            **{name: getattr(surveys_source, name) for name in ("SOURCE_KIND", "FILE_PATTERNS", "RAW_DDL", "write")},
+            parse=surveys_source.make_parser(questions),
+        )
+    metadata = load_folder(context, warehouse, settings.source_dir("surveys"), source)
+    with warehouse.connect() as con:
+        ignored = surveys_source.ignored_columns(con)
+    metadata["columns_not_stored"] = dg.MetadataValue.md(
+        "\n".join(f"- {file}: `{column}`" for file, column in ignored) or "none"
+    )
+    yield dg.MaterializeResult(asset_key=["raw", "survey_responses"], metadata=metadata)
+    for table in ("config_survey_questions", "config_survey_scale_labels"):
+        yield dg.MaterializeResult(asset_key=["raw", table])
+
+
+assets = [municipality_config, police_events, police_bra, police_local, partner_reports, surveys]

@@ -19,6 +19,8 @@ from typing import Callable, Iterable
 import duckdb
 import pandas as pd
 
+from .redact import redact
+
 
 class BadFileError(Exception):
     """The whole file is unusable; `reason` is a Swedish sentence for the coordinator."""
@@ -131,14 +133,16 @@ def _relative(path: Path, data_dir: Path) -> str:
 
 
 def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Rejection], now) -> None:
+    """Rejected rows are stored too, so they are redacted like any free text: a reason
+    quotes the bad value, and the raw record may hold anything."""
     if not rejections:
         return
     frame = pd.DataFrame(
         {
             "source_file": source_file,
             "source_row": pd.array([r.source_row for r in rejections], dtype="Int64"),
-            "reason": [r.reason for r in rejections],
-            "raw_record": [r.raw_record for r in rejections],
+            "reason": [redact(r.reason) for r in rejections],
+            "raw_record": [redact(r.raw_record) for r in rejections],
             "source_kind": source_kind,
             "file_sha256": sha,
             "rejected_at": now,

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from .common import BadFileError, Parsed, Rejection, raw_record_text
+from .redact import redact
 
 SOURCE_KIND = "police_events"
 FILE_PATTERNS = ("*.json", "*.jsonl", "*.jsonl.gz", "*.json.gz")
@@ -113,7 +114,8 @@ def parse(path: Path) -> Parsed:
                 "id": int(record["id"]),
                 "datetime": record["datetime"].strip(),
                 "name": record["name"].strip(),
-                "summary": _text(record.get("summary")),
+                # Public text, but free text all the same: redacted like every other.
+                "summary": redact(_text(record.get("summary"))),
                 "url": _text(record.get("url")),
                 "type": record["type"].strip(),
                 "location_name": _text(location.get("name")),

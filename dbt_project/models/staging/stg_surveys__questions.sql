@@ -1,0 +1,9 @@
+-- The question catalogue (questions.yaml).
+select
+    question_id,
+    header,
+    category_text,
+    scale,
+    coalesce(free_text, false) as is_free_text,
+    cast(sort_order as integer) as sort_order
+from {{ source('raw_surveys', 'config_survey_questions') }}

@@ -1,0 +1,176 @@
+"""Local police extract (DATA-CONTRACT §2.4) -> raw.police_local.
+
+``Månad;Område;Brottskategori;Antal``: reported crimes per month, area and crime
+category, CSV or xlsx (title rows above the header are skipped by the reader).
+
+Validation only, one Swedish reason per rejected row:
+
+* ``Månad``: ``YYYY-MM``, ``YYYY-MM-DD`` or an Excel date (stored as the first of the
+  month); a month before 2000 or after the current month is rejected;
+* ``Brottskategori``: a category id, name or alias of the taxonomy (else rejected);
+* ``Antal``: a whole number ≥ 0, or ``..`` = suppressed at source, stored as
+  ``reported_count`` null with ``suppressed`` true — never as zero;
+* ``Område`` is never a reason to reject: an unknown or empty area becomes area
+  ``okant`` in dbt.
+
+Summing duplicates within a file, "the newest file wins" across overlapping
+extracts, and the mapping to area and category ids are dbt's job
+(int_police_reported_monthly). Values repeat a lot in these extracts (12 months,
+~10 areas, 8 categories), so each distinct cell text is parsed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .common import Parsed, Rejection, raw_record_text
+from .readers import parse_int, parse_month, read_table
+from .redact import neutralise_formula, redact
+from .taxonomy import is_known_category
+
+SOURCE_KIND = "police_local"
+FILE_PATTERNS = ("*.csv", "*.xlsx")
+
+HEADER = ["Månad", "Område", "Brottskategori", "Antal"]
+SUPPRESSED = ".."
+# A month outside [2000-01, this month] is a typo, and would otherwise make its file
+# the "newest" extract in dbt (newest = latest month covered).
+EARLIEST_MONTH = dt.date(2000, 1, 1)
+
+RAW_DDL = """
+create table if not exists raw.police_local (
+    month           date    not null,
+    area            varchar,
+    category        varchar not null,
+    reported_count  bigint,
+    suppressed      boolean not null,
+    _source_file    varchar not null,
+    _source_row     bigint  not null,
+    _file_sha256    varchar not null,
+    _loaded_at      timestamp not null
+)
+"""
+COLUMNS = ["month", "area", "category", "reported_count", "suppressed"]
+
+
+class _Cache(dict):
+    """text -> (value, problem); each distinct cell text is checked once."""
+
+    def __init__(self, check):
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, text):
+        result = self[text] = self.check(text)
+        return result
+
+
+def _check_month(text: str | None):
+    if text is None:
+        return None, "Månad saknas."
+    try:
+        month = parse_month(text)
+    except ValueError:
+        return None, f"Månad '{text}' är ingen giltig månad (väntade ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller ett Excel-datum)."
+    if month < EARLIEST_MONTH:
+        return None, f"Månad '{text}' ({month:%Y-%m}) ligger före år 2000; kontrollera datumet."
+    if month > dt.date.today().replace(day=1):
+        return None, f"Månad '{text}' ({month:%Y-%m}) ligger i framtiden; ett utdrag kan bara innehålla passerade månader."
+    return month, None
+
+
+def _check_category(text: str | None):
+    if text is None:
+        return None, "Brottskategori saknas."
+    if not is_known_category(text):
+        return None, (
+            f"Brottskategori '{text}' är ingen känd kategori. Ange kategorins id, namn eller "
+            "ett alias ur kategorilistan (t.ex. stold, Skadegörelse, butiksstöld)."
+        )
+    return text, None
+
+
+def _check_count(text: str | None):
+    """((reported_count, suppressed), problem)."""
+    if text is None:
+        return None, "Antal saknas (ange ett heltal 0 eller större, eller .. om uppgiften är skyddad)."
+    if text == SUPPRESSED:
+        return (None, True), None
+    try:
+        value = parse_int(text)
+    except ValueError:
+        return None, f"Antal '{text}' är inget heltal (ange ett heltal 0 eller större, eller .. om uppgiften är skyddad)."
+    if value < 0:
+        return None, f"Antal '{text}' är negativt; antalet anmälda brott kan inte vara mindre än 0."
+    return (value, False), None
+
+
+def _clean_area(text: str | None):
+    return neutralise_formula(redact(text)), None
+
+
+def parse(path: Path) -> Parsed:
+    table = read_table(path, expected_columns=HEADER)
+    at = [table.column_index(c) for c in HEADER]
+    width = len(table.columns)
+    months, areas, categories, counts = (
+        _Cache(_check_month), _Cache(_clean_area), _Cache(_check_category), _Cache(_check_count)
+    )
+
+    out_month, out_area, out_category, out_count, out_suppressed, out_row = [], [], [], [], [], []
+    rejections: list[Rejection] = []
+    m_at, a_at, c_at, n_at = at
+    for cells, line in zip(table.rows, table.row_numbers):
+        if len(cells) > width and any(c is not None for c in cells[width:]):
+            problem = f"Raden har fler värden än rubrikraden har kolumner ({len(cells)} i stället för {width})."
+        else:
+            month, problem = months[cells[m_at]]
+            if problem is None:
+                category, problem = categories[cells[c_at]]
+            if problem is None:
+                count, problem = counts[cells[n_at]]
+        if problem:
+            # reasons quote the bad value: redacted like the raw record
+            record = raw_record_text(redact(";".join(c or "" for c in cells)))
+            rejections.append(Rejection(line, redact(problem), record))
+            continue
+        out_month.append(month)
+        out_area.append(areas[cells[a_at]][0])
+        out_category.append(category)
+        out_count.append(count[0])
+        out_suppressed.append(count[1])
+        out_row.append(line)
+
+    frame = pd.DataFrame(
+        {
+            "month": pd.Series(out_month, dtype="object"),
+            "area": pd.Series(out_area, dtype="object"),
+            "category": pd.Series(out_category, dtype="object"),
+            "reported_count": pd.array(out_count, dtype="Int64"),
+            "suppressed": pd.Series(out_suppressed, dtype="bool"),
+            "_source_row": pd.Series(out_row, dtype="int64"),
+        }
+    )
+    return Parsed(frame, rejections)
+
+
+def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
+    """Append the file's rows as they are; dbt sums and picks the newest file."""
+    con.execute(RAW_DDL)
+    con.register("_local_rows", rows)
+    try:
+        con.execute(
+            """
+            insert into raw.police_local by name
+            select cast(month as date) as month, area, category, reported_count, suppressed,
+                   _source_file, _source_row, _file_sha256, _loaded_at
+            from _local_rows
+            """
+        )
+    finally:
+        con.unregister("_local_rows")
+    return len(rows)
