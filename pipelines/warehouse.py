@@ -53,6 +53,7 @@ def connect(path: Path, *, read_only: bool = False, attempts: int = 20) -> Itera
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
     try:
+        con.execute("set enable_progress_bar = false")
         if not read_only:
             con.execute(AUDIT_DDL)
         yield con

@@ -92,6 +92,78 @@ def plain_duckdb_police_count(events_file: Path) -> list:
         ).fetchall()
 
 
+def synthetic_file(kind: str, folder: Path, rows: int) -> Path:
+    """A `rows`-row file of one source kind, as a coordinator would receive it."""
+    import random
+
+    rng = random.Random(1)
+    areas = ["Östhammar", "Gimo", "Alunda", "Öregrund", "Österbybruk", "Hargshamn", "Okänd plats"]
+    categories = ["Stöld", "snatteri", "Skadegörelse", "hot", "Bråk", "Narkotikabrott", "klotter"]
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "partners":
+        path = folder / "partners.csv"
+        lines = ["Datum;Partner;Kategori;Område;Plats;Antal;Beskrivning"] + [
+            f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d};Butik {rng.randint(1, 30)};"
+            f"{rng.choice(categories)};{rng.choice(areas)};Entrén;{rng.randint(1, 3)};"
+            # one description in twenty carries a phone number to redact
+            f"Händelse {i}" + (f", ring 070-174 06 {i % 100:02d}" if i % 20 == 0 else "") for i in range(rows)]
+    elif kind == "police_local":
+        path = folder / "lokalpolis.csv"
+        lines = ["Månad;Område;Brottskategori;Antal"] + [
+            f"{2000 + i // 5000}-{i % 12 + 1:02d};{areas[i % 7]} {i % 700};{categories[i % 7]};{rng.randint(0, 40)}"
+            for i in range(rows)]
+    elif kind == "police_bra":
+        path = folder / "Anmälda brott per kommun 2024.csv"
+        lines = ["Kommun;Antal;Per 100 000 inv."] + [
+            f"Kommun {i};{rng.randint(100, 90000)};{rng.randint(3000, 20000)},{rng.randint(0, 9)}" for i in range(rows)]
+    elif kind == "surveys":
+        from pipelines.config import load_questions
+
+        questions = load_questions(Settings.from_env().questions_file)
+        headers = [q.header for q in questions.questions]
+        path = folder / "enkat.csv"
+        labels = ["Stämmer helt", "Stämmer ganska bra", "Stämmer ganska dåligt", "Stämmer inte alls", "Vet ej", ""]
+        lines = [";".join(["Svars-ID", "Inskickad", "Namn", "Område", "Sektor", *headers])] + [
+            ";".join([str(10_000_000 + i), f"2025-03-{i % 28 + 1:02d} 10:{i % 60:02d}:00", "Anna", rng.choice(areas),
+                      "Boende", *[rng.choice(labels) for _ in headers[:-1]],
+                      "Otryggt vid stationen" + (", mejla a@example.com" if i % 20 == 0 else "")])
+            for i in range(rows)]
+    (path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def source_loading(tmp: Path, rows: int = 100_000) -> None:
+    """Each source kind's loader (read, validate, redact, insert, audit) against plain DuckDB
+    read_csv of the same file into a table."""
+    from pipelines.config import load_questions
+    from pipelines.ingest import partners, police_bra, police_local, surveys
+
+    print(f"\nLoaders: {rows:,} rows of each kind, pipeline against plain DuckDB read_csv (best of 2)")
+    modules = {"partners": partners, "police_local": police_local, "police_bra": police_bra, "surveys": surveys}
+    for kind, module in modules.items():
+        path = synthetic_file(kind, tmp / "bench_sources" / kind, rows)
+        parse = module.parse
+        if kind == "surveys":
+            parse = surveys.make_parser(load_questions(Settings.from_env().questions_file))
+
+        def ours():
+            target = tmp / f"load_{kind}.duckdb"
+            target.unlink(missing_ok=True)
+            with connect(target) as con:
+                return load_file(con, path, data_dir=path.parent, source_kind=kind, parse=parse, write=module.write)
+
+        ours_s, outcome = timed(ours, repeat=2)
+
+        def plain():
+            with duckdb.connect(str(tmp / f"plain_{kind}.duckdb")) as con:
+                con.execute(f"create or replace table t as select * from read_csv('{path}', all_varchar = true)")
+
+        plain_s, _ = timed(plain, repeat=2)
+        row(f"{kind}: pipeline loader", ours_s,
+            f"{rows / ours_s:>9,.0f} rows/s ({outcome.rows_loaded:,} stored, {outcome.rows_rejected} rejected)")
+        row(f"{kind}: plain DuckDB read_csv", plain_s, f"{rows / plain_s:>9,.0f} rows/s   ratio {ours_s / plain_s:.1f}x")
+
+
 def main() -> None:
     settings = Settings.from_env()
     print(f"lägesbild benchmark — data {settings.data_dir}, {os.cpu_count()} cores\n")
@@ -137,6 +209,8 @@ def main() -> None:
             plain_s, _ = timed(plain_load, repeat=2)
             row("pipeline loader (validate, dedupe, audit)", ours_s, f"{n / ours_s:,.0f} rows/s")
             row("plain DuckDB read_json into a table", plain_s, f"{n / plain_s:,.0f} rows/s, ratio {ours_s / plain_s:.1f}x")
+
+        source_loading(tmp)
 
 
 if __name__ == "__main__":
