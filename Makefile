@@ -10,7 +10,7 @@ export TQDM_DISABLE := 1
 # Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
 APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: setup run test ui bench browser clean
+.PHONY: setup run test ui bench docs browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ ui: setup
 ## Benchmarks: the pipeline against plain DuckDB doing the same work (prints figures).
 bench: setup
 	$(BIN)/python tests/benchmarks/bench.py
+
+## dbt docs (every model and column, tests, lineage) as one static page that opens offline:
+## $(LAGESBILD_OUTPUT_DIR)/dbt-docs/static_index.html. Column types come from the warehouse: `make run` first.
+docs: setup
+	@eval "$$($(BIN)/python -c 'import shlex; from pipelines.settings import Settings; s = Settings.from_env(); print("export LAGESBILD_WAREHOUSE=" + shlex.quote(str(s.warehouse)), "DOCS=" + shlex.quote(str(s.output_dir) + "/dbt-docs"))')"; \
+	cd dbt_project && ../$(BIN)/dbt docs generate --static --quiet --profiles-dir . --target-path "$$DOCS" --log-path "$$DOCS/logs" && \
+	echo "dbt docs: $$DOCS/static_index.html"
 
 browser:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \

@@ -245,3 +245,101 @@ def load_questions(path: Path) -> Questions:
             f"field '{(e.get('ctx') or {}).get('field') or _field_path(e['loc'])}': {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"{path}: {problems}") from exc
+
+
+# --------------------------------------------------------------------------- pledges.yaml
+# DATA-CONTRACT §2.2: the medborgarlöften decided so far. The file may be absent (no pledges).
+
+PLEDGE_INDICATORS = ("police_reported_count", "police_event_count", "partner_report_count", "survey_problem_share")
+Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-T[123]$")]
+
+
+class Pledge(_Model):
+    """One pledge. `category` is a category id, name or alias (mapped to its id in dbt,
+    like every other source); `areas` are area ids of municipality.yaml."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]  # also a file name: pledges/<id>.md
+    period: Period
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    areas: list[AreaId] = Field(min_length=1)
+    indicator: str
+    baseline_period: Period
+    target_change_pct: float
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        from .ingest.taxonomy import is_known_category  # the taxonomy reads dbt seeds; import late
+
+        if not is_known_category(value):
+            raise ValueError(f"'{value}' is not a category of the taxonomy (a category id, name or alias)")
+        return value
+
+    @field_validator("areas")
+    @classmethod
+    def _known_areas(cls, value: list[str], info) -> list[str]:
+        known = (info.context or {}).get("area_ids")
+        if known is not None:
+            unknown = [area for area in value if area not in known]
+            if unknown:
+                raise ValueError(f"unknown area id(s) {unknown} (areas of municipality.yaml: {', '.join(known)})")
+        if len(set(value)) != len(value):
+            raise ValueError(f"an area is listed twice: {value}")
+        return value
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, value: str) -> str:
+        if value not in PLEDGE_INDICATORS:
+            raise ValueError(f"unknown indicator '{value}' (one of: {', '.join(PLEDGE_INDICATORS)})")
+        return value
+
+    @field_validator("target_change_pct")
+    @classmethod
+    def _directed_target(cls, value: float) -> float:
+        if value == 0 or value <= -100:
+            raise ValueError("must be non-zero (its sign is the desired direction) and above -100")
+        return value
+
+    @model_validator(mode="after")
+    def _baseline_not_after_pledge(self) -> "Pledge":
+        # 'YYYY-Tn' sorts chronologically as text.
+        if self.baseline_period > self.period:
+            raise PydanticCustomError(
+                "pledge_config", "{message}",
+                {"field": "baseline_period",
+                 "message": f"baseline {self.baseline_period} lies after the pledge period {self.period}"},
+            )
+        return self
+
+
+def load_pledges(path: Path, municipality: Municipality) -> list[Pledge]:
+    """Read and validate pledges.yaml against the municipality's areas; an absent or empty
+    file means no pledges. ConfigError "<file>: field '<n>.<field>' (pledge <id>): <problem>"."""
+    if not path.exists():
+        return []
+    data = _read_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ConfigError(f"{path}: field '(top level)': a list of pledges is expected")
+    area_ids = [area.id for area in municipality.areas]
+    pledges, problems, seen = [], [], {}
+    for i, item in enumerate(data):
+        label = f" (pledge {item.get('id')})" if isinstance(item, dict) and item.get("id") else ""
+        try:
+            pledge = Pledge.model_validate(item, context={"area_ids": area_ids})
+        except ValidationError as exc:
+            problems += [
+                f"field '{i}.{(e.get('ctx') or {}).get('field') or _field_path(e['loc'])}'{label}: {e['msg']}"
+                for e in exc.errors()
+            ]
+            continue
+        if pledge.id in seen:
+            problems.append(f"field '{i}.id'{label}: duplicate id (also pledge {seen[pledge.id]})")
+        seen[pledge.id] = i
+        pledges.append(pledge)
+    if problems:
+        raise ConfigError(f"{path}: {'; '.join(problems)}")
+    return pledges

@@ -17,6 +17,7 @@ from . import police_local as police_local_source
 from . import surveys as surveys_source
 from .common import FileOutcome, find_files, load_file
 from .municipality import write_config
+from .pledges import load_and_write as write_pledges_file
 
 CONFIG_TABLES = ("config_municipality", "config_area_names", "config_area_population")
 
@@ -180,4 +181,22 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
         yield dg.MaterializeResult(asset_key=["raw", table])
 
 
-assets = [municipality_config, police_events, police_bra, police_local, partner_reports, surveys]
+@dg.asset(
+    key=["raw", "config_pledges"],
+    group_name="ingest",
+    kinds={"duckdb", "yaml"},
+    description="pledges.yaml, validated against the taxonomy and municipality.yaml, as raw.config_pledges "
+    "(replaced on every run; empty when the file is absent).",
+)
+def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """A broken pledges.yaml fails the run with a ConfigError naming file, field and pledge."""
+    settings = warehouse.settings
+    municipality = load_municipality(settings.municipality_file)
+    with warehouse.connect() as con:
+        count = write_pledges_file(con, settings.pledges_file, municipality)
+    present = settings.pledges_file.exists()
+    context.log.info(f"{count} pledges" if present else "no pledges.yaml: no pledges")
+    return dg.MaterializeResult(metadata={"pledges": count, "file_present": present})
+
+
+assets = [municipality_config, config_pledges, police_events, police_bra, police_local, partner_reports, surveys]

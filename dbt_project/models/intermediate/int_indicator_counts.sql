@@ -1,0 +1,70 @@
+-- The counts of fct_problem_indicators: one row per (period, area, category) of the
+-- configured municipality with any data, every source in its own column, plus the
+-- population of the period's year. Trends and priorities are computed from this.
+with police_events as (
+    select period, kommun_code, area_id, category_id, count(*) as police_event_count
+    from {{ ref('int_police_events') }}
+    where area_id is not null and category_id is not null
+    group by all
+),
+
+police_reported as (
+    select * from {{ ref('int_police_reported_indicators') }}
+),
+
+-- Periods an extract covers: there a missing (area, category) row means none reported.
+police_reported_coverage as (
+    select distinct period, kommun_code from police_reported
+),
+
+partners as (
+    select * from {{ ref('int_partner_indicators') }}
+),
+
+surveys as (
+    select * from {{ ref('int_survey_indicators') }}
+),
+
+keys as (
+    select period, kommun_code, area_id, category_id from police_events
+    union
+    select period, kommun_code, area_id, category_id from police_reported
+    union
+    select period, kommun_code, area_id, category_id from partners
+    union
+    select period, kommun_code, area_id, category_id from surveys
+),
+
+periods as (
+    select period, year from {{ ref('dim_period') }}
+),
+
+population as (
+    select * from {{ ref('int_area_population_by_year') }}
+)
+
+select
+    keys.period,
+    keys.kommun_code,
+    keys.area_id,
+    keys.category_id,
+    cast(case
+        when police_reported.period is not null then police_reported.police_reported_count
+        when police_reported_coverage.period is not null then 0
+    end as bigint) as police_reported_count,
+    cast(coalesce(police_events.police_event_count, 0) as bigint) as police_event_count,
+    cast(coalesce(partners.partner_report_count, 0) as bigint) as partner_report_count,
+    cast(surveys.survey_respondents as bigint) as survey_respondents,
+    cast(surveys.survey_problem_count as bigint) as survey_problem_count,
+    cast(population.population as integer) as population
+from keys
+inner join periods using (period)
+left join police_events using (period, kommun_code, area_id, category_id)
+left join police_reported using (period, kommun_code, area_id, category_id)
+left join police_reported_coverage using (period, kommun_code)
+left join partners using (period, kommun_code, area_id, category_id)
+left join surveys using (period, kommun_code, area_id, category_id)
+left join population
+    on population.kommun_code = keys.kommun_code
+    and population.area_id = keys.area_id
+    and population.year = periods.year
