@@ -75,7 +75,7 @@ def main() -> int:
 
     print(f"Klart på {time.monotonic() - started:.1f} s.")
     print(f"  lager:      {settings.warehouse}")
-    print(f"  rapporter:  {settings.output_dir}/<tertial>/lagesbild.html")
+    print(f"  rapporter:  {settings.output_dir}/<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md")
     print(f"  logg:       {settings.run_log}")
     if rejected[0] or rejected[1]:
         print(f"  avvisat:    {rejected[0]} rader och {rejected[1]} filer, se audit.rejected_rows")

@@ -1,7 +1,8 @@
-"""The tertial lägesbild asset: reads marts, renders files under output/<period>/."""
+"""The tertial lägesbild asset: reads marts, renders the files under output/<period>/."""
 
 
 import base64
+import contextlib
 
 import dagster as dg
 import vl_convert
@@ -10,6 +11,7 @@ from ..partitions import period_of_key, tertial_partitions
 from ..resources import Warehouse
 from . import lagesbild as lagesbild_report
 from . import queries
+from .render import PdfPool
 
 MART_DEPS = [
     ["marts", "fct_problem_indicators"],
@@ -17,6 +19,8 @@ MART_DEPS = [
     ["marts", "dim_problem_category"],
     ["marts", "dim_period"],
     ["marts", "dim_municipality"],
+    ["marts", "fct_reference_crime_rates"],
+    ["marts", "fct_pledge_followup"],
 ]
 
 
@@ -27,24 +31,32 @@ MART_DEPS = [
     # One run renders any range of tertials (a backfill is one run, not one per tertial).
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="picture",
-    kinds={"html"},
+    kinds={"html", "pdf", "excel"},
     description=(
-        "The tertial lägesbild: output/<period>/lagesbild.html, in Swedish, self-contained, "
-        "with small counts hidden."
+        "The tertial lägesbild under output/<period>/: lagesbild.html (self-contained), lagesbild.pdf "
+        "(page-numbered), lagesbild.xlsx (indicator tables) and pledges/<pledge_id>.md (a brief per "
+        "medborgarlöfte); in Swedish, with small counts hidden everywhere."
     ),
 )
 def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    output_dir = warehouse.settings.output_dir
+    settings = warehouse.settings
     written = []
-    with warehouse.connect(read_only=True) as con:
+    # One tertial: render its PDF here; several: in worker processes (spawning one costs ~1 s).
+    pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)
+    with warehouse.connect(read_only=True) as con, pool as pdfs:
         with_data = set(queries.periods(con))
         for key in context.partition_keys:
             period = period_of_key(key)
             if period not in with_data:
                 context.log.info(f"{period}: no data in the warehouse, no report written")
                 continue
-            written.append(lagesbild_report.build(con, period, output_dir))
-            context.log.info(f"{period}: {written[-1].html_path}")
+            written.append(lagesbild_report.build(con, period, settings.output_dir, settings.pledges_file, pdfs))
+        for report in written:
+            report.wait()
+            context.log.info(
+                f"{report.period}: {len(report.paths)} files in {report.html_path.parent} "
+                f"({', '.join(f'{k} {v:.1f} s' for k, v in report.seconds.items())})"
+            )
     if not written:
         return dg.MaterializeResult(metadata={"reports_written": 0})
     latest = written[-1]
@@ -53,11 +65,19 @@ def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
         metadata={
             "reports_written": len(written),
             "periods": [r.period for r in written],
+            "latest_period": latest.period,
             "latest_html": dg.MetadataValue.path(str(latest.html_path)),
-            "latest_top_categories": dg.MetadataValue.md(f"**{latest.period}**\n\n{latest.top_markdown}"),
-            "latest_chart": dg.MetadataValue.md(
-                f"![chart](data:image/png;base64,{base64.b64encode(png).decode()})"
+            "latest_pdf": dg.MetadataValue.path(str(latest.pdf_path)),
+            "latest_xlsx": dg.MetadataValue.path(str(latest.xlsx_path)),
+            "latest_pledge_briefs": dg.MetadataValue.md(
+                "\n".join(f"- `{p}`" for p in latest.brief_paths) or "Inga medborgarlöften."
             ),
+            "latest_top_priorities": dg.MetadataValue.md(latest.top_markdown),
+            "latest_chart": dg.MetadataValue.md(
+                f"![Anmälda brott per problemkategori, {latest.period}]"
+                f"(data:image/png;base64,{base64.b64encode(png).decode()})"
+            ),
+            "render_seconds": dg.MetadataValue.json({r.period: r.seconds for r in written}),
         }
     )
 

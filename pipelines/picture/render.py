@@ -32,9 +32,72 @@ def genitive(name: str) -> str:
     return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
 
 
+NUMBER_WORDS = ["inget", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
+
+
+def words(n: int) -> str:
+    """Swedish style: numbers up to twelve in words ('ett' löfte); larger ones as digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
 _env.filters["period_label"] = period_label
+_env.filters["words"] = words
 _env.filters["genitive"] = genitive
 
 
 def render(template: str, **context) -> str:
     return _env.get_template(template).render(**context)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write via a temporary file so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def write_pdf(html: str, path: Path) -> tuple[Path, float]:
+    """The same HTML, paginated by WeasyPrint (print CSS: page numbers in the footer).
+    Returns the path and the seconds it took."""
+    import logging
+    import time
+
+    import weasyprint
+
+    started = time.monotonic()
+    # WeasyPrint logs every CSS property it ignores (e.g. flex gap) as a warning.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    write_atomic(path, weasyprint.HTML(string=html, base_url=str(path.parent)).write_pdf())
+    return path, round(time.monotonic() - started, 2)
+
+
+class PdfPool:
+    """PDFs rendered in worker processes while the next tertial is assembled.
+
+    WeasyPrint's layout is pure Python (~3 s for a 17-page lägesbild) and dominates a
+    backfill; the workers only import WeasyPrint and never touch the warehouse.
+    """
+
+    def __init__(self, workers: int | None = None):
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        # one core stays with the parent, which assembles the next tertial meanwhile
+        workers = workers or max(1, min(4, (os.cpu_count() or 1) - 1))
+        # spawn: the parent holds DuckDB and Dagster threads, which fork would copy mid-flight
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self.futures = []
+
+    def submit(self, html: str, path: Path):
+        future = self._pool.submit(write_pdf, html, path)
+        self.futures.append(future)
+        return future
+
+    def __enter__(self) -> "PdfPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True)

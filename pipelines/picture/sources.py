@@ -1,0 +1,101 @@
+"""The *Datakvalitet och källor* section: coverage per source and month, what was not
+loaded and why, and the attribution of every source.
+
+Built from the audit tables and intermediate.int_source_dates; kept apart so it can
+switch to the data_quality package's summary once that exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from .queries import table_exists
+
+SOURCE_NAMES = {
+    "police_events": "Polisens händelser (polisen.se)",
+    "police_local": "Anmälda brott, lokalpolisområdet",
+    "police_bra": "Anmälda brott per kommun (BRÅ)",
+    "partner_reports": "Rapporter från samverkanspartner",
+    "surveys": "Trygghetsenkäter",
+}
+
+ATTRIBUTION = [
+    ("Polisens händelser", "Källa: Polisen, polisen.se (öppet API för händelser). Ett urval av det polisen "
+     "arbetar med och publicerar, inte antalet anmälda brott. Räknas till tertialen då händelsen inträffade "
+     "och till det område som polisens sammanfattning nämner."),
+    ("Anmälda brott, lokalpolisområdet", "Källa: Polisen, lokalpolisområdets månadsuttag per område och "
+     "brottskategori. Uppgifter som polisen själv skyddat (”..”) räknas som okända, inte som noll."),
+    ("Anmälda brott per kommun", "Källa: Brottsförebyggande rådet (BRÅ), statistik över anmälda brott. "
+     "Används som jämförelse mellan kommuner per år."),
+    ("Rapporter från samverkanspartner", "Källa: kommunens samverkanspartner (handel, bostadsbolag, skolor, "
+     "föreningar) enligt kommunens rapportmall. Samma händelse kan också finnas hos polisen; källorna "
+     "redovisas därför bredvid varandra och summeras aldrig."),
+    ("Trygghetsenkäter", "Källa: kommunens trygghetsenkäter. Andelar med 95 % konfidensintervall (Wilson); "
+     "”Vet ej” räknas inte. Fritextsvar visas bara efter att personnummer, telefonnummer och e-postadresser "
+     "tagits bort."),
+]
+
+
+def _months_back(end: date, count: int) -> list[date]:
+    months, year, month = [], end.year, end.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, months: int = 12) -> dict:
+    """Everything the section shows, as plain rows for the template, the XLSX and tests."""
+    month_list = _months_back(period_end, months)
+    present = set()
+    if table_exists(con, "intermediate", "int_source_dates"):
+        present = {
+            (source, month)
+            for source, month in con.execute(
+                """
+                select distinct source, date_trunc('month', data_date)::date
+                from intermediate.int_source_dates
+                where data_date between ? and ?
+                """,
+                [month_list[0], period_end],
+            ).fetchall()
+        }
+    coverage = [
+        {"source": name, "cells": ["✓" if (source, m) in present else "–" for m in month_list]}
+        for source, name in SOURCE_NAMES.items()
+        if source != "police_bra"  # yearly file, no months
+    ]
+    rejected = con.execute(
+        """
+        select coalesce(source_kind, '') as source_kind, reason, count(*) as rows
+        from audit.rejected_rows group by all order by rows desc, reason
+        """
+    ).fetchall() if table_exists(con, "audit", "rejected_rows") else []
+    files = con.execute(
+        """
+        select source_kind, count(*) as files, sum(rows_loaded) as rows_loaded, sum(rows_rejected) as rows_rejected,
+               max(loaded_at) as last_loaded
+        from audit.loaded_files group by all order by source_kind
+        """
+    ).fetchall() if table_exists(con, "audit", "loaded_files") else []
+    ignored = con.execute(
+        "select column_header, count(distinct source_file) as files, any_value(reason) from audit.ignored_columns "
+        "group by all order by column_header"
+    ).fetchall() if table_exists(con, "audit", "ignored_columns") else []
+    return {
+        "months": [f"{m:%Y-%m}" for m in month_list],
+        "coverage": coverage,
+        "rejected": [
+            {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": rows}
+            for kind, reason, rows in rejected
+        ],
+        "files": [
+            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded or 0),
+             "rows_rejected": int(rej or 0), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
+            for kind, n, loaded, rej, last in files
+        ],
+        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in ignored],
+        "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
+    }
