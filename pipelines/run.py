@@ -44,6 +44,7 @@ def main() -> int:
     from .warehouse import connect
 
     settings.run_log.parent.mkdir(parents=True, exist_ok=True)
+    settings.run_log.write_text("", encoding="utf-8")  # the log of this run only
     instance = _instance()
 
     print("1/2 källor och indikatorer (ingest + dbt build)", flush=True)

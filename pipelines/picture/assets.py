@@ -11,8 +11,10 @@ from ..partitions import period_of_key, tertial_partitions
 from ..resources import Warehouse
 from . import lagesbild as lagesbild_report
 from . import queries
+from .fingerprint import inputs_fingerprint, is_current, mark_current
 from .render import PdfPool
 
+REPORT_FILES = ["lagesbild.html", "lagesbild.pdf", "lagesbild.xlsx"]
 MART_DEPS = [
     ["marts", "fct_problem_indicators"],
     ["marts", "dim_area"],
@@ -40,30 +42,38 @@ MART_DEPS = [
 )
 def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
-    written = []
+    written, unchanged = [], []
     # One tertial: render its PDF here; several: in worker processes (spawning one costs ~1 s).
     pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)
     with warehouse.connect(read_only=True) as con, pool as pdfs:
         with_data = set(queries.periods(con))
+        fingerprint = inputs_fingerprint(con, settings)
         for key in context.partition_keys:
             period = period_of_key(key)
             if period not in with_data:
                 context.log.info(f"{period}: no data in the warehouse, no report written")
                 continue
+            if is_current(settings.period_dir(period), fingerprint, REPORT_FILES):
+                unchanged.append(period)
+                continue
             written.append(lagesbild_report.build(con, period, settings.output_dir, settings.pledges_file, pdfs))
+        if unchanged:
+            context.log.info(f"inputs unchanged since the last rendering: {', '.join(unchanged)}")
         for report in written:
             report.wait()
+            mark_current(settings.period_dir(report.period), fingerprint)
             context.log.info(
                 f"{report.period}: {len(report.paths)} files in {report.html_path.parent} "
                 f"({', '.join(f'{k} {v:.1f} s' for k, v in report.seconds.items())})"
             )
     if not written:
-        return dg.MaterializeResult(metadata={"reports_written": 0})
+        return dg.MaterializeResult(metadata={"reports_written": 0, "reports_unchanged": unchanged})
     latest = written[-1]
     png = vl_convert.svg_to_png(latest.chart_svg, scale=1.0)
     return dg.MaterializeResult(
         metadata={
             "reports_written": len(written),
+            "reports_unchanged": unchanged,
             "periods": [r.period for r in written],
             "latest_period": latest.period,
             "latest_html": dg.MetadataValue.path(str(latest.html_path)),
