@@ -28,7 +28,7 @@ def inputs_fingerprint(con: duckdb.DuckDBPyConnection, settings: Settings) -> st
         digest.update(sha.encode())
     # Files that failed to load are listed in the report's data-quality section.
     for row in con.execute(
-        "select distinct file_sha256, reason from audit.rejected_rows where source_row is null order by 1, 2"
+        "select distinct source_file, reason from audit.rejected_rows where source_row is null order by 1, 2"
     ).fetchall():
         digest.update(repr(row).encode())
     for path in (settings.municipality_file, settings.pledges_file, settings.questions_file):

@@ -144,17 +144,14 @@ def test_sample_counts_match_an_independent_count_from_the_json(sample_run):
 
 
 def test_sample_run_writes_a_report_for_every_tertial_with_data(sample_run):
+    """Every tertial with data gets its files (their content is tested in test_report.py)."""
     periods = [p for (p,) in query(sample_run, "select period from marts.dim_period order by 1")]
     assert periods[0] <= "2023-T1" and periods[-1] >= "2026-T2"
-    tables_seen = 0
     for period in periods:
         if period < "2023-T1":  # before the partitions start (DESIGN.md): in the marts, no report
             continue
-        html = (sample_run.output_dir / period / "lagesbild.html").read_text(encoding="utf-8")
-        assert "Lägesbild Östhammars kommun" in html
-        assert "<svg" in html and "Källa: Polisen" in html
-        assert not re.search(r"<(script|link)\b|https?://(?!www\.w3\.org)", html), "report must be self-contained"
-        cells = re.findall(r"<td>([^<]*)</td>", html)
-        assert not {"1", "2"} & set(cells), f"{period}: a small count is visible"
-        tables_seen += bool(cells)
-    assert tables_seen >= 5
+        folder = sample_run.output_dir / period
+        assert {"lagesbild.html", "lagesbild.pdf", "lagesbild.xlsx"} <= {p.name for p in folder.iterdir()}
+        html = (folder / "lagesbild.html").read_text(encoding="utf-8")
+        assert "Lägesbild Östhammars kommun" in html and "<svg" in html and "Källa: Polisen" in html
+        assert not re.search(r"<(script|link)\b|src=\"https?://", html), "report must be self-contained"

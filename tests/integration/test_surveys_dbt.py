@@ -20,10 +20,11 @@ from pipelines.config import load_municipality, load_questions
 from pipelines.ingest import police_events, surveys
 from pipelines.ingest.common import load_file
 from pipelines.ingest.municipality import write_config
+from pipelines.resources import dbt_executable
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
-DBT = REPO / ".venv" / "bin" / "dbt"
+DBT = dbt_executable()
 
 QUESTIONS = """\
 id_column: Svars-ID
