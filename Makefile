@@ -10,7 +10,7 @@ export TQDM_DISABLE := 1
 # Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
 APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: setup run test ui bench docs browser clean
+.PHONY: setup run test ui backfill bench docs browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-$(DAGSTER_HOME)/dagster.yaml:
+# One run at a time: DuckDB has one writer, so queued runs wait (rewritten when this file changes).
+$(DAGSTER_HOME)/dagster.yaml: Makefile
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -33,9 +34,16 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 ## The Dagster UI on http://127.0.0.1:3000 (webserver and daemon: schedules and sensors run).
+## The venv on PATH: under `dagster dev`, DbtProject.prepare_if_dev() runs the `dbt` it finds there.
 ui: setup
 	$(BIN)/python -c 'from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()'
-	$(BIN)/dagster dev -w workspace.yaml --host 127.0.0.1 --port $${PORT:-3000}
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -w workspace.yaml --host 127.0.0.1 --port $${PORT:-3000}
+
+## Every tertial's lägesbild again from the warehouse as it is: one run (BackfillPolicy.single_run).
+backfill: setup
+	$(BIN)/python -c 'from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()'
+	$(BIN)/dagster asset materialize -m pipelines.definitions --select picture/lagesbild --partition-range \
+	  "$$($(BIN)/python -c 'from pipelines.partitions import tertial_partitions as t; print(t.get_first_partition_key() + "..." + t.get_last_partition_key())')"
 
 ## Benchmarks: the pipeline against plain DuckDB doing the same work (prints figures).
 bench: setup

@@ -11,12 +11,17 @@ from .ingest.assets import assets as ingest_assets
 from .jobs import jobs
 from .picture.assets import assets as picture_assets
 from .progress import progress_logger
+from .publish import assets as publish_assets
 from .resources import build_resources
+from .schedules import schedules
+from .sensors import sensors
 from .transform import dbt_models
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, dbt_models, *picture_assets],
+    assets=[*ingest_assets, dbt_models, *picture_assets, *publish_assets],
     jobs=jobs,
+    schedules=schedules,
+    sensors=sensors,
     resources=build_resources(),
     loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     # DuckDB has one writer at a time: run every step in one process, one after another.

@@ -1,13 +1,16 @@
-"""Jobs: the warehouse (sources and marts) and the tertial lägesbild."""
+"""Jobs: the warehouse (sources, marts, analyst copy), the tertial lägesbild, and both in one run."""
 
 import dagster as dg
 
 from .partitions import tertial_partitions
 
+# Everything that writes the warehouse, and the analyst copy published from it.
+WAREHOUSE_GROUPS = ("ingest", "transform", "publish")
+
 build_warehouse = dg.define_asset_job(
     "build_warehouse",
-    selection=dg.AssetSelection.groups("ingest", "transform"),
-    description="Load every source and rebuild all dbt models and tests.",
+    selection=dg.AssetSelection.groups(*WAREHOUSE_GROUPS),
+    description="Load every source, rebuild all dbt models and tests, publish the analyst copy.",
 )
 
 build_lagesbild = dg.define_asset_job(
@@ -17,4 +20,15 @@ build_lagesbild = dg.define_asset_job(
     description="Render the lägesbild for one or more tertials from the marts.",
 )
 
-jobs = [build_warehouse, build_lagesbild]
+# One run for the schedule and the inbox sensor: the warehouse steps run once (they are
+# not partitioned), then the lägesbild for the run's tertial or range of tertials.
+update_lagesbild = dg.define_asset_job(
+    "update_lagesbild",
+    selection=dg.AssetSelection.groups(*WAREHOUSE_GROUPS, "picture"),
+    description=(
+        "Load every source, rebuild the marts, publish the analyst copy and render the lägesbild "
+        "for the run's tertial(s), in one run."
+    ),
+)
+
+jobs = [build_warehouse, build_lagesbild, update_lagesbild]

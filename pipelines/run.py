@@ -76,6 +76,7 @@ def main() -> int:
 
     print(f"Klart på {time.monotonic() - started:.1f} s.")
     print(f"  lager:      {settings.warehouse}")
+    print(f"  analytiker: {settings.analytics_copy} (skrivskyddad kopia, öppna den med read_only)")
     print(f"  rapporter:  {settings.output_dir}/<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md")
     print(f"  logg:       {settings.run_log}")
     if rejected[0] or rejected[1]:

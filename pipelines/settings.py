@@ -27,12 +27,18 @@ DEFAULTS = {
     "LAGESBILD_WAREHOUSE": "warehouse/lagesbild.duckdb",
     "LAGESBILD_OUTPUT_DIR": "output",
 }
+# The analysts' read-only copy (pipelines/publish.py); unset, it lies beside the warehouse.
+ANALYTICS_COPY_VAR = "LAGESBILD_ANALYTICS_COPY"
+ANALYTICS_COPY_NAME = "analytics.duckdb"
+
+
+def _resolve(value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def _path(var: str) -> Path:
-    value = os.environ.get(var) or DEFAULTS[var]
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else REPO_ROOT / path
+    return _resolve(os.environ.get(var) or DEFAULTS[var])
 
 
 @dataclass(frozen=True)
@@ -40,13 +46,17 @@ class Settings:
     data_dir: Path
     warehouse: Path
     output_dir: Path
+    analytics_copy: Path
 
     @classmethod
     def from_env(cls) -> "Settings":
+        warehouse = _path("LAGESBILD_WAREHOUSE")
+        copy = os.environ.get(ANALYTICS_COPY_VAR)
         return cls(
             data_dir=_path("LAGESBILD_DATA_DIR"),
-            warehouse=_path("LAGESBILD_WAREHOUSE"),
+            warehouse=warehouse,
             output_dir=_path("LAGESBILD_OUTPUT_DIR"),
+            analytics_copy=_resolve(copy) if copy else warehouse.parent / ANALYTICS_COPY_NAME,
         )
 
     def export(self) -> None:

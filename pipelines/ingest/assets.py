@@ -10,6 +10,7 @@ import dagster as dg
 
 from ..config import load_municipality, load_questions
 from ..resources import Warehouse
+from ..retries import retry_transient
 from . import partners as partners_source
 from . import police_bra as police_bra_source
 from . import police_events as police_events_source
@@ -20,6 +21,8 @@ from .municipality import write_config
 from .pledges import load_and_write as write_pledges_file
 
 CONFIG_TABLES = ("config_municipality", "config_area_names", "config_area_population")
+# The coordinator's team drops the files; data ops keep the loading running.
+OWNERS = ["team:dataops"]
 
 
 @dg.multi_asset(
@@ -28,6 +31,7 @@ CONFIG_TABLES = ("config_municipality", "config_area_names", "config_area_popula
             ["raw", table],
             group_name="ingest",
             kinds={"duckdb", "yaml"},
+            owners=OWNERS,
             description=f"municipality.yaml, validated, as raw.{table} (replaced on every run).",
         )
         for table in CONFIG_TABLES
@@ -37,8 +41,9 @@ CONFIG_TABLES = ("config_municipality", "config_area_names", "config_area_popula
 def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Read and validate municipality.yaml once and hand it to dbt as raw tables."""
     municipality = load_municipality(warehouse.settings.municipality_file)
-    with warehouse.connect() as con:
-        counts = write_config(con, municipality)
+    with retry_transient(context, "Inläsning av municipality.yaml", str(warehouse.settings.warehouse)):
+        with warehouse.connect() as con:
+            counts = write_config(con, municipality)
     context.log.info(f"{municipality.name} ({municipality.code}): {counts['areas']} areas")
     for table in CONFIG_TABLES:
         yield dg.MaterializeResult(
@@ -47,15 +52,16 @@ def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse)
         )
 
 
-def load_folder(context, warehouse: Warehouse, folder, source) -> dict:
-    """Load every file of one source folder; a failed file is reported, the others still load.
+def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -> dict:
+    """Load every file of one source folder into raw.<raw_table>; a failed file is reported,
+    the others still load. A locked warehouse or busy disk is retried (pipelines.retries).
 
     `source` is a source module: SOURCE_KIND, FILE_PATTERNS, parse(path), write(con, rows).
     """
     settings = warehouse.settings
     files = find_files(folder, source.FILE_PATTERNS)
     outcomes: list[FileOutcome] = []
-    with warehouse.connect() as con:
+    with retry_transient(context, f"Inläsning av {folder}", str(settings.warehouse)), warehouse.connect() as con:
         for path in files:
             outcome = load_file(
                 con, path, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND,
@@ -70,10 +76,12 @@ def load_folder(context, warehouse: Warehouse, folder, source) -> dict:
                 )
         # An empty folder still leaves an (empty) table for dbt to read.
         con.execute(source.RAW_DDL)
+        row_count = con.execute(f"select count(*) from raw.{raw_table}").fetchall()[0][0]
     table = "\n".join(
         f"| {o.source_file} | {o.status} | {o.rows_loaded} | {o.rows_rejected} | {o.message} |" for o in outcomes
     )
     return {
+        "dagster/row_count": row_count,
         "files_found": len(files),
         "files_loaded": sum(o.status == "loaded" for o in outcomes),
         "files_unchanged": sum(o.status == "unchanged" for o in outcomes),
@@ -93,10 +101,12 @@ def source_asset(source, *, table: str, folder: str, kinds: set[str], descriptio
     """An ingest asset loading the source folder `folder` (a key of settings.SOURCE_DIRS)
     with a source module into raw.<table>."""
 
-    @dg.asset(key=["raw", table], group_name="ingest", kinds={"duckdb", *kinds}, description=description)
+    @dg.asset(
+        key=["raw", table], group_name="ingest", kinds={"duckdb", *kinds}, owners=OWNERS, description=description
+    )
     def _load(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         return dg.MaterializeResult(
-            metadata=load_folder(context, warehouse, warehouse.settings.source_dir(folder), source)
+            metadata=load_folder(context, warehouse, warehouse.settings.source_dir(folder), source, table)
         )
 
     return _load
@@ -153,7 +163,9 @@ SURVEY_TABLES = {
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "csv", "xlsx"}, description=text)
+        dg.AssetSpec(
+            ["raw", table], group_name="ingest", kinds={"duckdb", "csv", "xlsx"}, owners=OWNERS, description=text
+        )
         for table, text in SURVEY_TABLES.items()
     ],
     name="surveys",
@@ -164,13 +176,14 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
     source = surveys_source
     if settings.questions_file.exists():
         questions = load_questions(settings.questions_file)
-        with warehouse.connect() as con:
-            surveys_source.write_catalogue(con, questions)
+        with retry_transient(context, "Inläsning av surveys/questions.yaml", str(settings.warehouse)):
+            with warehouse.connect() as con:
+                surveys_source.write_catalogue(con, questions)
         source = SimpleNamespace(
             **{name: getattr(surveys_source, name) for name in ("SOURCE_KIND", "FILE_PATTERNS", "RAW_DDL", "write")},
             parse=surveys_source.make_parser(questions),
         )
-    metadata = load_folder(context, warehouse, settings.source_dir("surveys"), source)
+    metadata = load_folder(context, warehouse, settings.source_dir("surveys"), source, "survey_responses")
     with warehouse.connect() as con:
         ignored = surveys_source.ignored_columns(con)
     metadata["columns_not_stored"] = dg.MetadataValue.md(
@@ -185,6 +198,7 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
     key=["raw", "config_pledges"],
     group_name="ingest",
     kinds={"duckdb", "yaml"},
+    owners=OWNERS,
     description="pledges.yaml, validated against the taxonomy and municipality.yaml, as raw.config_pledges "
     "(replaced on every run; empty when the file is absent).",
 )
@@ -192,7 +206,7 @@ def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     """A broken pledges.yaml fails the run with a ConfigError naming file, field and pledge."""
     settings = warehouse.settings
     municipality = load_municipality(settings.municipality_file)
-    with warehouse.connect() as con:
+    with retry_transient(context, "Inläsning av pledges.yaml", str(settings.warehouse)), warehouse.connect() as con:
         count = write_pledges_file(con, settings.pledges_file, municipality)
     present = settings.pledges_file.exists()
     context.log.info(f"{count} pledges" if present else "no pledges.yaml: no pledges")

@@ -9,6 +9,7 @@ import vl_convert
 
 from ..partitions import period_of_key, tertial_partitions
 from ..resources import Warehouse
+from ..retries import retry_transient
 from . import lagesbild as lagesbild_report
 from . import queries
 from .fingerprint import inputs_fingerprint, is_current, mark_current
@@ -34,9 +35,10 @@ MART_DEPS = [
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="picture",
     kinds={"html", "pdf", "excel"},
+    owners=["team:brottsforebyggande"],
     description=(
-        "The tertial lägesbild under output/<period>/: lagesbild.html (self-contained), lagesbild.pdf "
-        "(page-numbered), lagesbild.xlsx (indicator tables) and pledges/<pledge_id>.md (a brief per "
+        "The tertial lägesbild under `output/<period>/`: lagesbild.html (self-contained), lagesbild.pdf "
+        "(page-numbered), lagesbild.xlsx (indicator tables) and `pledges/<pledge_id>.md` (a brief per "
         "medborgarlöfte); in Swedish, with small counts hidden everywhere."
     ),
 )
@@ -45,7 +47,8 @@ def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     written, unchanged = [], []
     # One tertial: render its PDF here; several: in worker processes (spawning one costs ~1 s).
     pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)
-    with warehouse.connect(read_only=True) as con, pool as pdfs:
+    lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
+    with lock_retry, warehouse.connect(read_only=True) as con, pool as pdfs:
         with_data = set(queries.periods(con))
         fingerprint = inputs_fingerprint(con, settings)
         for key in context.partition_keys:
