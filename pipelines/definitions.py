@@ -7,6 +7,8 @@ import dagster as dg
 # BackfillPolicy (one run for a range of tertials) is marked beta; we rely on it on purpose.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
+from data_quality.checks import build_quality_checks
+
 from .ingest.assets import assets as ingest_assets
 from .jobs import jobs
 from .picture.assets import assets as picture_assets
@@ -19,6 +21,8 @@ from .transform import dbt_models
 
 defs = dg.Definitions(
     assets=[*ingest_assets, dbt_models, *picture_assets, *publish_assets],
+    # Great Expectations suites: raw tables warn, marts block the lägesbild (data_quality/).
+    asset_checks=build_quality_checks([*ingest_assets, dbt_models]),
     jobs=jobs,
     schedules=schedules,
     sensors=sensors,

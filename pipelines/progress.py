@@ -37,7 +37,11 @@ class _StepLines(logging.Handler):
             self._say(f"  ok  {step} ({seconds:.1f} s)")
         elif kind == "STEP_FAILURE":
             error = event.step_failure_data.error if event.step_failure_data else None
-            self._say(f"  FEL {step}: {error.message.strip() if error else record.getMessage()}")
+            if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+                # failed blocking data-quality checks: `make run` explains them at the end
+                self._say(f"  STOPP {step}: datakvalitetskontroller som stoppar lägesbilden misslyckades")
+            else:
+                self._say(f"  FEL {step}: {error.message.strip() if error else record.getMessage()}")
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if data is not None and not data.passed:

@@ -38,8 +38,10 @@ def main() -> int:
     from .dbt_manifest import ensure_manifest
 
     ensure_manifest()
+    from data_quality import gate
+
     from .definitions import defs
-    from .partitions import key_of_period, tertial_partitions
+    from .partitions import key_of_period, period_of_key, tertial_partitions
     from .picture import queries
     from .warehouse import connect
 
@@ -49,7 +51,8 @@ def main() -> int:
 
     print("1/2 källor och indikatorer (ingest + dbt build)", flush=True)
     result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance)
-    if not result.success:
+    # A failed blocking quality check fails the run, but only its tertials lose their report.
+    if not result.success and not gate.failed_only_on_blocking_checks(result):
         print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
         return 1
 
@@ -59,28 +62,38 @@ def main() -> int:
             "select count(*) filter (where source_row is not null), count(*) filter (where source_row is null) "
             "from audit.rejected_rows"
         ).fetchall()[0]
+        blocked = gate.blocked_periods(con)
     keys = [k for k in (key_of_period(p) for p in periods) if tertial_partitions.has_partition_key(k)]
-    if keys:
-        print(f"2/2 lägesbild för {len(keys)} tertial ({periods[0]} … {periods[-1]})", flush=True)
-        result = _execute(
-            defs.resolve_job_def("build_lagesbild"),
-            settings,
-            instance=instance,
-            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
-        )
-        if not result.success:
-            print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
-            return 1
+    publishable = [k for k in keys if period_of_key(k) not in blocked]
+    if publishable:
+        first, last = period_of_key(publishable[0]), period_of_key(publishable[-1])
+        print(f"2/2 lägesbild för {len(publishable)} tertial ({first} … {last})", flush=True)
+        # one run per unbroken stretch of publishable tertials (usually one)
+        for start, end in gate.publishable_ranges(keys, {key_of_period(p) for p in blocked}):
+            result = _execute(
+                defs.resolve_job_def("build_lagesbild"),
+                settings,
+                instance=instance,
+                tags={"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end},
+            )
+            if not result.success:
+                print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
+                return 1
     else:
-        print("2/2 inga avslutade tertial med data: ingen lägesbild skriven", flush=True)
+        print("2/2 inga avslutade tertial med data att publicera: ingen lägesbild skriven", flush=True)
 
-    print(f"Klart på {time.monotonic() - started:.1f} s.")
+    print(f"{'Stoppad' if blocked else 'Klart'} på {time.monotonic() - started:.1f} s.")
     print(f"  lager:      {settings.warehouse}")
     print(f"  analytiker: {settings.analytics_copy} (skrivskyddad kopia, öppna den med read_only)")
     print(f"  rapporter:  {settings.output_dir}/<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md")
+    print(f"  kvalitet:   {settings.output_dir}/<tertial>/datakvalitet.html")
     print(f"  logg:       {settings.run_log}")
     if rejected[0] or rejected[1]:
         print(f"  avvisat:    {rejected[0]} rader och {rejected[1]} filer, se audit.rejected_rows")
+    if blocked:
+        print(gate.explain(blocked), file=sys.stderr)
+        print(f"  Vad som ska rättas: {settings.output_dir}/<tertial>/datakvalitet.html", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -6,6 +6,7 @@ import contextlib
 
 import dagster as dg
 import vl_convert
+from data_quality import gate
 
 from ..partitions import period_of_key, tertial_partitions
 from ..resources import Warehouse
@@ -44,6 +45,14 @@ MART_DEPS = [
 )
 def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
+    with warehouse.connect(read_only=True) as con:
+        # A failed blocking quality check (this run or an earlier one) keeps its tertials unpublished.
+        blocked = gate.blocked_periods(con, [period_of_key(k) for k in context.partition_keys])
+    if blocked:
+        raise dg.Failure(
+            description=f"Datakvalitetskontroller stoppar lägesbilden:\n{gate.explain(blocked)}",
+            metadata={"blocked_periods": sorted(blocked)},
+        )
     written, unchanged = [], []
     # One tertial: render its PDF here; several: in worker processes (spawning one costs ~1 s).
     pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)

@@ -13,7 +13,7 @@ import pandas as pd
 from . import briefs, charts, content, queries, workbook
 from . import pledges as pledge_data
 from .render import PdfPool, render, write_atomic, write_pdf
-from .sources import data_quality
+from .sources import data_quality, quality_checks
 from .suppression import TOTAL, show_change
 
 
@@ -52,6 +52,7 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pledges
         definitions, queries.pledge_followup(con), period, c.threshold, c.area_names, c.category_names
     )
     c.data_quality = data_quality(con, pd.Timestamp(c.period_end).date())
+    c.data_quality["checks"] = quality_checks(con, period)
     chart_svgs = _charts(c)
     timer["content"] = time.monotonic()
 

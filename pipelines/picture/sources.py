@@ -38,6 +38,15 @@ ATTRIBUTION = [
 ]
 
 
+def quality_checks(con: duckdb.DuckDBPyConnection, period: str) -> dict:
+    """The automatic checks (data_quality) behind this tertial, for one sentence and a link."""
+    from data_quality import quality_summary
+
+    s = quality_summary(con, period)
+    return {"total": s.checks_total, "tables": len(s.tables), "warnings": len(s.warnings),
+            "checked_at": s.checked_at.strftime("%Y-%m-%d %H:%M") if s.checked_at else None}
+
+
 def _months_back(end: date, count: int) -> list[date]:
     months, year, month = [], end.year, end.month
     for _ in range(count):

@@ -1,0 +1,175 @@
+"""The GX suites on small DataFrames: clean data passes, each kind of breakage fails the
+right expectation with the right severity, tertials and Swedish message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from data_quality.suites import Inputs, expectations
+from data_quality.tables import BY_NAME
+from data_quality.validate import run_suites
+
+NOW = datetime(2026, 11, 26, 12, 0)
+INPUTS = Inputs(
+    now=NOW,
+    area_ids=("gimo", "okant", "osthammar"),
+    category_ids=("snatteri", "stold"),
+    periods=("2024-T1", "2024-T2", "2024-T3"),
+    kommun_codes=("0382",),
+    config_area_ids=("gimo", "osthammar"),
+    question_ids=("q_stold",),
+    scales=("agree4",),
+)
+
+
+def fct(rows: int = 6) -> pd.DataFrame:
+    periods = ["2024-T1", "2024-T2", "2024-T3"]
+    frame = pd.DataFrame(
+        {
+            "period": [periods[i % 3] for i in range(rows)],
+            "kommun_code": "0382",
+            "area_id": [("gimo", "osthammar", "okant")[i // 3] for i in range(rows)],
+            "category_id": "stold",
+            "police_reported_count": [3] * rows,
+            "police_event_count": [1] * rows,
+            "partner_report_count": [0] * rows,
+            "survey_respondents": [40] * rows,
+            "survey_problem_share": [0.25] * rows,
+            "survey_ci_low": [0.14] * rows,
+            "survey_ci_high": [0.4] * rows,
+            "population": [2811] * rows,
+            "police_reported_per_1000": [1.07] * rows,
+            "police_reported_same_period_last_year": [2] * rows,
+            "priority_rank": list(range(1, rows + 1)),
+        }
+    )
+    frame["share_minus_ci_low"] = frame["survey_problem_share"] - frame["survey_ci_low"]
+    frame["ci_high_minus_share"] = frame["survey_ci_high"] - frame["survey_problem_share"]
+    return frame
+
+
+def partner_reports(rows: int = 5) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "report_date": pd.to_datetime(["2024-03-01"] * rows),
+            "report_day": [20240301] * rows,
+            "partner": "Handeln",
+            "category_text": "snatteri",
+            "report_count": [1] * rows,
+            "_source_file": "partners/handel.csv",
+            "_source_row": list(range(2, rows + 2)),
+        }
+    )
+
+
+def validate(name: str, frame: pd.DataFrame, inputs: Inputs = INPUTS):
+    table = BY_NAME[name]
+    [outcome] = run_suites(
+        [table], {name: frame}, {name: expectations(table, inputs)}, run_id="test", now=NOW, docs_dir=None
+    )
+    return outcome
+
+
+def only_failure(outcome):
+    assert len(outcome.failures) == 1, [f.message_sv for f in outcome.failures]
+    return outcome.failures[0]
+
+
+def test_clean_mart_and_raw_frames_pass():
+    assert validate("marts.fct_problem_indicators", fct()).passed
+    assert validate("raw.partner_reports", partner_reports()).passed
+
+
+def test_negative_count_fails_as_error_in_its_tertial():
+    frame = fct()
+    frame.loc[1, "police_event_count"] = -4
+    failure = only_failure(validate("marts.fct_problem_indicators", frame))
+    assert (failure.expectation, failure.column) == ("expect_column_values_to_be_between", "police_event_count")
+    assert failure.severity == "error"
+    assert failure.periods == ("2024-T2",)
+    assert "inte negativt" in failure.message_sv and "-4" in failure.message_sv and "2024-T2" in failure.message_sv
+
+
+def test_unknown_area_fails_the_cross_table_check():
+    frame = fct()
+    frame.loc[5, "area_id"] = "atlantis"
+    failure = only_failure(validate("marts.fct_problem_indicators", frame))
+    assert (failure.expectation, failure.column) == ("expect_column_values_to_be_in_set", "area_id")
+    assert failure.periods == ("2024-T3",)
+    assert "dim_area" in failure.message_sv and "atlantis" in failure.message_sv
+
+
+def test_duplicated_key_fails_uniqueness():
+    frame = pd.concat([fct(), fct().iloc[[0]]], ignore_index=True)
+    failure = only_failure(validate("marts.fct_problem_indicators", frame))
+    assert failure.expectation == "expect_compound_columns_to_be_unique"
+    assert failure.column == "period, area_id, category_id"
+    assert failure.periods == ("2024-T1",)
+    assert "(t.ex. (2024-T1, gimo, stold))" in failure.message_sv
+
+
+def test_share_outside_its_interval_fails_but_rounding_does_not():
+    frame = fct()
+    frame.loc[0, "survey_ci_low"] = 0.25 + 4.9e-17  # Wilson bound of a share of 0 rounds like this
+    frame.loc[2, "survey_ci_high"] = 0.2
+    frame["share_minus_ci_low"] = frame["survey_problem_share"] - frame["survey_ci_low"]
+    frame["ci_high_minus_share"] = frame["survey_ci_high"] - frame["survey_problem_share"]
+    failure = only_failure(validate("marts.fct_problem_indicators", frame))
+    assert failure.column == "ci_high_minus_share" and failure.periods == ("2024-T3",)
+
+
+def test_future_date_in_raw_data_warns_and_names_file_and_row():
+    frame = partner_reports()
+    frame.loc[3, "report_day"] = 20270201
+    outcome = validate("raw.partner_reports", frame)
+    failure = only_failure(outcome)
+    assert failure.column == "report_day" and failure.severity == "warn"
+    assert outcome.severity == "warn"
+    assert "framtiden" in failure.message_sv
+    assert "partners/handel.csv rad 5" in failure.message_sv and "2027-02-01" in failure.message_sv
+
+
+def test_empty_source_warns():
+    failure = only_failure(validate("raw.partner_reports", partner_reports().iloc[0:0]))
+    assert failure.expectation == "expect_table_row_count_to_be_between"
+    assert failure.severity == "warn" and failure.message_sv == "Källan är inte tom – uppmätt: 0 rader."
+
+
+def test_row_count_drop_of_more_than_half_warns_even_on_a_mart():
+    inputs = Inputs(**{**INPUTS.__dict__, "previous_row_counts": {"marts.fct_problem_indicators": 13}})
+    failure = only_failure(validate("marts.fct_problem_indicators", fct(6), inputs))
+    assert failure.expectation == "expect_table_row_count_to_be_between"
+    assert failure.severity == "warn"
+    assert "hälften" in failure.message_sv and "13 rader" in failure.message_sv
+    assert validate("marts.fct_problem_indicators", fct(7), inputs).passed
+
+
+def test_missing_column_fails_with_a_reason():
+    outcome = validate("marts.fct_problem_indicators", fct().drop(columns=["police_event_count"]))
+    messages = [f.message_sv for f in outcome.failures]
+    assert any(m.startswith("Kolumnen police_event_count finns") for m in messages)
+    assert outcome.severity == "error"
+
+
+def test_future_tertial_in_dim_period_is_an_error():
+    frame = pd.DataFrame(
+        {
+            "period": ["2026-T2", "2027-T1"],
+            "period_start": pd.to_datetime(["2026-05-01", "2027-01-01"]),
+            "period_end": pd.to_datetime(["2026-08-31", "2027-04-30"]),
+        }
+    )
+    failure = only_failure(validate("marts.dim_period", frame))
+    assert failure.column == "period_start" and failure.severity == "error"
+    assert failure.periods == ("2027-T1",)
+
+
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_every_table_has_a_suite_with_swedish_texts(name):
+    items = expectations(BY_NAME[name], INPUTS)
+    assert items
+    assert all(e.meta.get("sv") for e in items)
+    assert {e.severity.value for e in items} <= ({"warning"} if name.startswith("raw.") else {"critical", "warning"})
