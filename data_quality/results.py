@@ -13,6 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from .validate import TableOutcome
+from pipelines.warehouse import append_frame
 
 DDL = """
 create schema if not exists audit;
@@ -64,12 +65,7 @@ def record(con, outcomes: list[TableOutcome], *, run_id: str, checked_at: dateti
         return 0
     frame = pd.DataFrame(rows)
     frame["periods"] = frame["periods"].astype(object)
-    con.register("_quality_rows", frame)
-    try:
-        con.execute("insert into audit.quality_results by name select * from _quality_rows")
-    finally:
-        con.unregister("_quality_rows")
-    return len(rows)
+    return append_frame(con, "audit.quality_results", frame)
 
 
 def periods_of(value) -> tuple[str, ...] | None:

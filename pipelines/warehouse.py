@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
+import pandas as pd
 
 AUDIT_DDL = """
 create schema if not exists raw;
@@ -59,3 +60,20 @@ def connect(path: Path, *, read_only: bool = False, attempts: int = 20) -> Itera
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[str]:
+    """A DataFrame visible to SQL as `name` for the duration of the block."""
+    con.register(name, frame)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
+def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Insert a DataFrame into `table`, matching columns by name; returns the row count."""
+    with registered(con, "_append_frame", frame):
+        con.execute(f"insert into {table} by name select * from _append_frame")
+    return len(frame)

@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 import duckdb
 import pandas as pd
 
+from ..warehouse import append_frame
 from .redact import redact
 
 
@@ -148,11 +149,7 @@ def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Reje
             "rejected_at": now,
         }
     )
-    con.register("_rejections", frame)
-    try:
-        con.execute("insert into audit.rejected_rows by name select * from _rejections")
-    finally:
-        con.unregister("_rejections")
+    append_frame(con, "audit.rejected_rows", frame)
 
 
 def _record_failed_file(con, source_file, sha, source_kind, reason, now) -> FileOutcome:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from ..warehouse import append_frame
 from ..config import Municipality
 
 DDL = """
@@ -49,9 +50,7 @@ def write_config(con: duckdb.DuckDBPyConnection, municipality: Municipality) -> 
             ("config_area_population", population, ["kommun_code", "area_id", "year", "population"]),
         ):
             frame = pd.DataFrame(rows, columns=columns)
-            con.register("_config_rows", frame)
-            con.execute(f"insert into raw.{table} by name select * from _config_rows")
-            con.unregister("_config_rows")
+            append_frame(con, f"raw.{table}", frame)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

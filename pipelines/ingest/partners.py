@@ -44,6 +44,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..warehouse import registered
 from .common import Parsed, Rejection, raw_record_text
 from .readers import parse_date, parse_int, read_table
 from .redact import neutralise_formula, redact
@@ -244,8 +245,7 @@ def parse(path: Path) -> Parsed:
 def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
     """Insert the file's valid rows as they are; dedup across files happens in dbt."""
     con.execute(RAW_DDL)
-    con.register("_partner_rows", rows)
-    try:
+    with registered(con, "_partner_rows", rows):
         con.execute(
             f"""
             insert into raw.partner_reports by name
@@ -253,6 +253,4 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
             from _partner_rows
             """
         )
-    finally:
-        con.unregister("_partner_rows")
     return len(rows)

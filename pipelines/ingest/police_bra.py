@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ..warehouse import append_frame
 from .common import BadFileError, Parsed, Rejection, raw_record_text
 from .readers import normalise_header, parse_decimal, parse_int, read_table
 from .redact import redact
@@ -190,9 +191,4 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
     """Append the file's rows. Raw keeps every loaded version; which file wins a
     (kommun, year) is decided in dbt (newest loaded)."""
     con.execute(RAW_DDL)
-    con.register("_bra_rows", rows)
-    try:
-        con.execute("insert into raw.police_bra by name select * from _bra_rows")
-    finally:
-        con.unregister("_bra_rows")
-    return len(rows)
+    return append_frame(con, "raw.police_bra", rows)

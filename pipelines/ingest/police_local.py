@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ..warehouse import registered
 from .common import Parsed, Rejection, raw_record_text
 from .readers import parse_int, parse_month, read_table
 from .redact import neutralise_formula, redact
@@ -161,8 +162,7 @@ def parse(path: Path) -> Parsed:
 def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
     """Append the file's rows as they are; dbt sums and picks the newest file."""
     con.execute(RAW_DDL)
-    con.register("_local_rows", rows)
-    try:
+    with registered(con, "_local_rows", rows):
         con.execute(
             """
             insert into raw.police_local by name
@@ -171,6 +171,4 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
             from _local_rows
             """
         )
-    finally:
-        con.unregister("_local_rows")
     return len(rows)

@@ -12,7 +12,8 @@ def test_fingerprint_follows_loaded_files_config_and_failed_files(tmp_path):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     shutil.copy(SAMPLE / "municipality.yaml", data_dir)
-    settings = Settings(data_dir=data_dir, warehouse=tmp_path / "w.duckdb", output_dir=tmp_path / "out")
+    settings = Settings(data_dir=data_dir, warehouse=tmp_path / "w.duckdb", output_dir=tmp_path / "out",
+                        analytics_copy=tmp_path / "analytics.duckdb")
     with connect(settings.warehouse) as con:
         first = inputs_fingerprint(con, settings)
         assert inputs_fingerprint(con, settings) == first
