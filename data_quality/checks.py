@@ -17,7 +17,7 @@ from datetime import datetime
 import dagster as dg
 
 from pipelines.resources import Warehouse
-from pipelines.settings import Settings
+from pipelines.settings import Settings, quality_docs_dir
 from pipelines.warehouse import connect
 
 from . import results
@@ -52,7 +52,7 @@ def validate_warehouse(
     suites = {t.name: expectations(t, inputs) for t in tables if frames.get(t.name) is not None}
     layer = tables[0].layer if tables else "raw"
     outcomes = run_suites(
-        tables, frames, suites, run_id=run_id, now=now, docs_dir=settings.output_dir / "quality" / layer,
+        tables, frames, suites, run_id=run_id, now=now, docs_dir=quality_docs_dir(settings.output_dir, layer),
         timings=timings,
     )
     clock = time.perf_counter()

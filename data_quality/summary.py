@@ -14,6 +14,8 @@ from pathlib import Path
 
 import jinja2
 
+from pipelines.settings import quality_docs_dir
+
 from . import results
 from .gate import Blocker
 from .tables import BY_NAME, label
@@ -239,7 +241,7 @@ def render(summary: QualitySummary, output_dir: Path) -> str:
     docs = {
         layer: f"../quality/{layer}/index.html"
         for layer in ("raw", "marts")
-        if (output_dir / "quality" / layer / "index.html").exists()
+        if (quality_docs_dir(output_dir, layer) / "index.html").exists()
     }
     return _env.get_template("datakvalitet.html.j2").render(
         s=summary, period_text=_period_text(summary.period), docs=docs

@@ -41,6 +41,11 @@ def _path(var: str) -> Path:
     return _resolve(os.environ.get(var) or DEFAULTS[var])
 
 
+def quality_docs_dir(output_dir: Path, layer: str) -> Path:
+    """Great Expectations Data Docs of one layer (raw, marts) under the output directory."""
+    return output_dir / "quality" / layer
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path

@@ -106,7 +106,7 @@ def load_file(
         reason = f"Filen kunde inte läsas ({type(exc).__name__}: {exc})."
         return _record_failed_file(con, source_file, sha, source_kind, reason, now)
 
-    rows = parsed.rows.copy()
+    rows = parsed.rows  # the parser's own frame: lineage columns are added in place
     rows["_source_file"] = source_file
     rows["_file_sha256"] = sha
     rows["_loaded_at"] = now
