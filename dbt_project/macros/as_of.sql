@@ -1,0 +1,8 @@
+{#- The one clock (DATA-CONTRACT §4.1): the date every rule that depends on "today"
+    uses — future dates, the tertial in progress, late measures. LAGESBILD_AS_OF
+    (YYYY-MM-DD) pins it; unset, it is today. Python reads the same variable
+    (pipelines/settings.py). -#}
+{% macro as_of() -%}
+    {%- set pinned = env_var('LAGESBILD_AS_OF', '') | trim -%}
+    {%- if pinned -%} date '{{ pinned }}' {%- else -%} current_date {%- endif -%}
+{%- endmacro %}
