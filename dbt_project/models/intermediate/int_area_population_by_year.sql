@@ -5,7 +5,7 @@ with population as (
 ),
 
 years as (
-    select distinct year(period_start) as year from {{ ref('dim_period') }}
+    select distinct year(period_start) as year from {{ ref('int_periods') }}
 ),
 
 candidates as (

@@ -36,7 +36,7 @@ keys as (
 ),
 
 periods as (
-    select period, year from {{ ref('dim_period') }}
+    select period, year from {{ ref('int_periods') }}
 ),
 
 population as (
