@@ -111,7 +111,7 @@ def publish_copy(warehouse: Path, target: Path, *, run_id: str = "") -> Publishe
 @dg.asset(
     key=["publish", "analytics_copy"],
     # The marts are built last by the one dbt step: when ingest or dbt fails, this is skipped.
-    deps=[key for key in dbt_models.keys if key.path[0] == "marts"],
+    deps=[*(key for key in dbt_models.keys if key.path[0] == "marts"), dg.AssetKey(["marts", "fct_published_figures"])],
     group_name="publish",
     kinds={"duckdb"},
     owners=["team:dataops"],

@@ -42,7 +42,7 @@ def main() -> int:
 
     from .definitions import defs
     from .partitions import key_of_period, period_of_key, tertial_partitions
-    from .picture import queries
+    from .picture import published
     from .warehouse import connect
 
     settings.run_log.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ def main() -> int:
         return 1
 
     with connect(settings.warehouse, read_only=True) as con:
-        periods = queries.periods(con)
+        periods = published.periods(con)
         rejected = con.execute(
             "select count(*) filter (where source_row is not null), count(*) filter (where source_row is null) "
             "from audit.rejected_rows"

@@ -11,26 +11,56 @@ from data_quality import gate
 from ..partitions import period_of_key, tertial_partitions
 from ..resources import Warehouse
 from ..retries import retry_transient
+from . import figures, published
 from . import lagesbild as lagesbild_report
-from . import queries
 from .fingerprint import inputs_fingerprint, is_current, mark_current
 from .render import PdfPool
 
 REPORT_FILES = ["lagesbild.html", "lagesbild.pdf", "lagesbild.xlsx"]
+FIGURES_KEY = ["marts", "fct_published_figures"]
+# What the figures are built from (and, by being downstream of the marts' blocking
+# quality checks, after those checks: their results are printed too).
 MART_DEPS = [
     ["marts", "fct_problem_indicators"],
+    ["marts", "fct_survey_by_category"],
     ["marts", "dim_area"],
     ["marts", "dim_problem_category"],
     ["marts", "dim_period"],
+    ["marts", "dim_month"],
     ["marts", "dim_municipality"],
+    ["marts", "dim_pledge"],
     ["marts", "fct_reference_crime_rates"],
     ["marts", "fct_pledge_followup"],
 ]
 
 
 @dg.asset(
-    key=["picture", "lagesbild"],
+    key=FIGURES_KEY,
     deps=MART_DEPS,
+    group_name="publish",
+    kinds={"duckdb", "python"},
+    owners=["team:brottsforebyggande"],
+    description=(
+        "Every figure the lägesbild, the workbook and the pledge briefs print, one row each: the number behind "
+        "it and the text exactly as printed, small counts hidden once for all outputs together "
+        "(DATA-CONTRACT §4.1). The renderers only lay this table out."
+    ),
+)
+def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    settings = warehouse.settings
+    with retry_transient(context, "Publicerade siffror", str(settings.warehouse)), warehouse.connect() as con:
+        frame = figures.build(con)
+        rows = published.write(con, frame)
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": rows,
+        "periods": dg.MetadataValue.json(sorted(frame["period"].unique().tolist())),
+        "hidden": int(frame["shown"].str.startswith("<").sum() + (frame["shown"] == "dolt").sum()),
+    })
+
+
+@dg.asset(
+    key=["picture", "lagesbild"],
+    deps=[FIGURES_KEY],
     partitions_def=tertial_partitions,
     # One run renders any range of tertials (a backfill is one run, not one per tertial).
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -58,7 +88,7 @@ def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)
     lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
     with lock_retry, warehouse.connect(read_only=True) as con, pool as pdfs:
-        with_data = set(queries.periods(con))
+        with_data = set(published.periods(con))
         fingerprint = inputs_fingerprint(con, settings)
         for key in context.partition_keys:
             period = period_of_key(key)
@@ -68,7 +98,7 @@ def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             if is_current(settings.period_dir(period), fingerprint, REPORT_FILES):
                 unchanged.append(period)
                 continue
-            written.append(lagesbild_report.build(con, period, settings.output_dir, settings.pledges_file, pdfs))
+            written.append(lagesbild_report.build(con, period, settings.output_dir, pdfs))
         if unchanged:
             context.log.info(f"inputs unchanged since the last rendering: {', '.join(unchanged)}")
         for report in written:
@@ -104,4 +134,4 @@ def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     )
 
 
-assets = [lagesbild]
+assets = [fct_published_figures, lagesbild]

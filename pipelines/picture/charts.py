@@ -11,7 +11,6 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from .suppression import is_hidden, show_count
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 BLUE = "#1f5f8b"
@@ -41,40 +40,30 @@ _STEPS = [m * 10**e for e in range(0, 9) for m in (1, 2, 2.5, 5)]
 _STEPS = [int(s) for s in _STEPS if float(s).is_integer()]
 
 
-def published_bars(
-    data: pd.DataFrame, label: str, shown: str, text: str, threshold: int, title: str,
-    axis_title: str, horizontal: bool = True, order: list | None = None,
-) -> str:
-    """Bars of published values: `shown` is the number drawn (None = hidden), `text` the label."""
-    data = data[[label, shown, text]].copy()
-    order = order or data[label].tolist()
-    data["_pos"] = data[shown].fillna(0)
+def published_bars(data: pd.DataFrame, threshold: int, title: str, axis_title: str, horizontal: bool = True) -> str:
+    """Bars of published figures: `data` has label, shown (the number drawn; None = hidden or
+    missing: no bar) and text (the figure as printed, the bar's label)."""
+    data = data[["label", "shown", "text"]].copy()
+    order = data["label"].tolist()
+    data["_pos"] = data["shown"].fillna(0)
     if horizontal:
-        cat = alt.Y(f"{label}:N", sort=order, title=None)
-        val = alt.X(**_count_encoding(shown, axis_title, threshold, data[shown]))
+        cat = alt.Y("label:N", sort=order, title=None)
+        val = alt.X(**_count_encoding("shown", axis_title, threshold, data["shown"]))
         pos = alt.X("_pos:Q")
         text_mark = dict(align="left", dx=4)
         size = dict(width=440, height=26 * max(len(order), 1))
     else:
-        cat = alt.X(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
-        val = alt.Y(**_count_encoding(shown, axis_title, threshold, data[shown]))
+        cat = alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+        val = alt.Y(**_count_encoding("shown", axis_title, threshold, data["shown"]))
         pos = alt.Y("_pos:Q")
         text_mark = dict(dy=-6)
         size = dict(width=max(72 * len(order), 240), height=180)
     base = alt.Chart(data, title=title)
     bars = base.mark_bar(color=BLUE).encode(**{"y" if horizontal else "x": cat, "x" if horizontal else "y": val})
     labels = base.mark_text(color="#222", **text_mark).encode(
-        **{"y" if horizontal else "x": cat, "x" if horizontal else "y": pos}, text=f"{text}:N"
+        **{"y" if horizontal else "x": cat, "x" if horizontal else "y": pos}, text="text:N"
     )
     return _svg((bars + labels).properties(**size))
-
-
-def category_bars(frame: pd.DataFrame, value: str, label: str, threshold: int, title: str) -> str:
-    """Horizontal bars per category from raw counts (kept for callers with plain counts)."""
-    data = frame.sort_values("category_order").copy()
-    data["shown"] = [None if is_hidden(v, threshold) else v for v in data[value]]
-    data["text"] = [show_count(v, threshold) for v in data[value]]
-    return published_bars(data, "category_name", "shown", "text", threshold, title, label)
 
 
 def trend_lines(data: pd.DataFrame, threshold: int, title: str, order: list[str]) -> str:

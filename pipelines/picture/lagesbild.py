@@ -1,20 +1,32 @@
-"""Build one tertial's lägesbild: HTML, PDF, XLSX and the pledge briefs, from the marts."""
+"""Build one tertial's lägesbild: HTML, PDF, XLSX and the pledge briefs, laid out from
+marts.fct_published_figures (nothing is computed here)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from . import briefs, charts, content, queries, workbook
-from . import pledges as pledge_data
+from . import briefs, charts, workbook
+from .published import Figures, Grid
 from .render import PdfPool, render, write_atomic, write_pdf
-from .sources import data_quality, quality_checks
-from .suppression import TOTAL, show_change
+
+# The header of a table's first column (its row labels), by table.
+ROW_HEADERS = {
+    "kategori_ar": "Problemkategori", "kallor": "Problemkategori", "enkat": "Problemkategori",
+    "trend": "Problemkategori", "omrade_kategori": "Område", "omraden": "Område", "partner": "Partner",
+    "prioriteringar": "Prioritet", "sakerstallda": "Problemområde", "kan_vara_slump": "Problemområde",
+    "loften": "Löfte", "bra": "År", "kvalitet_tackning": "Källa", "kvalitet_filer": "Källa",
+    "kvalitet_avvisade": "Källa", "indikatorer": "Problemområde", "nyckeltal": "Nyckeltal",
+    "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag",
+}
+
+
+def first_header(g: Grid) -> str:
+    return ROW_HEADERS.get(g.name, g.name.rsplit(":", 1)[-1].capitalize())
 
 
 @dataclass
@@ -41,23 +53,17 @@ class Report:
         return [self.html_path, self.pdf_path, self.xlsx_path, *self.brief_paths]
 
 
-def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pledges_file: Path | None = None,
-          pdf_pool: PdfPool | None = None) -> Report:
+def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pdf_pool: PdfPool | None = None) -> Report:
     """Render every file of one tertial. With a `pdf_pool` the PDF is written by a worker:
     `report.pdf_future` resolves when it is done."""
     timer = {"start": time.monotonic()}
-    c = content.build(con, period)
-    definitions = pledge_data.load_definitions(con, pledges_file)
-    c.pledges = pledge_data.follow_up(
-        definitions, queries.pledge_followup(con), period, c.threshold, c.area_names, c.category_names
-    )
-    c.data_quality = data_quality(con, pd.Timestamp(c.period_end).date())
-    c.data_quality["checks"] = quality_checks(con, period)
-    chart_svgs = _charts(c)
+    f = Figures(con, period)
+    chart_svgs = _charts(f)
     timer["content"] = time.monotonic()
 
     out = output_dir / period
-    html = render("lagesbild.html.j2", **_template_context(c, chart_svgs))
+    kommun = f.meta("kommun")
+    html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header)
     html_path = write_atomic(out / "lagesbild.html", html.encode("utf-8"))
     timer["html"] = time.monotonic()
     pdf_path, pdf_future = out / "lagesbild.pdf", None
@@ -66,113 +72,67 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pledges
     else:
         pdf_future = pdf_pool.submit(html, pdf_path)
     timer["pdf"] = time.monotonic()
-    xlsx_path = workbook.write(c, out / "lagesbild.xlsx")
+    xlsx_path = workbook.write(f, out / "lagesbild.xlsx", first_header)
     timer["xlsx"] = time.monotonic()
-    brief_paths = briefs.write_all(con, c, out / "pledges")
+    brief_paths = briefs.write_all(f, out / "pledges")
     timer["briefs"] = time.monotonic()
 
     steps = ["start", "content", "html", "pdf", "xlsx", "briefs"]
     seconds = {b: round(timer[b] - timer[a], 2) for a, b in zip(steps, steps[1:])}
-    report = Report(period, html_path, pdf_path, xlsx_path, brief_paths, top_markdown(c), chart_svgs["categories"],
+    report = Report(period, html_path, pdf_path, xlsx_path, brief_paths, top_markdown(f), chart_svgs["categories"],
                     seconds)
     report.pdf_future = pdf_future
     return report
 
 
-def top_markdown(c: content.Content) -> str:
-    if not c.priorities:
+def top_markdown(f: Figures) -> str:
+    reasons = f["prioriteringar_skal"]
+    if not reasons:
         return "Inga problemområden med underlag under perioden."
-    lines = [f"**Lägesbild {c.period}: de mest angelägna problemområdena**", ""]
-    lines += [f"- {p['rank']} **{p['category']} i {p['area']}**: {'; '.join(p['reasons'])}" for p in c.priorities[:5]]
+    lines = [f"**Lägesbild {f.period}: de mest angelägna problemområdena**", ""]
+    lines += [f"- {reasons.shown(k, 'rank')} **{label}**: {reasons.shown(k, 'reasons')}" for k, label in reasons.rows[:5]]
     return "\n".join(lines)
 
 
-def _charts(c: content.Content) -> dict[str, str]:
-    t = c.threshold
-    order = c.categories["name_sv"].tolist()
-    by_cat = pd.DataFrame([
-        {"label": cat.name_sv,
-         "shown": c.matrices.shown(c.period, "police_reported_count", TOTAL, cat.category_id),
-         "text": c.matrices.text(c.period, "police_reported_count", TOTAL, cat.category_id)}
-        for cat in c.categories.itertuples()
-    ])
-    areas = pd.DataFrame([
-        {"label": r["area"], "shown": None if r["rate_value"] is None else round(r["rate_value"], 1), "text": r["rate"]}
-        for r in content.area_table(c)
-    ])
-    trend = content.trend_frame(c)
-    same = trend.iloc[0:0]
-    if c.same_tertial:
-        same = pd.DataFrame([
-            {"period": p, "category_name": cat.name_sv,
-             "shown": c.matrices.shown(p, "police_reported_count", TOTAL, cat.category_id)}
-            for p in c.same_tertial for cat in c.categories.itertuples()
-        ])
-    tod, dow, _ = content.timing(c)
-    survey = c.survey[c.survey["share"].notna()] if not c.survey.empty else c.survey
-    return {
-        "categories": charts.published_bars(by_cat, "label", "shown", "text", t,
-                                            f"Anmälda brott per problemkategori, {c.period}", "Anmälda brott"),
-        "areas": _rate_bars(areas),
-        "trend": charts.trend_lines(trend, t, "Anmälda brott per tertial och problemkategori", order),
-        "same_tertial": charts.grouped_bars(same, t, "Samma tertial år för år", order),
-        "time_of_day": charts.published_bars(tod, "label", "shown", "text", t, "Polisens händelser efter tid på dygnet",
-                                             "Händelser", horizontal=False),
-        "weekday": charts.published_bars(dow, "label", "shown", "text", t, "Polisens händelser efter veckodag",
-                                         "Händelser", horizontal=False),
-        "survey": charts.share_intervals(survey, f"Upplever problem, enkät {c.survey_period}",
-                                         order) if c.survey_period else "",
-    }
-
-
-def _rate_bars(areas: pd.DataFrame) -> str:
-    import altair as alt
-
-    chart = alt.Chart(areas, title="Anmälda brott per 1 000 invånare").mark_bar(color=charts.BLUE).encode(
-        y=alt.Y("label:N", sort=areas["label"].tolist(), title=None),
-        x=alt.X(**charts._count_encoding("shown", "Per 1 000 invånare", 5, areas["shown"])),
-    ).properties(width=260, height=22 * max(len(areas), 1))
-    return charts._svg(chart)
-
-
-def _template_context(c: content.Content, chart_svgs: dict) -> dict:
-    tod, dow, timing_total = content.timing(c)
-    total = c.matrices.shown(c.period, "police_reported_count")
-    last = c.matrices.shown(c.last_year, "police_reported_count") if c.last_year else None
-    partner_columns, partner_rows = content.partner_rows(c)
-    survey_n = int(c.survey["respondents"].max()) if not c.survey.empty else None
-    significant = [p for p in c.priorities if p["significant"] is True]
-    noise = [p for p in c.priorities if p["significant"] is False]
-    active = {(p["category_id"], a) for p in c.pledges for a in p["area_ids"]}
-    candidates = [p for p in c.priorities if (p["category_id"], p["area_id"]) not in active][:3]
-    counts = {s: sum(1 for p in c.pledges if p["status"] == s) for s in ("on_track", "off_track", "no_data")}
-    return dict(
-        m=c.municipality, period=c.period, period_start=c.period_start, period_end=c.period_end,
-        generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"), threshold=c.threshold,
-        last_year=c.last_year,
-        key={
-            "reported": c.matrices.text(c.period, "police_reported_count"),
-            "reported_change": content.change_text(total, last),
-            "partner": c.matrices.text(c.period, "partner_report_count"),
-            "events": c.matrices.text(c.period, "police_event_count"),
-            "respondents": content.show_count(survey_n, c.threshold) if survey_n else "–",
-        },
-        survey_period=c.survey_period,
-        priorities=c.priorities, ranked_by_model=c.ranked_by_model,
-        significance_known=c.significance_known, significant=significant, noise=noise,
-        same_tertial=c.same_tertial, trend_periods=c.trend_periods,
-        category_rows=content.category_table(c),
-        matrix_columns=c.categories["name_sv"].tolist(),
-        matrix_rows=content.matrix_rows(c, "police_reported_count"),
-        area_rows=content.area_table(c),
-        timing_total=content.show_count(timing_total, c.threshold),
-        reference_rows=content.reference_rows(c),
-        sources_rows=content.sources_table(c),
-        partner_columns=partner_columns, partner_rows=partner_rows,
-        quotes=c.quotes,
-        pledges=c.pledges, pledge_counts=counts,
-        candidates=candidates,
-        dq=c.data_quality,
-        charts=chart_svgs,
-        show_change=show_change,
+def column_frame(g: Grid, column: str) -> pd.DataFrame:
+    """One column of a published table for a chart: label, the number drawn (None = not drawn), the text."""
+    return pd.DataFrame(
+        [{"label": label, "shown": c.number if (c := g.cell(key, column)) else None,
+          "text": c.shown if c else "–"} for key, label in g.rows if key != "*"],
+        columns=["label", "shown", "text"],
     )
+
+
+def long_frame(g: Grid) -> pd.DataFrame:
+    """A published table as (period, category_name, shown) rows, for the trend charts."""
+    return pd.DataFrame(
+        [{"period": ckey, "category_name": label, "shown": c.number if (c := g.cell(rkey, ckey)) else None}
+         for rkey, label in g.rows for ckey, _ in g.columns if ckey[:2] == "20"],
+        columns=["period", "category_name", "shown"],
+    )
+
+
+def _charts(f: Figures) -> dict[str, str]:
+    threshold = int(f["meta"].cell("threshold", "value").value)
+    years = f["kategori_ar"]
+    order = [label for _, label in years.rows]
+    survey = f["enkat"]
+    share = pd.DataFrame(
+        [{"category_name": label, "share": survey.cell(k, "share").number, "low": survey.cell(k, "ci_low").number,
+          "high": survey.cell(k, "ci_high").number} for k, label in survey.rows
+         if survey.cell(k, "share") and survey.cell(k, "share").number is not None],
+        columns=["category_name", "share", "low", "high"],
+    )
+    return {
+        "categories": charts.published_bars(column_frame(f["kallor"], "reported"), threshold,
+                                            f"Anmälda brott per problemkategori, {f.period}", "Anmälda brott"),
+        "areas": charts.published_bars(column_frame(f["omraden"], "per_1000"), threshold,
+                                       "Anmälda brott per 1 000 invånare", "Per 1 000 invånare"),
+        "trend": charts.trend_lines(long_frame(f["trend"]), threshold, f["trend"].title, order),
+        "same_tertial": charts.grouped_bars(long_frame(years), threshold, "Samma tertial år för år", order),
+        "time_of_day": charts.published_bars(column_frame(f["tid_pa_dygnet"], "events"), threshold,
+                                             "Polisens händelser efter tid på dygnet", "Händelser", horizontal=False),
+        "weekday": charts.published_bars(column_frame(f["veckodag"], "events"), threshold,
+                                         "Polisens händelser efter veckodag", "Händelser", horizontal=False),
+        "survey": charts.share_intervals(share, survey.title, order) if survey else "",
+    }

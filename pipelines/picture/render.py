@@ -16,17 +16,6 @@ _env = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
-
-
-def period_label(period: str) -> str:
-    """'2025-T2' -> 'tertial 2 2025 (maj–augusti)'."""
-    year, tertial = period.split("-T")
-    first = (int(tertial) - 1) * 4
-    return f"tertial {tertial} {year} ({MONTHS[first]}–{MONTHS[first + 3]})"
-
-
 def genitive(name: str) -> str:
     """'Östhammar' -> 'Östhammars', 'Borås' -> 'Borås'."""
     return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
@@ -40,7 +29,6 @@ def words(n: int) -> str:
     return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
 
 
-_env.filters["period_label"] = period_label
 _env.filters["words"] = words
 _env.filters["genitive"] = genitive
 

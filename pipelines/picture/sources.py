@@ -11,7 +11,12 @@ from datetime import date
 
 import duckdb
 
-from .queries import table_exists
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchall()[0][0])
 
 SOURCE_NAMES = {
     "police_events": "Polisens händelser (polisen.se)",

@@ -1,128 +1,128 @@
-"""Small-count suppression for everything that is published (DATA-CONTRACT §5)."""
+"""Small-count suppression (DATA-CONTRACT §5), decided once for every figure a
+municipality's outputs print, and the Swedish way each figure is written.
+
+Every count that is printed is a *cell* with a key naming the quantity (measure,
+period, area, category, …). The same quantity printed in two tables is one cell, so
+it is hidden in both or in neither. Additive relations between cells (a row of a
+table and its total, the months of a tertial and the tertial) are *lines*.
+
+- Primary: a count from 1 to threshold − 1 of a source that is not public at its
+  origin is hidden ('<3').
+- Complementary: a line with exactly one hidden cell would give it away by
+  subtraction, so the smallest other positive cell of the line is hidden too
+  ('dolt'); repeated over all lines of all tables until nothing changes.
+- A line with an unknown cell (`..` at source) gives nothing away: no sum is known.
+"""
 
 from __future__ import annotations
 
 import math
 
 import pandas as pd
-
-
-def is_hidden(value, threshold: int) -> bool:
-    """Counts from 1 to threshold − 1 are hidden; 0 and unknown are not counts to hide."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return False
-    return 0 < value < threshold
-
-
-def show_count(value, threshold: int) -> str:
-    """A count as published: '<3' style below the threshold, '–' when unknown."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if is_hidden(value, threshold):
-        return f"<{threshold}"
-    return f"{int(value):,}".replace(",", "\u00a0")
-
+from dataclasses import dataclass, field
 
 COMPLEMENTARY = "dolt"
-TOTAL = "__total__"
+UNKNOWN = "okänt"
+MISSING = "–"
+FEW_ANSWERS = "för få svar"
+PRELIMINARY = "preliminär"
+TOTAL = "*"
 
 
-def suppress_table(counts: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Text version of a count table published with its row and column totals.
-
-    Returns the table with a total row and column (labelled `TOTAL`). Counts from 1
-    to threshold − 1 become '<t'. Every row and column, totals included, adds up;
-    a line with exactly one hidden cell would let a reader work that cell out, so
-    the smallest other positive cell of the line is hidden too ('dolt'), repeated
-    until no line has a single hidden cell (complementary suppression).
-    """
-    values = counts.fillna(0).astype("int64")
-    values[TOTAL] = values.sum(axis=1)
-    values.loc[TOTAL] = values.sum(axis=0)
-    small = values.map(lambda v: is_hidden(v, threshold))
-    extra = pd.DataFrame(False, index=values.index, columns=values.columns)
-    lines = [("row", key) for key in values.index] + [("col", key) for key in values.columns]
-    changed = True
-    while changed:
-        changed = False
-        for kind, key in lines:
-            line = values.loc[key] if kind == "row" else values[key]
-            masked = (small | extra).loc[key] if kind == "row" else (small | extra)[key]
-            if int(masked.sum()) != 1:
-                continue
-            # Prefer an inner cell over the line's total as the complementary one.
-            candidates = line[(~masked) & (line > 0)]
-            inner = candidates.drop(TOTAL, errors="ignore")
-            candidates = inner if not inner.empty else candidates
-            if candidates.empty:
-                continue
-            target = candidates.idxmin()
-            if kind == "row":
-                extra.loc[key, target] = True
-            else:
-                extra.loc[target, key] = True
-            changed = True
-    text = values.map(lambda v: show_count(v, threshold) if v else "0")
-    return text.mask(extra, COMPLEMENTARY)
+def is_unknown(value) -> bool:
+    """None, NaN and pandas' NA (nullable columns of the marts) alike."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-# --------------------------------------------------------------------------- shared helpers
-# Every published table, chart, sheet and brief takes its count cells from one
-# suppressed matrix per (period, measure), so a cell hidden in one place is hidden in all.
+def is_small(value, threshold: int) -> bool:
+    """Counts from 1 to threshold − 1; 0 and unknown are not counts to hide."""
+    return not is_unknown(value) and 0 < value < threshold
 
 
-def hidden_mask(text: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """True where `suppress_table` text hides a value ('<t' or 'dolt')."""
-    return text.isin([f"<{threshold}", COMPLEMENTARY])
+@dataclass
+class Suppressor:
+    threshold: int
+    values: dict = field(default_factory=dict)   # key -> count (None = unknown)
+    public: set = field(default_factory=set)     # keys public at their source: never hidden
+    lines: list = field(default_factory=list)    # (total key, [inner keys])
+    primary: set = field(default_factory=set)
+    complementary: set = field(default_factory=set)
+
+    def cell(self, key: tuple, value, public: bool = False) -> tuple:
+        self.values.setdefault(key, None if is_unknown(value) else value)
+        if public:
+            self.public.add(key)
+        return key
+
+    def line(self, total: tuple, inners: list[tuple]) -> None:
+        self.lines.append((total, sorted(inners)))
+
+    def hidden(self, key) -> bool:
+        return key in self.primary or key in self.complementary
+
+    def solve(self) -> None:
+        self.primary = {k for k, v in self.values.items() if k not in self.public and is_small(v, self.threshold)}
+        hidden = set(self.primary)
+        lines = sorted(self.lines)
+        changed = True
+        while changed:
+            changed = False
+            for total, inners in lines:
+                members = [total, *inners]
+                if any(self.values.get(k) is None for k in members):
+                    continue
+                if sum(k in hidden for k in members) != 1:
+                    continue
+                # Prefer an inner cell over the line's total as the complementary one.
+                candidates = [k for k in inners if k not in hidden and k not in self.public and self.values[k] > 0]
+                if not candidates and total not in hidden and total not in self.public and self.values[total] > 0:
+                    candidates = [total]
+                if candidates:
+                    hidden.add(min(candidates, key=lambda k: (self.values[k], k)))
+                    changed = True
+        self.complementary = hidden - self.primary
+
+    def text(self, key: tuple, missing: bool = False) -> str:
+        """A count as printed: '<3', 'dolt', 'okänt', '–' or the number."""
+        value = self.values.get(key)
+        if value is None:
+            return MISSING if missing else UNKNOWN
+        if key in self.primary:
+            return f"<{self.threshold}"
+        if key in self.complementary:
+            return COMPLEMENTARY
+        return show_int(value)
 
 
-def suppress_series(counts: pd.Series, threshold: int) -> tuple[pd.Series, str]:
-    """A list of counts published with its total: (text per key, text of the total)."""
-    if counts.empty:
-        return pd.Series(dtype=object), "0"
-    text = suppress_table(counts.to_frame("value"), threshold)
-    return text["value"].drop(TOTAL), text.loc[TOTAL, "value"]
+# --------------------------------------------------------------------------- Swedish number formats
 
 
-def shown_value(value, text: str):
-    """The number a chart may draw for a published cell: None when the text hides it."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if text in ("–",) or text.startswith("<") or text == COMPLEMENTARY:
-        return None
-    return value
-
-
-def show_share(share, respondents, threshold: int, decimals: int = 0) -> str:
-    """A survey share as published, e.g. '34 %'.
-
-    The share of n respondents reveals how many answered each way: hidden when the
-    respondents, the problem answers or the other answers number 1 to threshold − 1.
-    """
-    if share is None or respondents is None or pd.isna(share) or pd.isna(respondents):
-        return "–"
-    n = int(respondents)
-    problem = round(float(share) * n)
-    if is_hidden(n, threshold) or is_hidden(problem, threshold) or is_hidden(n - problem, threshold):
-        return f"dolt (färre än {threshold} svar)"
-    return f"{float(share) * 100:.{decimals}f} %".replace(".", ",")
-
-
-def share_is_shown(share, respondents, threshold: int) -> bool:
-    return show_share(share, respondents, threshold).endswith("%")
+def show_int(value) -> str:
+    """12 345 with a no-break space between thousands."""
+    return f"{int(round(float(value))):,}".replace(",", "\u00a0")
 
 
 def show_decimal(value, decimals: int = 1, suffix: str = "") -> str:
     """Swedish decimal comma; '–' when unknown."""
-    if value is None or pd.isna(value):
-        return "–"
+    if is_unknown(value):
+        return MISSING
     return f"{float(value):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",") + suffix
 
 
+def show_share(share) -> str:
+    """A share 0–1 as '34 %'."""
+    return MISSING if is_unknown(share) else f"{round(float(share) * 100)} %"
+
+
 def show_change(pct) -> str:
-    """A change in percent with its sign, e.g. '+12 %', '−8 %'; '–' when unknown."""
-    if pct is None or pd.isna(pct):
-        return "–"
+    """A change in percent with its sign: '+12 %', '−8 %', '±0 %'; '–' when unknown."""
+    if is_unknown(pct):
+        return MISSING
     value = round(float(pct))
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{abs(value)} %"
+
+
+def ordinal(n: int) -> str:
+    """Swedish ordinal: 1:a, 2:a, 3:e, 11:e, 21:a."""
+    return f"{n}:{'a' if n % 10 in (1, 2) and n % 100 not in (11, 12) else 'e'}"

@@ -1,0 +1,229 @@
+"""What fct_published_figures is built from: the marts (and, for the evidence rows a
+brief lists, the intermediate rows behind them), read once per build.
+
+Selections only: every count, comparison, interval, direction and score is computed
+in dbt. This module picks the rows of a period, a category or a pledge.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import duckdb
+import pandas as pd
+
+from ..dbt_vars import dbt_var
+from .sources import data_quality, quality_checks, table_exists
+from .suppression import is_unknown
+
+# An answer that needed redaction, or that names its writer, is a personal message,
+# not a signal about a place: never quoted in a published report.
+PERSONAL = r"\[(?:personnummer|telefon|e-post|namn|adress|regnr)\]|(?i:\bjag heter\b|\bmitt namn\b|\bkontakta mig\b)"
+
+
+class Marts:
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.municipality = con.execute("select * from marts.dim_municipality").df().iloc[0].to_dict()
+        self.code = self.municipality["kommun_code"]
+        self.unknown_area = dbt_var("unknown_area_id")
+        self.trend_steady_pct = int(dbt_var("trend_steady_pct"))
+        self._periods = con.execute("select * from marts.dim_period order by period").df().set_index("period")
+        self.periods = self._periods.index.tolist()
+        areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)
+        self._areas = areas.set_index("area_id")
+        self.area_ids = areas["area_id"].tolist()
+        cats = self._q("select category_id, name_sv from marts.dim_problem_category order by sort_order")
+        self.categories = list(cats.itertuples(index=False, name=None))
+        self.category_ids = [c for c, _ in self.categories]
+        self.indicators = self._q("select * from marts.fct_problem_indicators where kommun_code = ?", self.code)
+        self._by_period = {p: f for p, f in self.indicators.groupby("period")}
+        self.loaded_kinds = {r[0] for r in con.execute(
+            "select distinct source_kind from audit.loaded_files where rows_loaded > 0").fetchall()}
+
+    def _q(self, sql: str, *params) -> pd.DataFrame:
+        return self.con.execute(sql, list(params)).df()
+
+    # ----------------------------------------------------------------------- dimensions
+
+    def period(self, period: str) -> dict:
+        return self._periods.loc[period].to_dict()
+
+    def shift(self, period: str | None, years: int) -> str | None:
+        if period is None:
+            return None
+        shifted = f"{int(period[:4]) + years}{period[4:]}"
+        return shifted if shifted in self._periods.index else None
+
+    def same_tertial(self, period: str, years: int = 3) -> list[str]:
+        return [q for q in (self.shift(period, -n) for n in range(years, -1, -1)) if q]
+
+    def periods_up_to(self, period: str, count: int) -> list[str]:
+        return [p for p in self.periods if p <= period][-count:]
+
+    def area_name(self, area_id: str) -> str:
+        return self._areas.loc[area_id, "area_name"] if area_id in self._areas.index else area_id
+
+    def category_name(self, category_id: str) -> str:
+        return dict(self.categories).get(category_id, category_id)
+
+    def areas_with_population(self) -> list[tuple]:
+        return [(a, r["area_name"], None if is_unknown(r["population"]) else int(r["population"]))
+                for a, r in self._areas.iterrows() if a != self.unknown_area]
+
+    # ----------------------------------------------------------------------- indicators
+
+    def indicators_of(self, period: str) -> pd.DataFrame:
+        frame = self._by_period.get(period)
+        return frame if frame is not None else self.indicators.iloc[0:0]
+
+    def cells(self, period: str, column: str) -> dict:
+        """(area, category) -> the column's value in the tertial."""
+        rows = self.indicators_of(period)
+        return dict(zip(zip(rows["area_id"], rows["category_id"]), rows[column].astype(object)))
+
+    def police_months(self, period: str) -> int:
+        months = self.indicators_of(period)["police_reported_months"].max()
+        return 0 if is_unknown(months) else int(months)
+
+    def covered(self, measure: str, period: str | None) -> bool:
+        """Whether the measure's source has data for the tertial (else '–', not 0)."""
+        if period is None:
+            return False
+        if measure == "police_reported_count":
+            return self.police_months(period) > 0
+        kind = {"police_event_count": "police_events", "partner_report_count": "partner_reports"}[measure]
+        return kind in self.loaded_kinds
+
+    def compared_cells(self, book, period: str, area: str, category: str) -> tuple:
+        """Cells of this year's and last year's police count over the months both tertials cover."""
+        rows = self.indicators_of(period)
+        compared = rows["compared_months"].max()
+        last_year = self.shift(period, -1)
+        if is_unknown(compared) or last_year is None:
+            return None, None
+        compared = int(compared)
+        now = "pr" if compared == self.police_months(period) else "prc"
+        last = "pr" if compared == 4 and self.police_months(last_year) == 4 else "prl"
+        if now == "prc":
+            book.matrix("prc", period, lambda: self.cells(period, "police_reported_compared_count"), True)
+        else:
+            book.measure("police_reported_count", period)
+        if last == "prl":
+            book.matrix("prl", period, lambda: self.cells(period, "police_reported_same_period_last_year"), True)
+        else:
+            book.measure("police_reported_count", last_year)
+        return (now, period, area, category), (last, period if last == "prl" else last_year, area, category)
+
+    def priorities(self, period: str) -> pd.DataFrame:
+        rows = self.indicators_of(period)
+        rows = rows[rows["priority_rank"].notna() & (rows["area_id"] != self.unknown_area)]
+        return rows.sort_values(["priority_rank", "area_id", "category_id"])
+
+    def changes(self, period: str) -> pd.DataFrame:
+        rows = self.indicators_of(period)
+        rows = rows[rows["change_p_value"].notna() & (rows["area_id"] != self.unknown_area)]
+        return rows.sort_values(["change_p_adjusted", "change_p_value", "area_id", "category_id"])
+
+    # ----------------------------------------------------------------------- survey
+
+    def latest_survey_period(self, period: str) -> str | None:
+        rows = self.indicators[(self.indicators["period"] <= period) & (self.indicators["survey_respondents"] > 0)]
+        return None if rows.empty else rows["period"].max()
+
+    @cached_property
+    def _survey_totals(self) -> pd.DataFrame:
+        return self._q("select * from marts.fct_survey_by_category where kommun_code = ?", self.code)
+
+    def survey_by_category(self, period: str | None) -> dict:
+        rows = self._survey_totals[self._survey_totals["period"] == period]
+        return {r.category_id: (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
+                                r.survey_ci_low, r.survey_ci_high) for r in rows.itertuples()}
+
+    def survey_respondents_max(self, period: str | None):
+        rows = self._survey_totals[self._survey_totals["period"] == period]
+        return None if rows.empty else int(rows["survey_respondents"].max())
+
+    def survey_by_area(self, period: str | None) -> dict:
+        rows = self.indicators_of(period) if period else self.indicators.iloc[0:0]
+        rows = rows[rows["survey_respondents"].notna()]
+        return {(r.area_id, r.category_id): (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
+                                             r.survey_ci_low, r.survey_ci_high) for r in rows.itertuples()}
+
+    def quotes(self, period: str, limit: int = 6) -> list[tuple[str, str]]:
+        """A few short, distinct free-text answers, one per area (deterministic)."""
+        if not table_exists(self.con, "intermediate", "int_survey_free_text"):
+            return []
+        frame = self._q(
+            "select a.area_name, trim(t.answer_text) as text from intermediate.int_survey_free_text t "
+            "left join marts.dim_area a on a.area_id = t.area_id and a.kommun_code = t.kommun_code "
+            "where t.period = ? and t.kommun_code = ?", period, self.code)
+        frame = frame[frame["text"].str.len().between(25, 180)].drop_duplicates("text")
+        frame = frame[~frame["text"].str.contains(PERSONAL, regex=True)]
+        frame = frame.fillna({"area_name": "okänt område"}).sort_values(["area_name", "text"])
+        picked = frame.groupby("area_name", sort=False).head(1).head(limit)
+        return list(picked.itertuples(index=False, name=None))
+
+    # ----------------------------------------------------------------------- evidence rows
+
+    def event_times(self, periods: list[str]) -> pd.DataFrame:
+        return self._q(
+            "select event_at from intermediate.int_police_events where kommun_code = ? and area_id is not null "
+            "and category_id is not null and list_contains(?, period) order by event_at", self.code, periods)
+
+    def partner_counts(self, period: str) -> pd.DataFrame:
+        return self._q(
+            "select partner, category_id, sum(report_count) as value from intermediate.int_partner_reports "
+            "where kommun_code = ? and period = ? group by all order by all", self.code, period)
+
+    def partner_area_counts(self, period: str, category: str, areas: list[str]) -> pd.DataFrame:
+        return self._q(
+            "select partner, area_id, sum(report_count) as value from intermediate.int_partner_reports "
+            "where kommun_code = ? and period = ? and category_id = ? and list_contains(?, area_id) "
+            "group by all order by all", self.code, period, category, areas)
+
+    def months(self, period: str) -> list[tuple]:
+        return list(self._q("select month, month_label from marts.dim_month where period = ? order by month",
+                            period).itertuples(index=False, name=None))
+
+    def monthly(self, period: str, category: str) -> dict:
+        """(month, area) -> reported count in the winning extract; None where `..`."""
+        frame = self._q(
+            "select month, area_id, reported_count from intermediate.int_police_reported_monthly "
+            "where kommun_code = ? and period = ? and category_id = ?", self.code, period, category)
+        return {(r.month, r.area_id): None if is_unknown(r.reported_count) else int(r.reported_count)
+                for r in frame.itertuples()}
+
+    def reference(self, up_to_year: int) -> pd.DataFrame:
+        return self._q(
+            "select * from marts.fct_reference_crime_rates where kommun_code = ? and year <= ? "
+            "and reported_crimes is not null order by year", self.code, up_to_year)
+
+    # ----------------------------------------------------------------------- pledges
+
+    @cached_property
+    def _pledges(self) -> list[dict]:
+        return self._q("select * from marts.dim_pledge where kommun_code = ? order by sort_order, pledge_id",
+                       self.code).to_dict("records")
+
+    @cached_property
+    def _followup(self) -> pd.DataFrame:
+        return self._q("select * from marts.fct_pledge_followup order by pledge_id, period")
+
+    def pledges_given_by(self, period: str) -> list[dict]:
+        return [{**p, "area_ids": list(p["area_ids"]) if p["area_ids"] is not None else []}
+                for p in self._pledges if str(p["pledge_period"]) <= period]
+
+    def pledged_cells(self, period: str) -> set:
+        return {(a, p["category_id"]) for p in self.pledges_given_by(period) for a in p["area_ids"]}
+
+    def pledge_series(self, pledge_id: str, period: str) -> list[dict]:
+        f = self._followup
+        return f[(f["pledge_id"] == pledge_id) & (f["period"] <= period)].to_dict("records")
+
+    # ----------------------------------------------------------------------- data quality
+
+    def data_quality(self, period: str, period_end) -> dict:
+        dq = data_quality(self.con, pd.Timestamp(period_end).date())
+        dq["checks"] = quality_checks(self.con, period)
+        return dq

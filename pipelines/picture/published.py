@@ -1,0 +1,113 @@
+"""marts.fct_published_figures in the warehouse: written by its asset, read by the renderers.
+
+The renderers (HTML, PDF, workbook, briefs) read one tertial's rows through `Figures`
+and lay them out; they print nothing that is not a row here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from .figures import COLUMNS
+
+TABLE = "marts.fct_published_figures"
+DDL = f"""
+create or replace table {TABLE} (
+    kommun_code varchar not null, period varchar not null, table_name varchar not null,
+    row_label varchar not null, column_label varchar not null, value double, shown varchar not null,
+    is_public boolean not null, table_title varchar not null, row_key varchar not null,
+    column_key varchar not null, row_order integer not null, column_order integer not null,
+    kind varchar not null,
+    primary key (kommun_code, period, table_name, row_key, column_key)
+)
+"""
+
+
+def write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    con.execute("begin")
+    try:
+        con.execute(DDL)
+        con.register("_figures", frame[COLUMNS])
+        con.execute(f"insert into {TABLE} by name select * from _figures")
+        con.unregister("_figures")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(frame)
+
+
+@dataclass
+class Cell:
+    value: float | None
+    shown: str
+    kind: str
+    row_label: str
+    column_label: str
+
+    @property
+    def number(self):
+        """The value a chart or a spreadsheet may show: None when the text hides or lacks it."""
+        return self.value if self.value is not None and self.shown[:1] in "0123456789+−±" else None
+
+
+@dataclass
+class Grid:
+    """One published table: rows and columns in their order, cells by key."""
+
+    name: str
+    title: str
+    rows: list[tuple[str, str]]      # (row_key, row_label)
+    columns: list[tuple[str, str]]   # (column_key, column_label)
+    cells: dict
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def cell(self, row: str, column: str) -> Cell | None:
+        return self.cells.get((row, column))
+
+    def shown(self, row: str, column: str, default: str = "–") -> str:
+        c = self.cells.get((row, column))
+        return c.shown if c else default
+
+    def column_labels(self, skip: tuple = ()) -> list[str]:
+        return [label for key, label in self.columns if key not in skip]
+
+
+class Figures:
+    """The published figures of one tertial."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None):
+        self.period = period
+        sql = f"select * from {TABLE} where period = ?" + (" and kommun_code = ?" if kommun_code else "")
+        frame = con.execute(sql + " order by table_name, row_order, column_order",
+                            [period, kommun_code] if kommun_code else [period]).df()
+        self.frame = frame
+        self._grids = {}
+        for name, rows in frame.groupby("table_name", sort=False):
+            rows_ = rows.drop_duplicates("row_key").sort_values("row_order")
+            cols_ = rows.drop_duplicates("column_key").sort_values("column_order")
+            self._grids[name] = Grid(
+                name, rows["table_title"].iloc[0],
+                list(zip(rows_["row_key"], rows_["row_label"])), list(zip(cols_["column_key"], cols_["column_label"])),
+                {(r.row_key, r.column_key): Cell(None if pd.isna(r.value) else float(r.value), r.shown, r.kind,
+                                                 r.row_label, r.column_label) for r in rows.itertuples()},
+            )
+
+    def __getitem__(self, name: str) -> Grid:
+        return self._grids.get(name) or Grid(name, "", [], [], {})
+
+    def names(self, prefix: str = "") -> list[str]:
+        return [n for n in self._grids if n.startswith(prefix)]
+
+    def meta(self, key: str) -> str:
+        return self["meta"].shown(key, "text" if self["meta"].cell(key, "text") else "value")
+
+
+def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tertials that have published figures."""
+    return [r[0] for r in con.execute(f"select distinct period from {TABLE} order by 1").fetchall()]
