@@ -1,9 +1,12 @@
 """Swedish Police events (DATA-CONTRACT §2.4): API payloads as JSON arrays, or
-JSON lines, optionally gzipped -> raw.police_events, one row per event id.
+JSON lines, optionally gzipped -> raw.police_events, one row per distinct version
+of an event.
 
-Only the shape is checked here (can the record be read at all?); the meaning
-of the fields (event time from `name`, municipality, area, category) is
-derived in dbt staging.
+The police edit events after publication, and payloads arrive in any order, so
+raw keeps every version (id, datetime and content) and dbt picks the one with the
+newest `datetime` (intermediate.int_police_event_versions). Only the shape is
+checked here (can the record be read at all?); the meaning of the fields (event
+time from `name`, municipality, area, category) is derived in dbt.
 """
 
 from __future__ import annotations
@@ -131,22 +134,43 @@ def _text(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+# What makes a version: every field. The same id, datetime and content from another payload
+# is the same version (the API repeats an event in every payload for about ten days).
+VERSION_COLUMNS = COLUMNS
+
+
 def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
-    """Insert the file's events; an id seen before is replaced by this newer payload's version."""
+    """Insert the file's event versions that raw does not hold yet; returns how many.
+
+    Nothing is deleted: which version counts is decided in dbt (newest `datetime`), so
+    the order in which files are loaded cannot matter, and loading a version again
+    (same file, or another payload repeating it) adds nothing.
+    """
     con.execute(RAW_DDL)
+    same_version = " and ".join(f"raw_events.{c} is not distinct from new_events.{c}" for c in VERSION_COLUMNS)
     con.register("_events", rows)
     try:
-        # Within one file the last occurrence of an id wins, as in a later payload.
+        # A version repeated within the file is stored once, from its last row.
         con.execute(
-            """
-            create or replace temp table _events_dedup as
+            f"""
+            create or replace temp table _events_new as
             select * from _events
-            qualify row_number() over (partition by id order by _source_row desc) = 1
+            qualify row_number() over (
+                partition by {", ".join(VERSION_COLUMNS)} order by _source_row desc
+            ) = 1
             """
         )
-        con.execute("delete from raw.police_events where id in (select id from _events_dedup)")
-        con.execute("insert into raw.police_events by name select * from _events_dedup")
-        return con.execute("select count(*) from _events_dedup").fetchall()[0][0]
+        # DuckDB's insert returns the number of rows it added.
+        return con.execute(
+            f"""
+            insert into raw.police_events by name
+            select * from _events_new as new_events
+            where not exists (
+                select 1 from raw.police_events as raw_events
+                where raw_events.id = new_events.id and {same_version}
+            )
+            """
+        ).fetchall()[0][0]
     finally:
         con.unregister("_events")
-        con.execute("drop table if exists _events_dedup")
+        con.execute("drop table if exists _events_new")

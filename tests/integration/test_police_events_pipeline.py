@@ -89,6 +89,118 @@ def test_only_in_scope_events_of_the_municipality_reach_the_indicators(quirks_ru
     ]
 
 
+# --- versions and extracts: the newest wins, whatever the load order -------------------
+
+# The police edited event 100 (Stöld -> Inbrott, 10:00 -> 14:00). The newer version is in
+# a file that sorts, and so loads, *before* the first version's file.
+NEWER_100 = {"id": 100, "datetime": "2025-03-10 14:00:00 +01:00", "name": "10 mars 09.15, Inbrott, Östhammar",
+             "summary": "Inbrott i villa i Gimo.", "url": "/aktuellt/handelser/2025/mars/10/100/", "type": "Inbrott",
+             "location": {"name": "Uppsala län", "gps": "60.12,17.83"}}
+OLDER_100 = {**NEWER_100, "datetime": "2025-03-10 10:00:00 +01:00", "name": "10 mars 09.15, Stöld, Östhammar",
+             "summary": "Stöld i villa i Gimo.", "type": "Stöld"}
+EVENT_101 = {"id": 101, "datetime": "2025-02-03 8:00:00 +01:00", "name": "03 februari 07.30, Skadegörelse, Östhammar",
+             "summary": "Klotter i Alunda.", "url": "/aktuellt/handelser/2025/februari/3/101/", "type": "Skadegörelse",
+             "location": {"name": "Uppsala län", "gps": "60.06,18.08"}}
+LOCAL = "Månad;Område;Brottskategori;Antal"
+# The newer extract (its latest month is April) sorts first; the older one (latest month
+# February) loads after it. February belongs to the newer extract whole.
+EXTRACT_NEWER = [LOCAL, "2025-02;Östhammar;stöld;6", "2025-03;Gimo;inbrott;1", "2025-04;Östhammar;stöld;2"]
+EXTRACT_OLDER = [LOCAL, "2025-01;Östhammar;stöld;5", "2025-02;Östhammar;stöld;4", "2025-02;Gimo;inbrott;3"]
+
+
+@pytest.fixture(scope="module")
+def versions_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("versions")
+    data_dir = make_data_dir(base)
+    events, local = data_dir / "police" / "events", data_dir / "police" / "local"
+    events.mkdir(parents=True)
+    local.mkdir(parents=True)
+    (events / "a_uppdatering.json").write_text(json.dumps([NEWER_100]), encoding="utf-8")
+    (events / "b_forsta.json").write_text(json.dumps([OLDER_100, EVENT_101]), encoding="utf-8")
+    # the next payload repeats both events unchanged: other bytes, no new version
+    (events / "c_nasta.jsonl").write_text("\n".join(json.dumps(e) for e in (EVENT_101, NEWER_100)), encoding="utf-8")
+    (local / "a_utdrag_2025-04.csv").write_text("\n".join(EXTRACT_NEWER) + "\n", encoding="utf-8")
+    (local / "b_utdrag_2025-02.csv").write_text("\n".join(EXTRACT_OLDER) + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        result = run_pipeline(data_dir, base, monkeypatch)
+    assert result.exit_code == 0
+    return result, base
+
+
+def test_every_version_is_kept_in_raw_once(versions_run):
+    run, _ = versions_run
+    assert query(run, "select id, type, _source_file from raw.police_events order by id, datetime") == [
+        (100, "Stöld", "police/events/b_forsta.json"),
+        (100, "Inbrott", "police/events/a_uppdatering.json"),
+        (101, "Skadegörelse", "police/events/b_forsta.json"),
+    ]
+    assert query(
+        run, "select source_file, rows_loaded from audit.loaded_files where source_kind = 'police_events' order by 1"
+    ) == [
+        ("police/events/a_uppdatering.json", 1),
+        ("police/events/b_forsta.json", 2),
+        ("police/events/c_nasta.jsonl", 0),
+    ]
+
+
+def test_the_newest_version_wins_though_it_was_loaded_first(versions_run):
+    run, _ = versions_run
+    assert query(
+        run, "select event_id, version_rank, event_type from intermediate.int_police_event_versions order by 1, 2"
+    ) == [(100, 1, "Inbrott"), (100, 2, "Stöld"), (101, 1, "Skadegörelse")]
+    assert query(
+        run,
+        "select event_id, category_id, area_id, period, summary, version_count from intermediate.int_police_events "
+        "order by event_id",
+    ) == [
+        (100, "inbrott", "gimo", "2025-T1", "Inbrott i villa i Gimo.", 2),
+        (101, "skadegorelse", "alunda", "2025-T1", "Klotter i Alunda.", 1),
+    ]
+    events = query(
+        run,
+        "select area_id, category_id, police_event_count from marts.fct_problem_indicators "
+        "where period = '2025-T1' and police_event_count > 0 order by all",
+    )
+    assert events == [("alunda", "skadegorelse", 1), ("gimo", "inbrott", 1)]  # no stöld: the old version
+
+
+def test_the_newest_extract_owns_each_month_it_covers(versions_run):
+    run, _ = versions_run
+    monthly = query(
+        run,
+        "select strftime(month, '%Y-%m'), area_id, category_id, reported_count, source_file "
+        "from intermediate.int_police_reported_monthly order by all",
+    )
+    assert monthly == [
+        ("2025-01", "osthammar", "stold", 5, "police/local/b_utdrag_2025-02.csv"),  # only the older covers January
+        ("2025-02", "osthammar", "stold", 6, "police/local/a_utdrag_2025-04.csv"),  # Gimo inbrott 3 does not survive
+        ("2025-03", "gimo", "inbrott", 1, "police/local/a_utdrag_2025-04.csv"),
+        ("2025-04", "osthammar", "stold", 2, "police/local/a_utdrag_2025-04.csv"),
+    ]
+    reported = query(
+        run,
+        "select area_id, category_id, police_reported_count from marts.fct_problem_indicators "
+        "where period = '2025-T1' and police_reported_count > 0 order by all",
+    )
+    assert reported == [("gimo", "inbrott", 1), ("osthammar", "stold", 5 + 6 + 2)]
+
+
+def test_loading_the_versions_again_adds_nothing(versions_run, tmp_path_factory):
+    """A second run with one more payload repeating both versions (other bytes) adds no rows
+    and changes no result."""
+    run, base = versions_run
+    before = query(run, "select * from intermediate.int_police_events order by event_id")
+    (run.data_dir / "police" / "events" / "d_igen.json").write_text(
+        json.dumps([EVENT_101, OLDER_100, NEWER_100], indent=2), encoding="utf-8"
+    )
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        again = run_pipeline(run.data_dir, base, monkeypatch)
+    assert again.exit_code == 0
+    assert query(again, "select count(*) from raw.police_events") == [(3,)]
+    assert query(again, "select rows_loaded from audit.loaded_files where source_file like '%d_igen.json'") == [(0,)]
+    assert query(again, "select * from intermediate.int_police_events order by event_id") == before
+
+
 # --- the sample data against an independent count -------------------------------------
 
 # DATA-CONTRACT §3, written out here independently of the dbt seeds.

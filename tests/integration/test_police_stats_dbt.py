@@ -7,7 +7,9 @@ The fixture is built so that name order, load order and "newest" disagree:
 - b_utdrag_2024-01_04.csv (covers Jan-Apr) is loaded first by name order, but
   a_utdrag_2024-03_06.csv (Mar-Jun, revised values) is the newest extract;
 - 0_rattelse_2024-04.csv ends in April like b_, is loaded after it (a second later)
-  though its name sorts first: it wins over b_ for the keys both have.
+  though its name sorts first: it ranks above b_.
+The newest extract with any row for a month owns that month whole (DATA-CONTRACT §2.4):
+an older extract's (area, category) that the owner does not list is dropped (0), not kept.
 """
 
 from __future__ import annotations
@@ -37,12 +39,12 @@ BRA_HEADER = "Kommun;Antal;Per 100 000 inv."
 LOCAL_OLDER = [  # b_utdrag_2024-01_04.csv
     LOCAL_HEADER,
     "2024-01;Östhammar;Stöld;5",
-    "2024-01;Gimo;stold;2",
-    "2024-02;Östhammar;Stöld;4",
+    "2024-01;Gimo;stold;2",             # January is owned by the correction, which has no Gimo: gone
+    "2024-02;Östhammar;Stöld;4",        # only this extract covers February: kept
     "2024-03;Östhammar;Stöld;3",        # revised to 4 by the newest extract
     "2024-04;Östhammar;Stöld;6",        # revised to 5 + 2 by the newest extract
     "2024-04;Dannemora;Stöld;1",        # suppressed in the newest extract: unknown wins
-    "2024-04;Gimo;Inbrott;7",           # only this extract has the key: kept
+    "2024-04;Gimo;Inbrott;7",           # April is owned by the newest extract, which has no such row: gone
 ]
 LOCAL_NEWEST = [  # a_utdrag_2024-03_06.csv
     LOCAL_HEADER,
@@ -61,8 +63,8 @@ LOCAL_NEWEST = [  # a_utdrag_2024-03_06.csv
 ]
 LOCAL_CORRECTION = [  # 0_rattelse_2024-04.csv, loaded after b_ (same latest month)
     LOCAL_HEADER,
-    "2024-01;Östhammar;stold;6",
-    "2024-04;Forsmark;vapen;1",
+    "2024-01;Östhammar;stold;6",          # owns January (it ranks above b_)
+    "2024-04;Forsmark;vapen;1",           # April is the newest extract's: gone
 ]
 
 BRA_2019 = [  # older layout: no header, 'X kommun', genitive, space thousands; Windows-1252
@@ -72,7 +74,8 @@ BRA_2019 = [  # older layout: no header, 'X kommun', genitive, space thousands; 
     "Östhammars kommun;1 582;7 268,9",
     "Påhittads kommun;10;1,5",
 ]
-BRA_2024 = [BRA_HEADER, "Falun;6773;11221,0", "Östhammar;1537;6851,5", "Hela landet;1431879;13523,6"]
+BRA_2024 = [BRA_HEADER, "Falun;6773;11221,0", "Östhammar;1537;6851,5", "Hela landet;1431879;13523,6",
+            "Tierp;1990;9500,0", "Heby;1300;9400,0"]
 BRA_2024_REVISED = [BRA_HEADER, "Östhammar;1 600;7 100,0"]
 
 
@@ -156,7 +159,7 @@ def test_load_outcomes(built):
         "b_utdrag_2024-01_04 (kopia).csv": ("unchanged", 0, 0),
         "0_rattelse_2024-04.csv": ("loaded", 2, 0),
         "Anmälda brott per kommun 2019.csv": ("loaded", 5, 0),
-        "Anmälda brott per kommun 2024.csv": ("loaded", 3, 0),
+        "Anmälda brott per kommun 2024.csv": ("loaded", 5, 0),
         "Anmälda brott per kommun.csv": ("failed", 0, 0),
         "0 rättelse Anmälda brott 2024.csv": ("loaded", 1, 0),
     }
@@ -189,13 +192,10 @@ def test_monthly_newest_file_wins_duplicates_summed_suppressed_stays_null(built)
         """,
     )
     assert rows == [
-        ("2024-01", "2024-T1", "0382", "gimo", "stold", 2, False, OLDER, 1),
-        ("2024-01", "2024-T1", "0382", "osthammar", "stold", 6, False, CORRECTION, 1),  # later loaded, same latest month
-        ("2024-02", "2024-T1", "0382", "osthammar", "stold", 4, False, OLDER, 1),
+        ("2024-01", "2024-T1", "0382", "osthammar", "stold", 6, False, CORRECTION, 1),  # the correction owns January
+        ("2024-02", "2024-T1", "0382", "osthammar", "stold", 4, False, OLDER, 1),       # only the older covers February
         ("2024-03", "2024-T1", "0382", "osthammar", "stold", 4, False, NEWEST, 1),      # revised 3 -> 4
         ("2024-04", "2024-T1", "0382", "dannemora", "stold", None, True, NEWEST, 1),    # '..' wins over 1, not 0
-        ("2024-04", "2024-T1", "0382", "forsmark", "vapen", 1, False, CORRECTION, 1),
-        ("2024-04", "2024-T1", "0382", "gimo", "inbrott", 7, False, OLDER, 1),          # only the older file has it
         ("2024-04", "2024-T1", "0382", "osthammar", "stold", 7, False, NEWEST, 2),      # 5 + 2 in one file
         ("2024-05", "2024-T2", "0382", "dannemora", "stold", 2, False, NEWEST, 1),
         ("2024-05", "2024-T2", "0382", "okant", "hot_vald", 2, False, NEWEST, 1),
@@ -203,6 +203,15 @@ def test_monthly_newest_file_wins_duplicates_summed_suppressed_stays_null(built)
         ("2024-06", "2024-T2", "0382", "graso", "stold", None, True, NEWEST, 2),        # 3 + '..' = unknown
         ("2024-06", "2024-T2", "0382", "osthammar", "stold", 0, False, NEWEST, 1),
     ]
+
+
+def test_each_month_comes_from_one_extract(built):
+    """No month mixes extracts: older extracts' rows for a covered month do not survive."""
+    assert query(
+        built,
+        "select strftime(month, '%Y-%m'), count(distinct file_sha256) from intermediate.int_police_reported_monthly "
+        "group by all having count(distinct file_sha256) > 1",
+    ) == []
 
 
 def test_indicators_exact_values(built):
@@ -216,9 +225,6 @@ def test_indicators_exact_values(built):
     )
     assert rows == [
         ("2024-T1", "0382", "dannemora", "stold", None, 4),   # April suppressed: the tertial is unknown
-        ("2024-T1", "0382", "forsmark", "vapen", 1, 4),
-        ("2024-T1", "0382", "gimo", "inbrott", 7, 4),
-        ("2024-T1", "0382", "gimo", "stold", 2, 4),
         ("2024-T1", "0382", "osthammar", "stold", 6 + 4 + 4 + 7, 4),
         ("2024-T2", "0382", "dannemora", "stold", 2, 2),      # May and June covered so far
         ("2024-T2", "0382", "graso", "stold", None, 2),
@@ -250,22 +256,26 @@ def test_reference_crime_rates_exact_values(built):
     rows = query(
         built,
         """
-        select year, kommun, reported_crimes, per_100k, kommun_code, county, kommun_matched, source_file
+        select year, kommun, reported_crimes, per_100k, kommun_code, county, kommun_matched, source_file,
+               county_median_per_100k, county_kommuner
         from marts.fct_reference_crime_rates order by year, kommun
         """,
     )
     f2019 = "police/bra/Anmälda brott per kommun 2019.csv"
     f2024 = "police/bra/Anmälda brott per kommun 2024.csv"
+    # the last two columns: median per_100k of the county's other municipalities that year, and how many
     assert rows == [
-        (2019, "Arjeplog", 200, 7590.1, "2506", "Norrbottens län", True, f2019),
-        (2019, "Falun", 6935, 11842.6, "2080", "Dalarnas län", True, f2019),
-        (2019, "Hela landet", 1490560, 14433.6, None, None, True, f2019),
-        (2019, "Påhittads kommun", 10, 1.5, None, None, False, f2019),     # unmatched: kept as written
-        (2019, "Östhammar", 1582, 7268.9, "0382", "Uppsala län", True, f2019),
-        (2024, "Falun", 6773, 11221.0, "2080", "Dalarnas län", True, f2024),
-        (2024, "Hela landet", 1431879, 13523.6, None, None, True, f2024),
+        (2019, "Arjeplog", 200, 7590.1, "2506", "Norrbottens län", True, f2019, None, 0),
+        (2019, "Falun", 6935, 11842.6, "2080", "Dalarnas län", True, f2019, None, 0),
+        (2019, "Hela landet", 1490560, 14433.6, None, None, True, f2019, None, None),
+        (2019, "Påhittads kommun", 10, 1.5, None, None, False, f2019, None, None),     # unmatched: kept as written
+        (2019, "Östhammar", 1582, 7268.9, "0382", "Uppsala län", True, f2019, None, 0),
+        (2024, "Falun", 6773, 11221.0, "2080", "Dalarnas län", True, f2024, None, 0),
+        (2024, "Heby", 1300, 9400.0, "0331", "Uppsala län", True, f2024, (7100.0 + 9500.0) / 2, 2),
+        (2024, "Hela landet", 1431879, 13523.6, None, None, True, f2024, None, None),
+        (2024, "Tierp", 1990, 9500.0, "0360", "Uppsala län", True, f2024, (7100.0 + 9400.0) / 2, 2),
         (2024, "Östhammar", 1600, 7100.0, "0382", "Uppsala län", True,      # newest loaded wins
-         "police/bra/0 rättelse Anmälda brott 2024.csv"),
+         "police/bra/0 rättelse Anmälda brott 2024.csv", (9400.0 + 9500.0) / 2, 2),
     ]
 
 
@@ -279,7 +289,10 @@ def test_reference_mart_contract_columns_first_and_typed(built):
         """,
     )
     assert types[:4] == [("year", "INTEGER"), ("kommun", "VARCHAR"), ("reported_crimes", "BIGINT"), ("per_100k", "DOUBLE")]
-    assert [name for name, _ in types[4:]] == ["kommun_code", "county", "kommun_matched", "source_file"]
+    assert types[4:] == [
+        ("kommun_code", "VARCHAR"), ("county", "VARCHAR"), ("kommun_matched", "BOOLEAN"), ("source_file", "VARCHAR"),
+        ("county_median_per_100k", "DOUBLE"), ("county_kommuner", "INTEGER"),
+    ]
 
 
 def test_unmatched_name_is_a_visible_warning_not_an_error(built):

@@ -81,21 +81,50 @@ def test_same_file_twice_or_renamed_adds_nothing(setup):
         assert rows(con, "select count(*) from audit.loaded_files") == [(1,)]
 
 
-def test_overlapping_later_payload_keeps_each_id_once_newest_version(setup):
+def test_every_version_is_kept_whatever_the_load_order(setup):
+    """An edited event is a new version: raw keeps both (dbt picks the newest datetime),
+    also when the newer version's file is loaded first."""
     data_dir, warehouse = setup
     folder = data_dir / "police" / "events"
-    (folder / "1.json").write_text(json.dumps([event(1), event(2, summary="Gammal text.")]), encoding="utf-8")
-    (folder / "2.json").write_text(
-        json.dumps([event(2, summary="Uppdaterad text."), event(3)]), encoding="utf-8"
+    (folder / "1.json").write_text(
+        json.dumps([event(2, summary="Uppdaterad text.", datetime="2025-06-01 11:00:00 +02:00"), event(3)]),
+        encoding="utf-8",
     )
+    (folder / "2.json").write_text(json.dumps([event(1), event(2, summary="Gammal text.")]), encoding="utf-8")
     with connect(warehouse) as con:
-        load(con, folder / "1.json", data_dir)
-        load(con, folder / "2.json", data_dir)
-        assert rows(con, "select id, summary, _source_file from raw.police_events order by id") == [
-            (1, "Inbrott i villa.", "police/events/1.json"),
-            (2, "Uppdaterad text.", "police/events/2.json"),
-            (3, "Inbrott i villa.", "police/events/2.json"),
+        first, second = load(con, folder / "1.json", data_dir), load(con, folder / "2.json", data_dir)
+        assert (first.rows_loaded, second.rows_loaded) == (2, 2)
+        assert rows(con, "select id, datetime, summary, _source_file from raw.police_events order by id, datetime") == [
+            (1, "2025-06-01 9:05:00 +02:00", "Inbrott i villa.", "police/events/2.json"),
+            (2, "2025-06-01 11:00:00 +02:00", "Uppdaterad text.", "police/events/1.json"),
+            (2, "2025-06-01 9:05:00 +02:00", "Gammal text.", "police/events/2.json"),
+            (3, "2025-06-01 9:05:00 +02:00", "Inbrott i villa.", "police/events/1.json"),
         ]
+
+
+def test_a_version_loaded_again_from_another_payload_adds_nothing(setup):
+    """The API repeats an event in every payload for days: the same (id, datetime, content)
+    from another file, or twice in one file, is one row; any change of content is a version."""
+    data_dir, warehouse = setup
+    folder = data_dir / "police" / "events"
+    (folder / "1.json").write_text(json.dumps([event(1), event(2), event(2)]), encoding="utf-8")
+    # different bytes (JSON lines, other order), same versions; plus event 1 with a new type
+    # at the same datetime, and event 4 without location
+    (folder / "2.jsonl").write_text(
+        "\n".join(json.dumps(e) for e in [event(2), event(1), event(1, type="Stöld"), event(4, location=None)]),
+        encoding="utf-8",
+    )
+    (folder / "3.json").write_text(json.dumps([event(4, location=None), event(1)], indent=2), encoding="utf-8")
+    with connect(warehouse) as con:
+        outcomes = [load(con, folder / name, data_dir) for name in ("1.json", "2.jsonl", "3.json")]
+        assert [(o.status, o.rows_loaded) for o in outcomes] == [("loaded", 2), ("loaded", 2), ("loaded", 0)]
+        assert rows(con, "select id, type, _source_file, _source_row from raw.police_events order by id, type") == [
+            (1, "Inbrott", "police/events/1.json", 1),
+            (1, "Stöld", "police/events/2.jsonl", 3),
+            (2, "Inbrott", "police/events/1.json", 3),  # the later of two identical rows
+            (4, "Inbrott", "police/events/2.jsonl", 4),
+        ]
+        assert rows(con, "select rows_loaded from audit.loaded_files order by source_file") == [(2,), (2,), (0,)]
 
 
 def test_unreadable_records_are_rejected_with_swedish_reasons_and_valid_ones_load(setup):

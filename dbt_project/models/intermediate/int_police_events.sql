@@ -1,8 +1,10 @@
--- Police events with municipality code, problem category, area and tertial.
+-- Police events, one row per event id in the version that counts (the newest `datetime`,
+-- int_police_event_versions), with municipality code, problem category, area and tertial.
 -- Area: for events in the configured municipality, the area whose name or alias the
--- summary names (earliest mention first, then the longest name); otherwise 'okant'.
-with events as (
-    select * from {{ ref('stg_polisen__events') }}
+-- summary names (earliest mention first, then the longest name); otherwise the unknown
+-- area (var unknown_area_id, 'okant').
+with versions as (
+    select * from {{ ref('int_police_event_versions') }}
 ),
 
 kommun_keys as (
@@ -20,6 +22,11 @@ municipality as (
 area_labels as (
     select area_id, {{ word_key('label') }} as needle
     from {{ ref('stg_config__area_names') }}
+),
+
+-- Older versions stop here: nothing below sees them.
+events as (
+    select * from versions where version_rank = 1
 ),
 
 coded as (
@@ -59,13 +66,14 @@ select
     coded.event_id,
     coded.kommun_code,
     coded.municipality_name,
-    case when coded.in_municipality then coalesce(first_mention.area_id, 'okant') end as area_id,
+    case when coded.in_municipality then coalesce(first_mention.area_id, '{{ var("unknown_area_id") }}') end as area_id,
     coded.category_id,
     coded.event_type,
     coded.event_at,
     cast(coded.event_at as date) as event_date,
     {{ tertial_of('coded.event_at') }} as period,
     coded.published_at,
+    coded.version_count,
     coded.event_title,
     coded.summary,
     coded.url,

@@ -3,15 +3,18 @@
 -- covered when any row of it is here.
 --
 -- 1. Area: Område matched to the municipality's area names/aliases (case, accents,
---    whitespace ignored); no match or empty -> 'okant'. Category: id, name or alias.
+--    whitespace ignored); no match or empty -> the unknown area (var unknown_area_id).
+--    Category: id, name or alias.
 -- 2. Within one file, rows with the same (month, area_id, category_id) are summed
 --    (e.g. 'Valö' and 'Börstil' of the area Valö och Börstil). If any of them is `..`
 --    the sum is unknown: reported_count null, suppressed true (never a partial sum).
--- 3. Across files, for every (month, area_id, category_id) the newest extract that has
---    a row for it wins. Newest = the extract whose latest month is latest (extracts
---    are rolling twelve-month windows; file names and mtimes are unreliable after a
---    copy or git clone); tie -> later loaded (_loaded_at); tie (same run, loaded in
---    file-name order) -> later file name. An extract is identified by its bytes
+-- 3. Across files, for every (kommun_code, month) the newest extract that has any row
+--    for the month owns it whole (DATA-CONTRACT §2.4): an older extract's rows for that
+--    month are dropped, also for an (area, category) the newest one does not list (which
+--    then counts 0). Newest = the extract whose latest month is latest (extracts are
+--    rolling twelve-month windows; file names and mtimes are unreliable after a copy or
+--    git clone); tie -> later loaded (_loaded_at); tie (same run, loaded in file-name
+--    order) -> later file name; then file_sha256. An extract is identified by its bytes
 --    (file_sha256), so a file name reused for new content is a new extract.
 with extract_rows as (
     select * from {{ ref('stg_police_local__reported_crimes') }}
@@ -33,14 +36,16 @@ category_keys as (
 
 mapped as (
     select
+        municipality.kommun_code,
         extract_rows.file_sha256,
         extract_rows.source_file,
         extract_rows.month,
-        coalesce(area_keys.area_id, 'okant') as area_id,
+        coalesce(area_keys.area_id, '{{ var("unknown_area_id") }}') as area_id,
         category_keys.category_id,
         extract_rows.reported_count,
         extract_rows.suppressed
     from extract_rows
+    cross join municipality
     -- the loader rejects unknown categories, so the inner join drops nothing
     inner join category_keys
         on category_keys.category_key = {{ normalise_name('extract_rows.category_text') }}
@@ -50,6 +55,7 @@ mapped as (
 
 per_file as (
     select
+        kommun_code,
         file_sha256,
         source_file,
         month,
@@ -59,7 +65,7 @@ per_file as (
         bool_or(suppressed) as suppressed,
         count(*) as source_rows
     from mapped
-    group by file_sha256, source_file, month, area_id, category_id
+    group by kommun_code, file_sha256, source_file, month, area_id, category_id
 ),
 
 extracts as (
@@ -75,27 +81,33 @@ extracts as (
 ranked_extracts as (
     select
         file_sha256,
-        latest_month,
         row_number() over (
             order by latest_month desc, loaded_at desc, source_file desc, file_sha256 desc
         ) as recency_rank
     from extracts
 ),
 
-winning as (
-    select per_file.*, ranked_extracts.recency_rank
+-- The extract that owns each month: the newest one with any row for it.
+month_owners as (
+    select per_file.kommun_code, per_file.month, per_file.file_sha256
     from per_file
     inner join ranked_extracts using (file_sha256)
     qualify row_number() over (
-        partition by per_file.month, per_file.area_id, per_file.category_id
+        partition by per_file.kommun_code, per_file.month
         order by ranked_extracts.recency_rank
     ) = 1
+),
+
+winning as (
+    select per_file.*
+    from per_file
+    inner join month_owners using (kommun_code, month, file_sha256)
 )
 
 select
     winning.month,
     {{ tertial_of('winning.month') }} as period,
-    municipality.kommun_code,
+    winning.kommun_code,
     winning.area_id,
     winning.category_id,
     cast(winning.reported_count as bigint) as reported_count,
@@ -104,4 +116,3 @@ select
     winning.file_sha256,
     cast(winning.source_rows as integer) as source_rows
 from winning
-cross join municipality

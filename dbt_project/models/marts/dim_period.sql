@@ -3,5 +3,5 @@ with periods as (
     select * from {{ ref('int_periods') }}
 )
 
-select period, period_start, period_end, year, tertial
+select period, period_start, period_end, year, tertial, period_label, is_in_progress
 from periods
