@@ -42,7 +42,7 @@ API for the lägesbild (picture/)
     rejected: tuple[RejectedReason]   source_label, reason (sv), rows, whole_files, examples
     rejected_rows, rejected_files
     ignored_columns: tuple[IgnoredColumn]   source_file, column, reason
-    sources: tuple[SourceCoverage]    label, unit, rows, unknown_area_rows ('okant'),
+    sources: tuple[SourceCoverage]    label, unit, rows, unknown_area_rows (the unknown area, 'okant'),
                                       months_without_data, areas_without_data
     html_path                         set by write_quality_summary
 The marts check already writes datakvalitet.html for every tertial with a lägesbild partition

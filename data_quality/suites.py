@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
 
+from pipelines import periods
+from pipelines.dbt_vars import earliest_date, earliest_text, unknown_area_id
+from pipelines.ingest.surveys import FUTURE_MARGIN as SURVEY_FUTURE_MARGIN
+
 from .tables import Table
 
-EARLIEST = datetime(2000, 1, 1)  # DATA-CONTRACT §2.5: dates before 2000 are typos
 AREA_ID = r"^[a-z0-9_]+$"
 PERIOD = r"^\d{4}-T[123]$"
 KOMMUN_CODE = r"^\d{4}$"
@@ -32,9 +35,12 @@ ROUNDING = 1e-9
 
 @dataclass(frozen=True)
 class Inputs:
-    """What the suites compare against, read from the warehouse before validating."""
+    """What the suites compare against, read from the warehouse before validating.
 
-    now: datetime
+    `as_of` is the one clock (LAGESBILD_AS_OF, pipelines/settings.py): "in the future"
+    means after it."""
+
+    as_of: date
     previous_row_counts: dict[str, int] = field(default_factory=dict)
     area_ids: tuple[str, ...] = ()  # marts.dim_area
     category_ids: tuple[str, ...] = ()  # marts.dim_problem_category
@@ -46,15 +52,21 @@ class Inputs:
 
     @property
     def today(self) -> datetime:
-        return datetime.combine(self.now.date(), datetime.min.time())
+        """The as-of date at midnight (GX compares it with timestamps)."""
+        return datetime.combine(self.as_of, datetime.min.time())
 
     @property
     def this_month(self) -> datetime:
         return self.today.replace(day=1)
 
     @property
+    def this_year(self) -> int:
+        return self.as_of.year
+
+    @property
     def current_period(self) -> str:
-        return f"{self.now.year}-T{(self.now.month - 1) // 4 + 1}"
+        """The tertial in progress on the as-of date."""
+        return periods.in_progress(self.as_of)
 
 
 def _sv(expectation, text: str):
@@ -116,10 +128,18 @@ class _Builder:
             )
 
     def not_future(self, column: str, limit: datetime, what: str) -> None:
-        """Within the data's coverage: from 2000 up to `limit` (today, or this month).
-        A `*_day` column holds YYYYMMDD numbers (tables.day), so the bounds are numbers too."""
-        low, high = (_yyyymmdd(EARLIEST), _yyyymmdd(limit)) if column.endswith("_day") else (EARLIEST, limit)
-        self.between(column, low, high, f"{what} ligger mellan år 2000 och i dag, inte i framtiden")
+        """Within the data's coverage: from the date floor (dbt var earliest_date) up to
+        `limit` (the as-of date, or its month). A `*_day` column holds YYYYMMDD numbers
+        (tables.day), so the bounds are numbers too."""
+        earliest = datetime.combine(earliest_date(), datetime.min.time())
+        low, high = (_yyyymmdd(earliest), _yyyymmdd(limit)) if column.endswith("_day") else (earliest, limit)
+        self.between(column, low, high, f"{what} ligger mellan {earliest_text()} och i dag, inte i framtiden")
+
+    def statistics_year(self, column: str) -> None:
+        """A statistics year from the year of the date floor up to the as-of year."""
+        floor = earliest_date().year
+        self.between(column, floor, self.inputs.this_year,
+                     f"Statistikåret ligger mellan {floor} och i år")
 
 
 def _yyyymmdd(moment: datetime) -> int:
@@ -145,7 +165,7 @@ def _police_bra(b: _Builder) -> None:
     b.not_null("kommun", "reported_crimes", "year")
     b.at_least("reported_crimes", 0, "Antal anmälda brott är inte negativt")
     b.at_least("per_100k", 0, "Anmälda brott per 100 000 invånare är inte negativt")
-    b.between("year", 2000, b.inputs.now.year, "Statistikåret ligger mellan 2000 och i år")
+    b.statistics_year("year")
     b.unique("kommun", "year", "_source_file")
 
 
@@ -171,7 +191,8 @@ def _survey_responses(b: _Builder) -> None:
     b.columns("response_id", "question_id")
     b.not_empty("Källan är inte tom")
     b.not_null("response_id", "submitted_day", "question_id")
-    b.not_future("submitted_day", b.inputs.today, "Inskickat-datum")
+    # the loader's margin: an answer from the day after the as-of date is not in the future
+    b.not_future("submitted_day", b.inputs.today + SURVEY_FUTURE_MARGIN, "Inskickat-datum")
     if b.inputs.question_ids:
         b.in_set("question_id", b.inputs.question_ids, "Frågan finns i frågekatalogen")
     b.unique("_source_file", "response_id", "question_id")
@@ -195,7 +216,7 @@ def _config_area_names(b: _Builder) -> None:
 def _config_area_population(b: _Builder) -> None:
     b.columns("area_id", "year", "population")
     b.at_least("population", 0, "Befolkningen är inte negativ")
-    b.between("year", 1900, b.inputs.now.year + 1, "Befolkningsåret är rimligt")
+    b.between("year", 1900, b.inputs.this_year + 1, "Befolkningsåret är rimligt")
     b.unique("kommun_code", "area_id", "year")
     if b.inputs.config_area_ids:
         b.in_set("area_id", b.inputs.config_area_ids, "Området finns bland kommunens områden")
@@ -263,8 +284,9 @@ def _dim_area(b: _Builder) -> None:
     b.not_null("area_id", "area_name")
     b.unique("area_id")
     b.regex("area_id", AREA_ID, "Områdes-id består av a–z, 0–9 och _")
-    b.add(gxe.ExpectColumnDistinctValuesToContainSet(column="area_id", value_set=["okant"]),
-          "Området okant (okänt område) finns")
+    unknown = unknown_area_id()
+    b.add(gxe.ExpectColumnDistinctValuesToContainSet(column="area_id", value_set=[unknown]),
+          f"Området {unknown} (okänt område) finns")
     b.at_least("population", 0, "Befolkningen är inte negativ")
     b.in_set("kommun_code", b.inputs.kommun_codes, "Kommunen finns i dim_municipality")
 
@@ -299,7 +321,7 @@ def _fct_reference_crime_rates(b: _Builder) -> None:
     b.unique("year", "kommun")
     b.at_least("reported_crimes", 0, "Antal anmälda brott är inte negativt")
     b.at_least("per_100k", 0, "Anmälda brott per 100 000 invånare är inte negativt")
-    b.between("year", 2000, b.inputs.now.year, "Statistikåret ligger mellan 2000 och i år")
+    b.statistics_year("year")
     b.no_big_drop()
 
 
@@ -344,7 +366,7 @@ def expectations(table: Table, inputs: Inputs) -> list:
     return builder.items
 
 
-def read_inputs(con, *, now: datetime, previous_row_counts: dict[str, int]) -> Inputs:
+def read_inputs(con, *, as_of: date, previous_row_counts: dict[str, int]) -> Inputs:
     """Value sets for the cross-table expectations, from whichever tables exist."""
 
     def values(table: str, column: str) -> tuple:
@@ -359,7 +381,7 @@ def read_inputs(con, *, now: datetime, previous_row_counts: dict[str, int]) -> I
         return tuple(sorted(r[0] for r in rows))
 
     return Inputs(
-        now=now,
+        as_of=as_of,
         previous_row_counts=previous_row_counts,
         area_ids=values("marts.dim_area", "area_id"),
         category_ids=values("marts.dim_problem_category", "category_id"),

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import jinja2
 
+from pipelines import periods as tertials
+from pipelines import settings as pipeline_settings
+from pipelines.dbt_vars import unknown_area_id
 from pipelines.settings import quality_docs_dir
 
 from . import results
@@ -21,8 +24,6 @@ from .gate import Blocker
 from .tables import BY_NAME, label
 
 TEMPLATES = Path(__file__).parent / "templates"
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
 
 SOURCE_KINDS = {
     "police_events": "Polisens händelser",
@@ -102,9 +103,9 @@ class SourceCoverage:
     label: str
     unit: str  # what a row is ("händelser", "svar", …)
     rows: int  # rows of the municipality in the tertial
-    unknown_area_rows: int  # of which with area 'okant'
-    months_without_data: tuple[str, ...]  # 'YYYY-MM', passed months of the tertial only
-    areas_without_data: tuple[str, ...]  # area names (okant not counted)
+    unknown_area_rows: int  # of which in the unknown area (dbt var unknown_area_id, 'okant')
+    months_without_data: tuple[str, ...]  # 'YYYY-MM', months of the tertial begun by the as-of date
+    areas_without_data: tuple[str, ...]  # area names (the unknown area not counted)
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,12 @@ class QualitySummary:
         return sum(t.failed for t in self.tables)
 
 
-def quality_summary(con, period: str, *, today: date | None = None) -> QualitySummary:
-    """Everything the quality report and the lägesbild's Datakvalitet section show for `period`."""
-    today = today or date.today()
+def quality_summary(con, period: str, *, as_of: date | None = None) -> QualitySummary:
+    """Everything the quality report and the lägesbild's Datakvalitet section show for `period`.
+
+    `as_of` (default: LAGESBILD_AS_OF, pipelines/settings.py) decides which of the
+    tertial's months have begun, and so can lack data."""
+    as_of = as_of or pipeline_settings.as_of()
     latest = results.latest(con)
     tables, failures = [], []
     for name, rows in latest.groupby("table_name", sort=False):
@@ -191,13 +195,13 @@ def quality_summary(con, period: str, *, today: date | None = None) -> QualitySu
         rejected_rows=rejected_rows,
         rejected_files=rejected_files,
         ignored_columns=_ignored(con),
-        sources=_coverage(con, period, today),
+        sources=_coverage(con, period, as_of),
     )
 
 
-def write_quality_summary(con, period: str, output_dir: Path, *, today: date | None = None) -> QualitySummary:
+def write_quality_summary(con, period: str, output_dir: Path, *, as_of: date | None = None) -> QualitySummary:
     """quality_summary(), and the report written to output_dir/<period>/datakvalitet.html."""
-    summary = quality_summary(con, period, today=today)
+    summary = quality_summary(con, period, as_of=as_of)
     path = output_dir / period / "datakvalitet.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
@@ -207,16 +211,16 @@ def write_quality_summary(con, period: str, output_dir: Path, *, today: date | N
 
 
 def write_all(settings) -> list[QualitySummary]:
-    """The report of every tertial that gets a lägesbild (a complete tertial with data)."""
-    from pipelines.partitions import key_of_period, tertial_partitions
+    """The report of every tertial that gets a lägesbild (a tertial with data that has a
+    partition, i.e. is complete, on the as-of date)."""
     from pipelines.warehouse import connect
 
     with connect(settings.warehouse, read_only=True) as con:
         periods = [
             p for p in _table_values(con, "marts.dim_period", "period")
-            if tertial_partitions.has_partition_key(key_of_period(p))
+            if tertials.has_partition(p, settings.as_of)
         ]
-        return [write_quality_summary(con, p, settings.output_dir) for p in periods]
+        return [write_quality_summary(con, p, settings.output_dir, as_of=settings.as_of) for p in periods]
 
 
 _env = jinja2.Environment(
@@ -244,7 +248,7 @@ def render(summary: QualitySummary, output_dir: Path) -> str:
         if (quality_docs_dir(output_dir, layer) / "index.html").exists()
     }
     return _env.get_template("datakvalitet.html.j2").render(
-        s=summary, period_text=_period_text(summary.period), docs=docs
+        s=summary, period_text=tertials.label(summary.period), docs=docs
     )
 
 
@@ -305,21 +309,21 @@ def _ignored(con) -> tuple[IgnoredColumn, ...]:
     return tuple(IgnoredColumn(*row) for row in rows)
 
 
-def _months(period: str, today: date) -> list[str]:
-    """The months of a tertial that have begun."""
-    year, tertial = (int(p) for p in period.split("-T"))
-    first = (tertial - 1) * 4 + 1
-    return [f"{year}-{m:02d}" for m in range(first, first + 4) if date(year, m, 1) <= today]
+def _months(period: str, as_of: date) -> list[str]:
+    """The months of a tertial that have begun by the as-of date, as 'YYYY-MM'."""
+    return [f"{m:%Y-%m}" for m in tertials.months(period) if m <= as_of]
 
 
-def _coverage(con, period: str, today: date) -> tuple[SourceCoverage, ...]:
+def _coverage(con, period: str, as_of: date) -> tuple[SourceCoverage, ...]:
+    unknown = unknown_area_id()
     areas = (
-        con.execute("select area_id, area_name from marts.dim_area where area_id <> 'okant' order by sort_order")
-        .fetchall()
+        con.execute(
+            "select area_id, area_name from marts.dim_area where area_id <> ? order by sort_order", [unknown]
+        ).fetchall()
         if _exists(con, "marts.dim_area")
         else []
     )
-    months = _months(period, today)
+    months = _months(period, as_of)
     dates = {}
     if _exists(con, "intermediate.int_source_dates"):
         for source, month in con.execute(
@@ -342,15 +346,9 @@ def _coverage(con, period: str, today: date) -> tuple[SourceCoverage, ...]:
                 label=SOURCE_KINDS[source],
                 unit=unit,
                 rows=sum(counts.values()),
-                unknown_area_rows=counts.get("okant", 0),
+                unknown_area_rows=counts.get(unknown, 0),
                 months_without_data=tuple(m for m in months if m not in dates.get(source, set())),
                 areas_without_data=tuple(name for area_id, name in areas if not counts.get(area_id)),
             )
         )
     return tuple(out)
-
-
-def _period_text(period: str) -> str:
-    year, tertial = period.split("-T")
-    first = (int(tertial) - 1) * 4
-    return f"tertial {tertial} {year} ({MONTHS[first]}–{MONTHS[first + 3]})"

@@ -13,7 +13,10 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-UNKNOWN_AREA = "okant"
+from .dbt_vars import unknown_area_id
+from .names import normalise_name  # noqa: F401  the one normaliser (dbt's macro), also imported from here
+
+UNKNOWN_AREA = unknown_area_id()
 
 
 class ConfigError(ValueError):
@@ -70,18 +73,6 @@ class Municipality(_Model):
                     raise ValueError(f"'{label}' names both area '{seen[key]}' and area '{area.id}'")
                 seen[key] = area.id
         return self
-
-
-def normalise_name(text: str) -> str:
-    """The contract's matching key (case, accents, whitespace ignored).
-
-    Mirrors dbt's `normalise_name` macro; used here only to validate the config.
-    """
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", stripped).strip()
 
 
 def _field_path(loc: tuple) -> str:

@@ -1,14 +1,27 @@
-"""Every path the pipeline uses, from environment variables, in one place.
+"""Every path the pipeline uses, and the date it works as of, from environment
+variables, in one place.
 
 DATA-CONTRACT §1: relative paths are relative to the repository root, so the
 same values work from `make run`, the Dagster UI, tests and dbt's profile.
+
+The one clock (DATA-CONTRACT §4.1): `LAGESBILD_AS_OF` (YYYY-MM-DD) is the date every
+rule that depends on "today" uses — a partner report or survey answer in the future,
+a local-police month that has not ended, the tertial in progress, late measures. Unset,
+it is today's date in Swedish time. `Settings.export()` writes the resolved date back
+to the environment, so dbt (macro `as_of()`, which reads the same variable) and every
+step of a run use one and the same date, even across midnight. Timestamps that record
+when something happened (`_loaded_at`, `checked_at`, "framtagen") stay wall-clock time.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -32,6 +45,52 @@ ANALYTICS_COPY_VAR = "LAGESBILD_ANALYTICS_COPY"
 ANALYTICS_COPY_NAME = "analytics.duckdb"
 
 
+AS_OF_VAR = "LAGESBILD_AS_OF"
+SWEDISH_TIME = "Europe/Stockholm"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class AsOfError(ValueError):
+    """LAGESBILD_AS_OF is set but is not a date; the message says so in Swedish and English."""
+
+
+def today_in_sweden() -> date:
+    """Today's date in Swedish time (the server may run in UTC)."""
+    try:
+        return datetime.now(ZoneInfo(SWEDISH_TIME)).date()
+    except ZoneInfoNotFoundError:  # no time zone database: the system's own date
+        return date.today()
+
+
+def read_as_of(environ: Mapping[str, str] | None = None) -> date:
+    """The as-of date: `LAGESBILD_AS_OF` (YYYY-MM-DD), else today in Swedish time.
+
+    A value that is not a calendar date in that form raises AsOfError.
+    """
+    text = (os.environ if environ is None else environ).get(AS_OF_VAR, "").strip()
+    if not text:
+        return today_in_sweden()
+    try:
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise AsOfError(
+            f"{AS_OF_VAR}='{text}' är inget giltigt datum; ange det som ÅÅÅÅ-MM-DD (t.ex. 2026-09-01) "
+            f"eller ta bort variabeln för dagens datum. / {AS_OF_VAR}='{text}' is not a valid date; "
+            "use YYYY-MM-DD (e.g. 2026-09-01) or unset it for today."
+        ) from None
+
+
+def as_of() -> date:
+    """The date every rule that depends on "today" uses (see the module docstring).
+
+    For code that has no Settings at hand (the loaders' parse(path)); it reads the same
+    variable as Settings.as_of, which `Settings.export()` pins for the whole run.
+    """
+    return read_as_of()
+
+
 def _resolve(value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else REPO_ROOT / path
@@ -52,6 +111,7 @@ class Settings:
     warehouse: Path
     output_dir: Path
     analytics_copy: Path
+    as_of: date = field(default_factory=read_as_of)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -62,14 +122,17 @@ class Settings:
             warehouse=warehouse,
             output_dir=_path("LAGESBILD_OUTPUT_DIR"),
             analytics_copy=_resolve(copy) if copy else warehouse.parent / ANALYTICS_COPY_NAME,
+            as_of=read_as_of(),
         )
 
     def export(self) -> None:
-        """Write the resolved absolute paths back to the environment, so child
-        processes (dbt) that read the same variables see the same files."""
+        """Write the resolved absolute paths and the as-of date back to the environment,
+        so child processes (dbt) that read the same variables see the same files, and
+        the rest of the run (this process included) the same date."""
         os.environ["LAGESBILD_DATA_DIR"] = str(self.data_dir)
         os.environ["LAGESBILD_WAREHOUSE"] = str(self.warehouse)
         os.environ["LAGESBILD_OUTPUT_DIR"] = str(self.output_dir)
+        os.environ[AS_OF_VAR] = self.as_of.isoformat()
 
     # Input layout (DATA-CONTRACT §2)
     @property

@@ -15,6 +15,12 @@ SAMPLE = REPO / "data" / "sample"
 ARTIFACTS = REPO / "test-artifacts"
 
 os.environ.setdefault("TQDM_DISABLE", "1")
+# The one clock (pipelines/settings.py): every rule that depends on "today" uses this
+# date, in this process and in dbt. Pinned for the whole session, after the sample's last
+# data (August 2026), so results do not change with the day the tests run; a test that
+# needs another date sets LAGESBILD_AS_OF itself (monkeypatch.setenv).
+TEST_AS_OF = "2026-12-01"
+os.environ["LAGESBILD_AS_OF"] = TEST_AS_OF
 
 
 @dataclass

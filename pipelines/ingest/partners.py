@@ -6,13 +6,14 @@ What decides whether a row can be loaded is checked here, each failure with a
 Swedish reason that names the column and the value:
 
 - ``Datum``: ISO date, ``DD/MM/YYYY``, ``YYYY-MM-DD HH:MM`` or an Excel date;
-  not before 2000-01-01 and not after today (the day the file is loaded).
+  not before the date floor (dbt var ``earliest_date``, 2000-01-01) and not after the
+  as-of date (``LAGESBILD_AS_OF``, default today: pipelines/settings.py).
 - ``Partner``: required. It is part of the natural key and of the "partners
   reporting" count, so a row without it cannot be attributed: rejected.
 - ``Kategori``: a category id, name or alias of the taxonomy; empty or unknown
   is rejected.
 - ``Antal``: a whole number >= 1 (at most 100 000, a typo guard); empty means 1.
-- ``Område``: never a reason to reject (unmatched or empty -> area ``okant`` in dbt).
+- ``Område``: never a reason to reject (unmatched or empty -> the unknown area, ``okant``, in dbt).
 - A row with more cells than the header is rejected (a shifted row).
 
 Privacy (§5): every stored text cell (Partner, Område, Plats, Beskrivning, and
@@ -44,16 +45,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import settings
+from ..dbt_vars import earliest_date, earliest_text
 from ..warehouse import registered
 from .common import Parsed, Rejection, raw_record_text
 from .readers import parse_date, parse_int, read_table
 from .redact import neutralise_formula, redact
-from .taxonomy import is_known_category
+from .taxonomy import known_categories
 
 SOURCE_KIND = "partner_reports"
 FILE_PATTERNS = ("*.csv", "*.xlsx")
 EXPECTED_COLUMNS = ["Datum", "Partner", "Kategori", "Område", "Plats", "Antal", "Beskrivning"]
-EARLIEST_DATE = dt.date(2000, 1, 1)
 EPOCH = dt.date(1970, 1, 1)
 MAX_COUNT = 100_000  # one row is one incident or a count of them; more is a typo (and overflows integer)
 
@@ -89,17 +91,12 @@ COLUMNS = [
 ]
 
 
-def today() -> dt.date:
-    """The load date; a report dated after it is rejected (a function so tests can fix it)."""
-    return dt.date.today()
-
-
 def _quote(value: str | None) -> str:
     """A cell value as quoted in a reason: redacted, so no reason stores personal data."""
     return "'" + (redact(value) or "") + "'"
 
 
-def _date(text: str | None, latest: dt.date) -> dt.date | str:
+def _date(text: str | None, latest: dt.date, earliest: dt.date) -> dt.date | str:
     """The date of a Datum cell, or the Swedish reason (str) why it cannot be used."""
     if text is None:
         return "Datum saknas."
@@ -107,8 +104,8 @@ def _date(text: str | None, latest: dt.date) -> dt.date | str:
         value = parse_date(text)
     except ValueError:
         return f"Datum {_quote(text)} är inget giltigt datum (väntade ÅÅÅÅ-MM-DD, DD/MM/ÅÅÅÅ eller ett Excel-datum)."
-    if value < EARLIEST_DATE:
-        return f"Datum {_quote(text)} ligger före år 2000."
+    if value < earliest:
+        return f"Datum {_quote(text)} ligger före {earliest_text()}."
     if value > latest:
         return f"Datum {_quote(text)} ligger i framtiden (efter {latest.isoformat()})."
     return value
@@ -129,11 +126,11 @@ def _count(text: str | None) -> int | str:
     return value
 
 
-def _category(text: str | None) -> str | None:
+def _category(text: str | None, known: bool) -> str | None:
     """None for a known category, else the reason."""
     if text is None:
         return "Kategori saknas."
-    return None if is_known_category(text) else f"Kategori {_quote(text)} är ingen känd problemkategori."
+    return None if known else f"Kategori {_quote(text)} är ingen känd problemkategori."
 
 
 def _partner(text: str | None) -> str | None:
@@ -187,11 +184,13 @@ def parse(path: Path) -> Parsed:
         _Column([row[i] for row in rows]) for i in (table.column_index(name) for name in EXPECTED_COLUMNS)
     )
 
-    latest = today()
-    date_checks = [_date(text, latest) for text in dates.distinct]
+    latest, earliest = settings.as_of(), earliest_date()  # the one clock; the dbt var
+    date_checks = [_date(text, latest, earliest) for text in dates.distinct]
     count_checks = [_count(text) for text in counts.distinct]
     partner_checks = [_partner(text) for text in partners.distinct]
-    category_checks = [_category(text) for text in categories.distinct]
+    category_checks = [
+        _category(text, known) for text, known in zip(categories.distinct, known_categories(categories.distinct))
+    ]
 
     # Why each bad row is rejected: {row position: [reasons, in column order]}.
     problems: dict[int, list[str]] = {}

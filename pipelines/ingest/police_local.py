@@ -6,12 +6,13 @@ category, CSV or xlsx (title rows above the header are skipped by the reader).
 Validation only, one Swedish reason per rejected row:
 
 * ``Månad``: ``YYYY-MM``, ``YYYY-MM-DD`` or an Excel date (stored as the first of the
-  month); a month before 2000 or after the current month is rejected;
+  month); a month before the date floor (dbt var ``earliest_date``, 2000-01) or after the
+  month of the as-of date (``LAGESBILD_AS_OF``, default today) is rejected;
 * ``Brottskategori``: a category id, name or alias of the taxonomy (else rejected);
 * ``Antal``: a whole number ≥ 0, or ``..`` = suppressed at source, stored as
   ``reported_count`` null with ``suppressed`` true — never as zero;
-* ``Område`` is never a reason to reject: an unknown or empty area becomes area
-  ``okant`` in dbt.
+* ``Område`` is never a reason to reject: an unknown or empty area becomes the unknown
+  area (``okant``) in dbt.
 
 Summing duplicates within a file, "the newest file wins" across overlapping
 extracts, and the mapping to area and category ids are dbt's job
@@ -22,11 +23,15 @@ extracts, and the mapping to area and category ids are dbt's job
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from .. import settings
+from ..dbt_vars import earliest_date, earliest_text
+from ..names import normalise_names
 from ..warehouse import registered
 from .common import Parsed, Rejection, raw_record_text
 from .readers import parse_int, parse_month, read_table
@@ -38,9 +43,6 @@ FILE_PATTERNS = ("*.csv", "*.xlsx")
 
 HEADER = ["Månad", "Område", "Brottskategori", "Antal"]
 SUPPRESSED = ".."
-# A month outside [2000-01, this month] is a typo, and would otherwise make its file
-# the "newest" extract in dbt (newest = latest month covered).
-EARLIEST_MONTH = dt.date(2000, 1, 1)
 
 RAW_DDL = """
 create table if not exists raw.police_local (
@@ -70,16 +72,19 @@ class _Cache(dict):
         return result
 
 
-def _check_month(text: str | None):
+def _check_month(text: str | None, *, earliest: dt.date, latest: dt.date):
+    """(month, None) or (None, reason). A month outside [earliest, latest] (the date floor,
+    the as-of month) is a typo, and would otherwise make its file the "newest" extract in
+    dbt (newest = latest month covered)."""
     if text is None:
         return None, "Månad saknas."
     try:
         month = parse_month(text)
     except ValueError:
         return None, f"Månad '{text}' är ingen giltig månad (väntade ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller ett Excel-datum)."
-    if month < EARLIEST_MONTH:
-        return None, f"Månad '{text}' ({month:%Y-%m}) ligger före år 2000; kontrollera datumet."
-    if month > dt.date.today().replace(day=1):
+    if month < earliest:
+        return None, f"Månad '{text}' ({month:%Y-%m}) ligger före {earliest_text()}; kontrollera datumet."
+    if month > latest:
         return None, f"Månad '{text}' ({month:%Y-%m}) ligger i framtiden; ett utdrag kan bara innehålla passerade månader."
     return month, None
 
@@ -118,9 +123,14 @@ def parse(path: Path) -> Parsed:
     table = read_table(path, expected_columns=HEADER)
     at = [table.column_index(c) for c in HEADER]
     width = len(table.columns)
-    months, areas, categories, counts = (
-        _Cache(_check_month), _Cache(_clean_area), _Cache(_check_category), _Cache(_check_count)
+    check_month = partial(
+        _check_month, earliest=earliest_date().replace(day=1), latest=settings.as_of().replace(day=1)
     )
+    months, areas, categories, counts = (
+        _Cache(check_month), _Cache(_clean_area), _Cache(_check_category), _Cache(_check_count)
+    )
+    c_index = at[2]
+    normalise_names({cells[c_index] for cells in table.rows if len(cells) > c_index})  # one DuckDB call, cached
 
     out_month, out_area, out_category, out_count, out_suppressed, out_row = [], [], [], [], [], []
     rejections: list[Rejection] = []

@@ -31,13 +31,14 @@ catalogue is read only from files loaded after the change.
 
 A row is rejected (Swedish reason naming column and value) when
 - the response id is empty;
-- the submission time is empty, not a valid date/time, in the future (more than one
-  day after the load: survey tools export local time, the server may run in UTC), or
-  before the year 2000;
+- the submission time is empty, not a valid date/time, in the future (after the day
+  following the as-of date, `LAGESBILD_AS_OF`, default today: survey tools export local
+  time, and a margin of a day keeps a time-zone difference from rejecting a fresh
+  answer), or before the date floor (dbt var `earliest_date`, the year 2000);
 - its response id already occurred on an earlier row of the same file (the first wins);
 - it has more cells than the header has columns.
 A blank answer is not a rejection (blanks are not counted, in dbt). An unknown area is
-not a rejection (area 'okant', in dbt).
+not a rejection (the unknown area, 'okant', in dbt).
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from ..config import ConfigError, Questions, header_key, load_questions, normalise_name
+from .. import settings
+from ..config import ConfigError, Questions, header_key, load_questions
+from ..dbt_vars import earliest_date, earliest_text
+from ..names import normalise_name
 from .common import BadFileError, Parsed, Rejection, raw_record_text
 from .readers import read_table
 from .redact import neutralise_formula, redact
@@ -115,8 +119,7 @@ create or replace table raw.config_survey_scale_labels (
 
 IGNORED_REASON = "Kolumnen finns inte i frågekatalogen (questions.yaml) och sparas inte."
 IGNORED_REASON_BLANK = "Kolumnen saknar rubrik och finns inte i frågekatalogen; den sparas inte."
-EARLIEST = dt.datetime(2000, 1, 1)
-FUTURE_MARGIN = dt.timedelta(days=1)
+FUTURE_MARGIN = dt.timedelta(days=1)  # a submission up to the end of the day after the as-of date is fine
 _Q = "q:"  # prefix of the question columns in the wide frame handed to write()
 
 
@@ -159,11 +162,12 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, questions: Questions) -> dic
 # --------------------------------------------------------------------------- parsing
 
 
-def make_parser(questions: Questions, *, now: Callable[[], dt.datetime] | None = None) -> Callable[[Path], SurveyParsed]:
-    """A parse(path) bound to a validated catalogue; `now` (for tests) decides what 'future' is."""
+def make_parser(questions: Questions, *, as_of: dt.date | None = None) -> Callable[[Path], SurveyParsed]:
+    """A parse(path) bound to a validated catalogue; `as_of` decides what 'future' is
+    (default: the as-of date of the settings, read when a file is parsed)."""
 
     def parse_with_catalogue(path: Path) -> SurveyParsed:
-        return _parse(Path(path), questions, (now or dt.datetime.now)())
+        return _parse(Path(path), questions, as_of or settings.as_of())
 
     return parse_with_catalogue
 
@@ -180,7 +184,7 @@ def parse(path: Path) -> SurveyParsed:
         questions = _cached_catalogue(str(catalogue), stat.st_mtime_ns, stat.st_size)
     except ConfigError as exc:
         raise BadFileError(f"Frågekatalogen {CATALOGUE_FILE} är felaktig: {exc}") from exc
-    return _parse(path, questions, dt.datetime.now())
+    return _parse(path, questions, settings.as_of())
 
 
 @lru_cache(maxsize=8)
@@ -222,17 +226,17 @@ def parse_timestamp(text: str) -> dt.datetime:
     return dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(se or 0))
 
 
-def _parse(path: Path, questions: Questions, now: dt.datetime) -> SurveyParsed:
+def _parse(path: Path, questions: Questions, as_of: dt.date) -> SurveyParsed:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # 100k row lists and timestamps make the cyclic GC run constantly (as in readers)
     try:
-        return _parse_table(path, questions, now)
+        return _parse_table(path, questions, as_of)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _parse_table(path: Path, questions: Questions, now: dt.datetime) -> SurveyParsed:
+def _parse_table(path: Path, questions: Questions, as_of: dt.date) -> SurveyParsed:
     id_col, sub_col, area_col = questions.id_column, questions.submitted_column, questions.area_column
     table = read_table(path, expected_columns=[id_col, sub_col, area_col])
 
@@ -279,7 +283,8 @@ def _parse_table(path: Path, questions: Questions, now: dt.datetime) -> SurveyPa
         return raw_record_text(cells)
 
     width = len(table.columns)
-    latest = now + FUTURE_MARGIN
+    latest = dt.datetime.combine(as_of + FUTURE_MARGIN, dt.time.max)
+    earliest = dt.datetime.combine(earliest_date(), dt.time.min)
     kept: list[list[str | None]] = []
     kept_at: list[dt.datetime] = []
     source_rows: list[int] = []
@@ -310,8 +315,8 @@ def _parse_table(path: Path, questions: Questions, now: dt.datetime) -> SurveyPa
         if when > latest:
             reject(Rejection(number, f"{sub_col} '{text}' ligger i framtiden.", record(row)))
             continue
-        if when < EARLIEST:
-            reject(Rejection(number, f"{sub_col} '{text}' är före år 2000 och kan inte stämma.", record(row)))
+        if when < earliest:
+            reject(Rejection(number, f"{sub_col} '{text}' är före {earliest_text()} och kan inte stämma.", record(row)))
             continue
         if response_id in first_row:
             reject(Rejection(number, (

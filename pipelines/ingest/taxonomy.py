@@ -2,15 +2,17 @@
 
 Loaders reject rows whose category names nothing (DATA-CONTRACT §2.4, §2.5); the
 mapping itself (text -> category id) is done in dbt (int_category_keys) from the
-same seed files, with the same normalisation.
+same seed files, with the same normalisation: dbt's `normalise_name` macro, evaluated
+in DuckDB (pipelines/names.py), so a text is known here exactly when dbt can map it.
 """
 
 from __future__ import annotations
 
 import csv
 from functools import lru_cache
+from typing import Iterable
 
-from ..config import normalise_name
+from ..names import normalise_names
 from ..settings import DBT_PROJECT_DIR
 
 SEEDS = DBT_PROJECT_DIR / "seeds"
@@ -18,14 +20,23 @@ SEEDS = DBT_PROJECT_DIR / "seeds"
 
 @lru_cache(maxsize=1)
 def category_keys() -> frozenset[str]:
-    keys: set[str] = set()
+    """The normalised spellings of every category (id, Swedish name, aliases), as
+    int_category_keys builds them."""
+    spellings: list[str] = []
     with (SEEDS / "problem_categories.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            keys.update({normalise_name(row["category_id"]), normalise_name(row["name_sv"])})
+            spellings += [row["category_id"], row["name_sv"]]
     with (SEEDS / "category_aliases.csv").open(encoding="utf-8") as handle:
-        keys.update(normalise_name(row["alias"]) for row in csv.DictReader(handle))
-    return frozenset(keys)
+        spellings += [row["alias"] for row in csv.DictReader(handle)]
+    return frozenset(normalise_names(spellings))
+
+
+def known_categories(texts: Iterable[str | None]) -> list[bool]:
+    """is_known_category of each text, normalised in one DuckDB call."""
+    texts = list(texts)
+    keys = category_keys()
+    return [bool(text) and key in keys for text, key in zip(texts, normalise_names(texts))]
 
 
 def is_known_category(text: str | None) -> bool:
-    return bool(text) and normalise_name(text) in category_keys()
+    return known_categories([text])[0]

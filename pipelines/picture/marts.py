@@ -12,7 +12,7 @@ from functools import cached_property
 import duckdb
 import pandas as pd
 
-from ..dbt_vars import dbt_var
+from ..dbt_vars import dbt_vars, unknown_area_id
 from .sources import data_quality, quality_checks, table_exists
 from .suppression import is_unknown
 
@@ -26,8 +26,8 @@ class Marts:
         self.con = con
         self.municipality = con.execute("select * from marts.dim_municipality").df().iloc[0].to_dict()
         self.code = self.municipality["kommun_code"]
-        self.unknown_area = dbt_var("unknown_area_id")
-        self.trend_steady_pct = int(dbt_var("trend_steady_pct"))
+        self.unknown_area = unknown_area_id()
+        self.trend_steady_pct = int(dbt_vars()["trend_steady_pct"])
         self._periods = con.execute("select * from marts.dim_period order by period").df().set_index("period")
         self.periods = self._periods.index.tolist()
         areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -24,6 +23,7 @@ import pytest
 
 from data_quality import gate
 from data_quality.tables import MARTS, RAW
+from pipelines.settings import read_as_of
 from tests.conftest import SAMPLE, run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -248,7 +248,7 @@ def test_make_run_with_an_empty_source_and_a_future_date(tmp_path, monkeypatch, 
     data_dir = tmp_path / "data"
     shutil.copytree(SAMPLE, data_dir, ignore=shutil.ignore_patterns("partners"))
     (data_dir / "partners").mkdir()  # an empty source
-    year = date.today().year + 1
+    year = read_as_of().year + 1  # the year after the as-of date (pinned in tests/conftest.py)
     (data_dir / "police" / "events" / "future.json").write_text(json.dumps([future_event(year)]), encoding="utf-8")
 
     run = run_pipeline(data_dir, tmp_path, monkeypatch)

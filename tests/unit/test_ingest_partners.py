@@ -23,13 +23,13 @@ from tests.privacy import PATTERNS, find_personal_data
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
 HEADER = "Datum;Partner;Kategori;Område;Plats;Antal;Beskrivning"
-TODAY = dt.date(2026, 9, 1)  # the load date the tests pretend (the sample runs to August 2026)
+TODAY = dt.date(2026, 9, 1)  # the as-of date the tests pin (the sample runs to August 2026)
 
 # The planted defects of data/sample/SYNTHETIC.md that concern partner files:
 # (file, line (CSV: physical line, header = 1; xlsx: Excel row), column, value, words the reason must contain)
 PLANTED = [
     ("handel_osthammar_gimo_2025.csv", 58, "Datum", "2025-02-30", "inget giltigt datum"),
-    ("handel_osthammar_gimo_2026.csv", 110, "Datum", "2027-06-12", "i framtiden"),
+    ("handel_osthammar_gimo_2026.csv", 110, "Datum", "2099-06-12", "i framtiden"),
     ("osthammarshem_2026.csv", 32, "Datum", "1925-03-14", "före år 2000"),
     ("osthammarshem_2026.csv", 43, "Kategori", None, "Kategori saknas"),
     ("batagareforening_2025.csv", 21, "Antal", "-1", "minst 1"),
@@ -39,8 +39,8 @@ PLANTED = [
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(partners, "today", lambda: TODAY)
+def fixed_as_of(monkeypatch):
+    monkeypatch.setenv("LAGESBILD_AS_OF", TODAY.isoformat())
 
 
 def load(con, path: Path, data_dir: Path):
@@ -271,6 +271,16 @@ def test_date_formats(tmp_path, datum, expected):
     assert parsed.rejections == []
     assert parsed.rows["report_date"].tolist() == [expected]
     assert parsed.rows["report_date_text"].tolist() == [datum]
+
+
+@pytest.mark.parametrize("as_of, rejected", [("2026-09-01", True), ("2026-09-02", False), ("2099-06-11", False)])
+def test_the_as_of_date_decides_what_is_in_the_future(tmp_path, monkeypatch, as_of, rejected):
+    """The one clock (LAGESBILD_AS_OF), not the calendar: 2026-09-02 is future on 2026-09-01."""
+    monkeypatch.setenv("LAGESBILD_AS_OF", as_of)
+    parsed = parse_lines(tmp_path, "2026-09-02;ICA Gimo;snatteri;Gimo;Butiken;;x", "2099-06-12;ICA Gimo;snatteri;Gimo;;;")
+    reasons = [r.reason for r in parsed.rejections]
+    assert f"Datum '2099-06-12' ligger i framtiden (efter {as_of})." in reasons
+    assert (f"Datum '2026-09-02' ligger i framtiden (efter {as_of})." in reasons) is rejected
 
 
 @pytest.mark.parametrize("antal, expected", [("", 1), ("1", 1), ("3", 3), ("12,0", 12), ("1 200", 1200)])

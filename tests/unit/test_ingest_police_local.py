@@ -90,6 +90,19 @@ def test_each_bad_row_is_rejected_with_a_swedish_reason_and_the_rest_loads(tmp_p
     assert parsed.rows["reported_count"].tolist() == [2, 3]
 
 
+@pytest.mark.parametrize(
+    "as_of, accepted",
+    [("2026-12-01", ["2026-11", "2026-12"]), ("2026-11-30", ["2026-11"]), ("2026-10-31", [])],
+)
+def test_the_as_of_date_decides_which_months_are_in_the_future(tmp_path, monkeypatch, as_of, accepted):
+    """The one clock (LAGESBILD_AS_OF): a month after the as-of date's month is rejected."""
+    monkeypatch.setenv("LAGESBILD_AS_OF", as_of)
+    path = write(tmp_path, "utdrag.csv", [HEADER, "2026-11;Gimo;snatteri;2", "2026-12;Gimo;snatteri;3"])
+    parsed = police_local.parse(path)
+    assert [f"{m:%Y-%m}" for m in parsed.rows["month"]] == accepted
+    assert all("ligger i framtiden" in r.reason for r in parsed.rejections)
+
+
 def test_xlsx_with_title_rows_and_excel_dates(tmp_path):
     path = tmp_path / "utdrag.xlsx"
     book = xlsxwriter.Workbook(str(path))

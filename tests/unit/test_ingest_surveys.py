@@ -18,7 +18,7 @@ from pipelines.ingest import surveys
 from pipelines.ingest.common import BadFileError, load_file
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "surveys"
-NOW = dt.datetime(2026, 6, 1, 12, 0)
+AS_OF = dt.date(2026, 6, 1)  # the as-of date the parser is given
 
 QUESTIONS = """\
 id_column: Svars-ID
@@ -103,7 +103,7 @@ def questions(data_dir):
 
 @pytest.fixture
 def parser(questions):
-    return surveys.make_parser(questions, now=lambda: NOW)
+    return surveys.make_parser(questions, as_of=AS_OF)
 
 
 def write_csv(data_dir: Path, name: str, lines: list[str], encoding="utf-8") -> Path:
@@ -291,6 +291,25 @@ def test_module_parse_reads_the_catalogue_next_to_the_file(data_dir, tmp_path):
     (lonely / "enkat.csv").write_text(HEADER + "\n" + VALID[0] + "\n", encoding="utf-8")
     with pytest.raises(BadFileError, match="Frågekatalogen questions.yaml saknas"):
         surveys.parse(lonely / "enkat.csv")
+
+
+@pytest.mark.parametrize(
+    "as_of, kept",
+    [("2026-05-30", ["201"]), ("2026-05-31", ["201", "202"]), ("2026-06-01", ["201", "202", "203"])],
+)
+def test_the_as_of_date_decides_what_is_in_the_future(data_dir, monkeypatch, as_of, kept):
+    """The one clock (LAGESBILD_AS_OF): an answer up to the end of the day after the as-of
+    date is kept (the margin for time zones), a later one is in the future."""
+    monkeypatch.setenv("LAGESBILD_AS_OF", as_of)
+    lines = [
+        "201;2026-05-31 00:00:00;;;;Gimo;;Stämmer helt;;",
+        "202;2026-06-01 23:59:59;;;;Gimo;;Stämmer helt;;",
+        "203;2026-06-02 08:00:00;;;;Gimo;;Stämmer helt;;",
+    ]
+    path = write_csv(data_dir, "enkat.csv", [HEADER, *lines])
+    for parsed in (surveys.parse(path), surveys.make_parser(load_questions(data_dir / "surveys" / "questions.yaml"))(path)):
+        assert sorted(set(parsed.rows["response_id"])) == kept
+        assert all(r.reason.endswith("ligger i framtiden.") for r in parsed.rejections)
 
 
 # ------------------------------------------------------------------ loading

@@ -36,3 +36,47 @@ def test_is_current_needs_the_stamp_and_every_file(tmp_path):
     assert is_current(period_dir, "f1", ["lagesbild.html"])
     assert not is_current(period_dir, "f2", ["lagesbild.html"])
     assert not is_current(period_dir, "f1", ["lagesbild.html", "lagesbild.pdf"])
+
+
+def _settings(tmp_path, as_of):
+    import datetime as dt
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(exist_ok=True)
+    shutil.copy(SAMPLE / "municipality.yaml", data_dir)
+    return Settings(data_dir=data_dir, warehouse=tmp_path / "w.duckdb", output_dir=tmp_path / "out",
+                    analytics_copy=tmp_path / "analytics.duckdb", as_of=dt.date.fromisoformat(as_of))
+
+
+def test_fingerprint_follows_the_as_of_date_not_the_calendar(tmp_path):
+    """Today's date is no input (a warm run on a later day with the same as-of date renders
+    nothing); the as-of date is one (it decides what is future and what is in progress)."""
+    settings = _settings(tmp_path, "2026-12-01")
+    with connect(settings.warehouse) as con:
+        first = inputs_fingerprint(con, settings)
+        assert inputs_fingerprint(con, _settings(tmp_path, "2026-12-01")) == first
+        assert inputs_fingerprint(con, _settings(tmp_path, "2026-12-02")) != first
+
+
+def test_fingerprint_follows_what_the_quality_checks_found_not_when(tmp_path):
+    from data_quality import results
+
+    settings = _settings(tmp_path, "2026-12-01")
+
+    def record(con, run_id, checked_at, success=True, message="Kolumnen period finns"):
+        results.ensure_table(con)
+        con.execute(
+            "insert into audit.quality_results values (?, 'marts.dim_period', 'expect_column_to_exist', 'period', "
+            "'{}', ?, null, 'error', true, null, 11, ?, ?)",
+            [run_id, success, message, checked_at],
+        )
+
+    with connect(settings.warehouse) as con:
+        before = inputs_fingerprint(con, settings)
+        record(con, "run-1", "2026-12-01 10:00:00")
+        first = inputs_fingerprint(con, settings)
+        assert first != before
+        record(con, "run-2", "2026-12-01 11:00:00")  # the same result in a later run
+        assert inputs_fingerprint(con, settings) == first
+        record(con, "run-3", "2026-12-01 12:00:00", success=False, message="Kolumnen period saknas")
+        assert inputs_fingerprint(con, settings) != first

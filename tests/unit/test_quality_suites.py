@@ -3,7 +3,7 @@ right expectation with the right severity, tertials and Swedish message."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -14,7 +14,7 @@ from data_quality.validate import run_suites
 
 NOW = datetime(2026, 11, 26, 12, 0)
 INPUTS = Inputs(
-    now=NOW,
+    as_of=NOW.date(),
     area_ids=("gimo", "okant", "osthammar"),
     category_ids=("snatteri", "stold"),
     periods=("2024-T1", "2024-T2", "2024-T3"),
@@ -130,6 +130,17 @@ def test_future_date_in_raw_data_warns_and_names_file_and_row():
     assert outcome.severity == "warn"
     assert "framtiden" in failure.message_sv
     assert "partners/handel.csv rad 5" in failure.message_sv and "2027-02-01" in failure.message_sv
+
+
+def test_the_as_of_date_decides_what_is_future_not_the_calendar():
+    """Inputs carry the one clock (LAGESBILD_AS_OF): a report day after it warns, one on it passes."""
+    on_the_day = Inputs(**{**INPUTS.__dict__, "as_of": date(2027, 2, 1)})
+    frame = partner_reports()
+    frame.loc[3, "report_day"] = 20270201
+    assert validate("raw.partner_reports", frame, on_the_day).passed
+    assert not validate("raw.partner_reports", frame, INPUTS).passed
+    assert INPUTS.current_period == "2026-T3" and on_the_day.current_period == "2027-T1"
+    assert (INPUTS.today, INPUTS.this_month) == (datetime(2026, 11, 26), datetime(2026, 11, 1))
 
 
 def test_empty_source_warns():

@@ -70,7 +70,7 @@ def con():
 
 
 def test_summary_of_a_blocked_tertial(con):
-    s = quality_summary(con, "2024-T2", today=TODAY)
+    s = quality_summary(con, "2024-T2", as_of=TODAY)
     assert s.municipality == "Östhammar"
     assert s.blocked
     assert [f.table for f in s.blockers] == ["marts.fct_problem_indicators"]
@@ -95,18 +95,18 @@ def test_summary_of_a_blocked_tertial(con):
 
 
 def test_other_tertials_are_not_blocked_by_it(con):
-    s = quality_summary(con, "2024-T3", today=TODAY)
+    s = quality_summary(con, "2024-T3", as_of=TODAY)
     assert not s.blocked
     assert len(s.warnings) == 2
 
 
 def test_months_not_yet_begun_are_not_missing(con):
-    s = quality_summary(con, "2026-T3", today=TODAY)
+    s = quality_summary(con, "2026-T3", as_of=TODAY)
     assert all(len(c.months_without_data) == 3 for c in s.sources)  # Sep, Oct, Nov; not December
 
 
 def test_the_page_says_it_in_swedish(con, tmp_path):
-    s = write_quality_summary(con, "2024-T2", tmp_path, today=TODAY)
+    s = write_quality_summary(con, "2024-T2", tmp_path, as_of=TODAY)
     assert s.html_path == tmp_path / "2024-T2" / "datakvalitet.html"
     html = s.html_path.read_text(encoding="utf-8")
     assert '<html lang="sv">' in html
