@@ -42,6 +42,7 @@ def main() -> int:
 
     from .definitions import defs
     from .partitions import key_of_period, period_of_key, tertial_partitions
+    from .periods import has_partition
     from .picture import published
     from .warehouse import connect
 
@@ -63,7 +64,9 @@ def main() -> int:
             "from audit.rejected_rows"
         ).fetchall()[0]
         blocked = gate.blocked_periods(con)
-    keys = [k for k in (key_of_period(p) for p in periods) if tertial_partitions.has_partition_key(k)]
+    # Complete tertials by the one clock (LAGESBILD_AS_OF) that Dagster also has a partition for.
+    keys = [key_of_period(p) for p in periods
+            if has_partition(p, settings.as_of) and tertial_partitions.has_partition_key(key_of_period(p))]
     publishable = [k for k in keys if period_of_key(k) not in blocked]
     if publishable:
         first, last = period_of_key(publishable[0]), period_of_key(publishable[-1])

@@ -65,3 +65,17 @@ def make_data_dir(base: Path, municipality_from: Path = SAMPLE) -> Path:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def edge_run(tmp_path_factory) -> PipelineRun:
+    """The pipeline on the hard cases of tests/edge_cases.py."""
+    from tests.edge_cases import write_edge_cases
+
+    base = tmp_path_factory.mktemp("edges")
+    data_dir = make_data_dir(base)
+    write_edge_cases(data_dir)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        result = run_pipeline(data_dir, base, monkeypatch)
+    assert result.exit_code == 0, "the pipeline failed on the edge cases"
+    return result

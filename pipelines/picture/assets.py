@@ -13,7 +13,7 @@ from ..resources import Warehouse
 from ..retries import retry_transient
 from . import figures, published
 from . import lagesbild as lagesbild_report
-from .fingerprint import inputs_fingerprint, is_current, mark_current
+from .fingerprint import is_current, mark_current, period_fingerprint
 from .render import PdfPool
 
 REPORT_FILES = ["lagesbild.html", "lagesbild.pdf", "lagesbild.xlsx"]
@@ -89,19 +89,19 @@ def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
     with lock_retry, warehouse.connect(read_only=True) as con, pool as pdfs:
         with_data = set(published.periods(con))
-        fingerprint = inputs_fingerprint(con, settings)
         for key in context.partition_keys:
             period = period_of_key(key)
             if period not in with_data:
                 context.log.info(f"{period}: no data in the warehouse, no report written")
                 continue
+            fingerprint = period_fingerprint(con, period)
             if is_current(settings.period_dir(period), fingerprint, REPORT_FILES):
                 unchanged.append(period)
                 continue
-            written.append(lagesbild_report.build(con, period, settings.output_dir, pdfs))
+            written.append((lagesbild_report.build(con, period, settings.output_dir, pdfs), fingerprint))
         if unchanged:
             context.log.info(f"inputs unchanged since the last rendering: {', '.join(unchanged)}")
-        for report in written:
+        for report, fingerprint in written:
             report.wait()
             mark_current(settings.period_dir(report.period), fingerprint)
             context.log.info(
@@ -110,6 +110,7 @@ def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             )
     if not written:
         return dg.MaterializeResult(metadata={"reports_written": 0, "reports_unchanged": unchanged})
+    written = [report for report, _ in written]
     latest = written[-1]
     png = vl_convert.svg_to_png(latest.chart_svg, scale=1.0)
     return dg.MaterializeResult(

@@ -55,7 +55,7 @@ class Suppressor:
         return key
 
     def line(self, total: tuple, inners: list[tuple]) -> None:
-        self.lines.append((total, sorted(inners)))
+        self.lines.append((total, sorted(inners, key=repr)))
 
     def hidden(self, key) -> bool:
         return key in self.primary or key in self.complementary
@@ -63,7 +63,7 @@ class Suppressor:
     def solve(self) -> None:
         self.primary = {k for k, v in self.values.items() if k not in self.public and is_small(v, self.threshold)}
         hidden = set(self.primary)
-        lines = sorted(self.lines)
+        lines = sorted(self.lines, key=repr)  # a deterministic order: the same hidden cells every run
         changed = True
         while changed:
             changed = False
@@ -78,7 +78,7 @@ class Suppressor:
                 if not candidates and total not in hidden and total not in self.public and self.values[total] > 0:
                     candidates = [total]
                 if candidates:
-                    hidden.add(min(candidates, key=lambda k: (self.values[k], k)))
+                    hidden.add(min(candidates, key=lambda k: (self.values[k], repr(k))))
                     changed = True
         self.complementary = hidden - self.primary
 
