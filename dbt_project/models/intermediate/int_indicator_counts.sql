@@ -5,6 +5,8 @@
 -- police_reported_months (0–4): the months of the tertial a local extract covers for the
 -- municipality; 0 when none does (then police_reported_count is null). Below 4 the count
 -- is for part of the tertial only.
+-- survey_few_respondents: fewer survey respondents than the municipality's
+-- survey_min_respondents (municipality.yaml, default 10); null without respondents.
 with police_events as (
     select period, kommun_code, area_id, category_id, count(*) as police_event_count
     from {{ ref('int_police_events') }}
@@ -63,6 +65,10 @@ periods as (
 
 population as (
     select * from {{ ref('int_area_population_by_year') }}
+),
+
+municipality as (
+    select kommun_code, survey_min_respondents from {{ ref('stg_config__municipality') }}
 )
 
 select
@@ -80,7 +86,8 @@ select
     cast(surveys.survey_problem_count as bigint) as survey_problem_count,
     cast(population.population as integer) as population,
     cast(coalesce(police_reported_coverage.police_reported_months, 0) as integer) as police_reported_months,
-    surveys.survey_few_respondents
+    -- a share from fewer respondents than municipality.yaml's minimum is not published
+    surveys.survey_respondents < municipality.survey_min_respondents as survey_few_respondents
 from keys
 inner join periods using (period)
 left join police_events using (period, kommun_code, area_id, category_id)
@@ -88,6 +95,7 @@ left join police_reported using (period, kommun_code, area_id, category_id)
 left join police_reported_coverage using (period, kommun_code)
 left join partners using (period, kommun_code, area_id, category_id)
 left join surveys using (period, kommun_code, area_id, category_id)
+left join municipality using (kommun_code)
 left join population
     on population.kommun_code = keys.kommun_code
     and population.area_id = keys.area_id
