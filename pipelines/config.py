@@ -58,6 +58,8 @@ class Municipality(_Model):
     county: str | None = None
     areas: list[Area] = Field(min_length=1)
     suppression_threshold: Annotated[int, Field(ge=1, le=100)] = 3
+    # A survey share from fewer respondents is not published (DATA-CONTRACT §2.1, §4.1).
+    survey_min_respondents: Annotated[int, Field(ge=1, le=1000)] = 10
 
     @model_validator(mode="after")
     def _unique_areas(self) -> "Municipality":

@@ -15,7 +15,7 @@ from ..config import Municipality
 DDL = """
 create or replace table raw.config_municipality (
     kommun_code varchar not null, name varchar not null, county varchar,
-    suppression_threshold integer not null
+    suppression_threshold integer not null, survey_min_respondents integer not null
 );
 create or replace table raw.config_area_names (
     kommun_code varchar not null, area_id varchar not null, label varchar not null,
@@ -42,8 +42,9 @@ def write_config(con: duckdb.DuckDBPyConnection, municipality: Municipality) -> 
     try:
         con.execute(DDL)
         con.execute(
-            "insert into raw.config_municipality values (?, ?, ?, ?)",
-            [municipality.code, municipality.name, municipality.county, municipality.suppression_threshold],
+            "insert into raw.config_municipality values (?, ?, ?, ?, ?)",
+            [municipality.code, municipality.name, municipality.county, municipality.suppression_threshold,
+             municipality.survey_min_respondents],
         )
         for table, rows, columns in (
             ("config_area_names", names, ["kommun_code", "area_id", "label", "is_primary", "sort_order"]),

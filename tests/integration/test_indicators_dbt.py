@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from scipy.stats import binomtest
+from scipy.stats import binomtest, false_discovery_control, fisher_exact
 
 from pipelines import warehouse
 from pipelines.config import load_municipality, load_pledges, load_questions
@@ -248,17 +248,29 @@ def test_same_tertial_last_year_and_the_three_year_baseline(built):
 def test_documented_significance_cases(built, area, category, p_value, significant):
     row = indicator(built, "2025-T1", area, category)
     assert row["change_p_value"] == pytest.approx(p_value, rel=1e-9)
-    assert row["change_is_significant"] is significant
+    assert (row["change_p_value"] < 0.05) is significant   # unadjusted: one comparison on its own
 
 
 def test_significance_table_matches_scipy_binomtest(built):
+    expected = {}
     for area, category, last, now in TEST_CASES:
         row = indicator(built, "2025-T1", area, category)
         assert (row["police_reported_same_period_last_year"], row["police_reported_count"]) == (last, now)
+        assert row["compared_months"] == 1 and row["police_reported_compared_count"] == now
+        assert row["is_preliminary"] is True   # January only: part of a tertial
         share = 0.75 if area == "oregrund" else 0.5
-        expected = binomtest(now, last + now, share).pvalue if last + now else 1.0
-        assert row["change_p_value"] == pytest.approx(expected, rel=1e-9, abs=1e-15), (area, category)
-        assert row["change_is_significant"] is bool(expected < 0.05), (area, category)
+        expected[(area, category)] = binomtest(now, last + now, share).pvalue if last + now else 1.0
+        assert row["change_p_value"] == pytest.approx(expected[(area, category)], rel=1e-9, abs=1e-15), (area, category)
+    # Adjusted together with every other comparison of 2025-T1 (Benjamini–Hochberg; 0 -> 0 not counted).
+    tested = rows(built, """select area_id, category_id, change_p_value, change_p_adjusted, change_is_significant
+                            from marts.fct_problem_indicators where period = '2025-T1' and change_p_value is not null
+                              and police_reported_compared_count + police_reported_same_period_last_year > 0""")
+    adjusted = false_discovery_control([r["change_p_value"] for r in tested])
+    for r, p_adjusted in zip(tested, adjusted):
+        assert r["change_p_adjusted"] == pytest.approx(p_adjusted, rel=1e-9), r
+        assert r["change_is_significant"] is bool(p_adjusted < 0.05), r
+    vapen = indicator(built, "2025-T1", "osthammar", "vapen")   # 0 -> 0
+    assert (vapen["change_p_value"], vapen["change_p_adjusted"], vapen["change_is_significant"]) == (1.0, 1.0, False)
 
 
 @pytest.mark.parametrize(
@@ -285,15 +297,17 @@ def test_few_respondents_are_flagged(built):
 
 # 2025-T3 by hand. Maxima (okant excluded): reported 18 (Östhammar stöld), partners 20
 # (Östhammar snatteri), survey lower Wilson bound 0.3424 (Gimo 2 of 2; 6/10 -> 0.3127,
-# 5/20 -> 0.1119). No events: denominator 0.35 + 0.25 + 0.25 = 0.85.
+# 5/20 -> 0.1119). No events: that weight drops out everywhere. A row without survey
+# respondents has no known survey signal: the survey weight drops out of its mean too
+# (unknown is skipped, not counted as 0): denominator 0.35 + 0.25 (+ 0.25 with a survey).
 PRIORITY_2025_T3 = [
     # area, category, score, triangulation, rank
     ("osthammar", "snatteri", (0.35 * 10 / 18 + 0.25 * 20 / 20 + 0.25 * 0.31267377 / 0.34238023) / 0.85, 3, 1),
-    ("gimo", "snatteri", (0.35 * 5 / 18 + 0.25 * 4 / 20 + 0.25 * 1) / 0.85, 1, 2),
-    ("osthammar", "stold", (0.35 * 18 / 18) / 0.85, 1, 3),
+    ("osthammar", "stold", (0.35 * 18 / 18) / 0.6, 1, 2),
+    ("gimo", "snatteri", (0.35 * 5 / 18 + 0.25 * 4 / 20 + 0.25 * 1) / 0.85, 1, 3),
     ("alunda", "stold", (0.35 * 8 / 18 + 0.25 * 0.11186170 / 0.34238023) / 0.85, 0, 4),
-    ("oregrund", "skadegorelse", (0.35 * 2 / 18 + 0.25 * 8 / 20) / 0.85, 0, 5),
-    ("alunda", "hot_vald", (0.25 * 3 / 20) / 0.85, 0, 6),
+    ("oregrund", "skadegorelse", (0.35 * 2 / 18 + 0.25 * 8 / 20) / 0.6, 0, 5),
+    ("alunda", "hot_vald", (0.25 * 3 / 20) / 0.6, 0, 6),
 ]
 
 
@@ -348,6 +362,20 @@ def test_pledge_followup_every_status(built):
         assert r["status"] == status, r
     categories = {r["pledge_id"]: r["category_id"] for r in got}
     assert categories["hot-vald-alunda"] == "hot_vald" and categories["skadegorelse-oregrund"] == "skadegorelse"
+    by_key = {(r["pledge_id"], r["period"]): r for r in got}
+    # Reported crimes: May against January (the first month of each tertial), preliminary.
+    stold = by_key[("stold-ned", "2025-T2")]
+    assert (stold["baseline_period"], stold["pledge_baseline_period"], stold["compared_months"]) == ("2025-T1", "2025-T1", 1)
+    assert stold["is_preliminary"] is True
+    assert stold["change_p_value"] == pytest.approx(binomtest(5, 24, 0.5).pvalue, rel=1e-9)
+    # 2025-T1 is the same tertial as the baseline: Dannemora's `..` January is unknown there.
+    assert by_key[("stold-dannemora", "2025-T1")]["baseline_period"] == "2024-T1"
+    # The survey share pooled from the counts, respondents beside it, Fisher's exact test.
+    enkat = by_key[("snatteri-enkat", "2025-T3")]
+    assert (enkat["respondents"], enkat["baseline_respondents"]) == (12, 20)
+    assert enkat["change_p_value"] == pytest.approx(fisher_exact([[8, 4], [5, 15]]).pvalue, rel=1e-9)
+    assert enkat["change_is_significant"] is bool(enkat["change_p_value"] < 0.05)
+    assert by_key[("snatteri-enkat", "2025-T2")]["change_p_value"] is None
 
 
 def test_no_pledges_is_an_empty_followup(built, tmp_path):
@@ -355,7 +383,7 @@ def test_no_pledges_is_an_empty_followup(built, tmp_path):
     shutil.copy(built, copy)
     with warehouse.connect(copy) as con:
         write_pledges(con, load_pledges(tmp_path / "absent.yaml", load_municipality(REPO / "data/sample/municipality.yaml")))
-    result = dbt(tmp_path, copy, "build", "--select", "stg_config__pledges", "fct_pledge_followup")
+    result = dbt(tmp_path, copy, "build", "--select", "stg_config__pledges", "int_pledge_followup", "fct_pledge_followup")
     assert result.returncode == 0, result.stdout[-3000:]
     assert rows(copy, "select count(*) as n from marts.fct_pledge_followup") == [{"n": 0}]
 
@@ -364,13 +392,24 @@ def test_sample_marts(sample_run):
     """The sample: p-values agree with scipy for every row, ranks run 1.. within each tertial,
     and the shipped pledges exercise every status."""
     wh = sample_run.warehouse
-    compared = rows(wh, """select police_reported_same_period_last_year as last, police_reported_count as now,
+    compared = rows(wh, """select police_reported_same_period_last_year as last, police_reported_compared_count as now,
                                   change_p_value from marts.fct_problem_indicators
                            where change_p_value is not null""")
     assert len(compared) > 500
     for r in compared:  # the sample's populations are of one year: p = 0.5
         expected = binomtest(r["now"], r["last"] + r["now"], 0.5).pvalue if r["last"] + r["now"] else 1.0
         assert r["change_p_value"] == pytest.approx(expected, rel=1e-9, abs=1e-15)
+    # Benjamini–Hochberg within each tertial agrees with scipy's false_discovery_control.
+    tested = rows(wh, """select period, change_p_value, change_p_adjusted, change_is_significant
+                         from marts.fct_problem_indicators
+                         where change_p_value is not null
+                           and police_reported_compared_count + police_reported_same_period_last_year > 0""")
+    for period in {r["period"] for r in tested}:
+        group = [r for r in tested if r["period"] == period]
+        adjusted = false_discovery_control([r["change_p_value"] for r in group])
+        for r, expected in zip(group, adjusted):
+            assert r["change_p_adjusted"] == pytest.approx(expected, rel=1e-9)
+            assert r["change_is_significant"] is bool(r["change_p_adjusted"] < 0.05)
     ranks = rows(wh, """select period, min(priority_rank) as first, count(priority_rank) as ranked,
                                count(*) filter (where area_id <> 'okant') as areas
                         from marts.fct_problem_indicators group by period""")

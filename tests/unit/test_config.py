@@ -29,6 +29,7 @@ def test_sample_config_is_valid_and_totals_about_22300():
     municipality = load_municipality(SAMPLE)
     assert municipality.code == "0382"
     assert municipality.suppression_threshold == 3
+    assert municipality.survey_min_respondents == 10
     population = {a.id: a.population[2023] for a in municipality.areas}
     assert population["osthammar"] == 4974 and population["gimo"] == 2811 and population["dannemora"] == 243
     assert 22000 <= sum(population.values()) <= 22600
@@ -37,6 +38,7 @@ def test_sample_config_is_valid_and_totals_about_22300():
 def test_defaults(tmp_path):
     municipality = load_municipality(write(tmp_path, GOOD))
     assert municipality.suppression_threshold == 3
+    assert municipality.survey_min_respondents == 10
     assert municipality.areas[0].aliases == ["Östhammars tätort"]
 
 
@@ -49,6 +51,9 @@ def test_defaults(tmp_path):
         (GOOD.replace("{2023: 4974}", "{2023: -5}"), "areas.0.population.2023"),
         (GOOD.replace("name: Östhammar\nareas", "areas"), "name"),
         (GOOD + "suppression_threshold: 0\n", "suppression_threshold"),
+        (GOOD + "survey_min_respondents: 0\n", "survey_min_respondents"),
+        (GOOD + "survey_min_respondents: tio\n", "survey_min_respondents"),
+        (GOOD + "survey_min_respondents: 2.5\n", "survey_min_respondents"),
         (GOOD + "unknown_key: 1\n", "unknown_key"),
         (GOOD + "  - id: osthammar\n    name: Annat\n", "(top level)"),
     ],
@@ -60,6 +65,11 @@ def test_broken_config_names_file_and_field(tmp_path, broken, field):
     message = str(error.value)
     assert str(path) in message
     assert field in message
+
+
+def test_survey_min_respondents_is_read(tmp_path):
+    municipality = load_municipality(write(tmp_path, GOOD + "survey_min_respondents: 25\n"))
+    assert municipality.survey_min_respondents == 25
 
 
 def test_alias_naming_two_areas_is_refused(tmp_path):

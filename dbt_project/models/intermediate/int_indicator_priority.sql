@@ -7,15 +7,18 @@
 --    jumps with one incident.
 -- 2. Normalised within the tertial: signal / the largest signal of that source among
 --    the municipality's areas in the tertial (0–1; 1 = where that source sees most).
--- 3. Score = the weighted mean of the normalised signals, over the sources that have
---    any data in the tertial (weights: var priority_weights). 0–1.
+-- 3. Score = the weighted mean of the normalised signals over the sources that are known
+--    for the row (weights: var priority_weights). 0–1. A source is unknown for a row when
+--    it has no data in the tertial at all (no survey in the summer), when its count is
+--    unknown there (a `..` month of the police extract), or when the survey has no
+--    respondents for the area and category: unknown is skipped, never counted as 0.
 -- 4. Triangulation: how many of the three independent kinds of source - police
 --    (reported crimes or events), partners, residents (survey) - have a normalised
 --    signal of at least var triangulation_threshold here.
 -- 5. Rank 1 = highest score within the tertial; equal scores -> more sources pointing
 --    first; still equal -> the same rank.
--- The unknown area `okant` is not a place one can act on: not normalised against, not
--- ranked (score and rank null).
+-- The unknown area (var unknown_area_id) is not a place one can act on: not normalised
+-- against, not ranked (score and rank null).
 {%- set w = var('priority_weights') %}
 with counts as (
     select * from {{ ref('int_indicator_counts') }}
@@ -32,7 +35,7 @@ signals as (
         cast(partner_report_count as double) as partner_reports,
         {{ wilson_bound('cast(survey_problem_count as double)', 'survey_respondents', 'low') }} as survey
     from counts
-    where area_id <> 'okant'
+    where area_id <> '{{ var("unknown_area_id") }}'
 ),
 
 maxima as (
@@ -53,14 +56,12 @@ normalised as (
         signals.kommun_code,
         signals.area_id,
         signals.category_id,
-        -- a source with data in the tertial but none here (or suppressed here) -> 0
-        case when max_police_reported is not null then coalesce(police_reported / max_police_reported, 0) end
-            as police_reported_norm,
-        case when max_police_events is not null then coalesce(police_events / max_police_events, 0) end
-            as police_events_norm,
-        case when max_partner_reports is not null then coalesce(partner_reports / max_partner_reports, 0) end
-            as partner_reports_norm,
-        case when max_survey is not null then coalesce(survey / max_survey, 0) end as survey_norm
+        -- null (skipped) when the source has no data in the tertial or the signal is unknown
+        -- here; a signal of 0 where the source has data is a known 0
+        police_reported / max_police_reported as police_reported_norm,
+        police_events / max_police_events as police_events_norm,
+        partner_reports / max_partner_reports as partner_reports_norm,
+        survey / max_survey as survey_norm
     from signals
     inner join maxima using (period, kommun_code)
 ),

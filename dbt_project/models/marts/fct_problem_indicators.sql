@@ -1,7 +1,7 @@
 -- One row per (period, area, category) of the configured municipality with any data.
 -- Sources stand side by side and are never summed: the same incident may reach us
--- from a shop and from the police. Counts: int_indicator_counts; comparisons and
--- significance: int_indicator_trends; priority: int_indicator_priority.
+-- from a shop and from the police. Counts: int_indicator_counts; comparisons, significance,
+-- preliminary flags and trend wording: int_indicator_trends; priority: int_indicator_priority.
 with counts as (
     select * from {{ ref('int_indicator_counts') }}
 ),
@@ -36,14 +36,27 @@ select
     priority.priority_score,
     priority.priority_rank,
     -- appended to the contract's columns
-    counts.survey_respondents < {{ var('survey_min_respondents') }} as survey_few_respondents,
+    counts.survey_few_respondents,
     cast(counts.police_event_count * 1000.0 / nullif(counts.population, 0) as double) as police_event_per_1000,
     cast(counts.partner_report_count * 1000.0 / nullif(counts.population, 0) as double) as partner_report_per_1000,
     trends.police_reported_baseline,
     trends.police_reported_baseline_years,
     trends.change_vs_baseline_pct,
     trends.change_p_value,
-    priority.triangulation_count
+    priority.triangulation_count,
+    -- honest at the edges (DATA-CONTRACT §4.1) and the trend wording, appended
+    counts.police_reported_months,
+    trends.compared_months,
+    trends.police_reported_compared_count,
+    trends.is_preliminary,
+    trends.change_p_adjusted,
+    trends.police_reported_direction,
+    trends.partner_report_same_period_last_year,
+    trends.partner_report_direction,
+    trends.survey_problem_share_last_year,
+    trends.survey_respondents_last_year,
+    trends.survey_direction,
+    counts.survey_problem_count
 from counts
 left join trends using (period, kommun_code, area_id, category_id)
 left join priority using (period, kommun_code, area_id, category_id)
