@@ -154,7 +154,7 @@ def _police_events(b: _Builder) -> None:
     b.not_empty("Källan är inte tom")
     b.not_null("id", "datetime", "name")
     # Every version of an event is kept (the newest datetime wins in dbt): one row per version.
-    b.unique("id", "datetime", "name", "type", "summary")
+    b.unique("id", "datetime", "name", "type", "summary", "location_name")
     b.regex("datetime", r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}:\d{2}", "datetime har formen ÅÅÅÅ-MM-DD T:MM:SS")
     b.not_future("published_day", b.inputs.today, "Publiceringsdatum")
     b.regex("name", r"^\d{1,2} \w+ \d{1,2}[.:]\d{2}, ", "Rubriken börjar med 'DD månad HH.MM, '")

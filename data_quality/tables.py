@@ -48,7 +48,7 @@ RAW = (
         "raw.police_events",
         "Polisens händelser (polisen.se)",
         # the publication date as the payload gives it; dbt derives the event time
-        "id, datetime, name, type, _source_file, _source_row, "
+        "id, datetime, name, type, summary, location_name, _source_file, _source_row, "
         + day("try_cast(substr(trim(datetime), 1, 10) as date)", "published_day"),
     ),
     Table("raw.police_bra", "BRÅ:s anmälda brott per kommun och år",
