@@ -31,4 +31,13 @@ update_lagesbild = dg.define_asset_job(
     ),
 )
 
-jobs = [build_warehouse, build_lagesbild, update_lagesbild]
+# After a run that a failed blocking check stopped: the published figures of every tertial from
+# the marts as they are, so the tertials the failure does not concern can still be rendered
+# (the gate keeps the others unpublished). The analyst copy stays the last good one.
+build_figures = dg.define_asset_job(
+    "build_figures",
+    selection=dg.AssetSelection.assets(["marts", "fct_published_figures"]),
+    description="Rebuild marts.fct_published_figures from the marts as they are.",
+)
+
+jobs = [build_warehouse, build_lagesbild, update_lagesbild, build_figures]

@@ -14,9 +14,12 @@ Pure date arithmetic, no Dagster import: data_quality and the report use it too.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from bisect import bisect_right
+
+from .settings import DBT_PROJECT_DIR
 
 # The partition definition (pipelines/partitions.py builds the Dagster object from these).
 PARTITION_CRON = "0 0 1 1,5,9 *"  # minute hour day-of-month month day-of-week
@@ -30,8 +33,9 @@ PERIODS_PER_YEAR = len(START_MONTHS)
 if START_MONTHS != tuple(1 + i * MONTHS_PER_PERIOD for i in range(PERIODS_PER_YEAR)):
     raise ValueError(f"PARTITION_CRON {PARTITION_CRON!r}: periods must split the year evenly from January")
 
-MONTH_NAMES_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-                  "september", "oktober", "november", "december"]
+# Swedish month names: the dbt seed that dim_period's and dim_month's labels come from.
+with (DBT_PROJECT_DIR / "seeds" / "calendar_months.csv").open(encoding="utf-8") as _seed:
+    MONTH_NAMES_SV = [r["name_sv"] for r in sorted(csv.DictReader(_seed), key=lambda r: int(r["month_number"]))]
 
 _PERIOD = re.compile(r"(\d{4})-T(\d)")
 _KEY = re.compile(r"(\d{4})-(\d{2})")

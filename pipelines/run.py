@@ -56,6 +56,11 @@ def main() -> int:
     if not result.success and not gate.failed_only_on_blocking_checks(result):
         print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
         return 1
+    if not result.success:  # the figures were skipped with everything downstream of the failed check
+        result = _execute(defs.resolve_job_def("build_figures"), settings, instance=instance)
+        if not result.success:
+            print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
+            return 1
 
     with connect(settings.warehouse, read_only=True) as con:
         periods = published.periods(con)

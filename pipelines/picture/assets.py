@@ -60,7 +60,9 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
 
 @dg.asset(
     key=["picture", "lagesbild"],
-    deps=[FIGURES_KEY],
+    # It reads only the figures; the marts are named too so that their failed blocking checks
+    # skip it in the same run (the gate below also refuses a stopped tertial in a later run).
+    deps=[FIGURES_KEY, *MART_DEPS],
     partitions_def=tertial_partitions,
     # One run renders any range of tertials (a backfill is one run, not one per tertial).
     backfill_policy=dg.BackfillPolicy.single_run(),

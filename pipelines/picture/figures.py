@@ -226,7 +226,8 @@ class Tertial:
         self.b, self.d, self.period, self.generated = book, book.d, period, generated
         self.p = self.d.period(period)
         self.last_year = self.d.shift(period, -1)
-        self.preliminary = bool(self.p["is_in_progress"]) or self.d.police_months(period) < 4
+        # Without any extract there is nothing partial to warn about: its figures are '–'.
+        self.partial = bool(self.p["is_in_progress"]) or self.d.police_months(period) > 0
         self.survey_period = self.d.latest_survey_period(period)
 
     def build(self) -> None:
@@ -258,7 +259,11 @@ class Tertial:
         if self.p["is_in_progress"]:
             return f"{PRELIMINARY}: tertialen pågår"
         months = self.d.police_months(self.period)
-        return f"{PRELIMINARY}: polisens uttag täcker {months} av 4 månader" if months < 4 else ""
+        return f"{PRELIMINARY}: polisens uttag täcker {months} av 4 månader" if 0 < months < 4 else ""
+
+    def row_note(self, r) -> str:
+        """'preliminär' on a row whose comparison rests on part of a tertial."""
+        return PRELIMINARY if self.partial and _true(r.is_preliminary) else ""
 
     # ----------------------------------------------------------------------- head and key figures
 
@@ -314,7 +319,8 @@ class Tertial:
             now, last = self._compared_keys(TOTAL, c)
             t.put(c, name, "change", f"Förändring mot {self.last_year or 'fjolåret'}", "pct",
                   _change(self.b, now, last), deps=(now, last))
-            t.put(c, name, "note", "Anmärkning", "text", text=self.preliminary_note() if now is not None else "")
+            t.put(c, name, "note", "Anmärkning", "text",
+                  text=PRELIMINARY if now is not None and self.preliminary_note() else "")
 
     def area_matrix(self) -> None:
         self._matrix_table("omrade_kategori", "Anmälda brott per område och kategori", "police_reported_count")
@@ -381,21 +387,35 @@ class Tertial:
 
     # ----------------------------------------------------------------------- övrig relevant information
 
-    def survey_cells(self, t: Table, row_key, row_label, n, k, share, low, high, few_key=None) -> None:
-        """Respondents, share and interval of one survey group; 'för få svar' under the minimum."""
-        few = n is None or is_unknown(n) or n < self.b.min_respondents
-        t.put(row_key, row_label, "respondents", "Svarande", "count", n, missing=True,
-              key=self.b.s.cell(few_key, n) if few_key else None)
-        if is_unknown(n) or n is None:
+    def survey_cells(self, t: Table, row_key, row_label, period, area, category, values) -> None:
+        """Respondents, share and interval of one survey group; 'för få svar' under the minimum.
+        Respondents are people: their count is a cell like any other (area cells add up to the
+        municipality's)."""
+        n, _, share, low, high = values or (None,) * 5
+        key = self.survey_respondents(period, area, category, n)
+        t.put(row_key, row_label, "respondents", "Svarande", "count", key=key, missing=True)
+        if is_unknown(n):
             for col, label in (("share", "Upplever problem"), ("interval", "95 % konfidensintervall")):
                 t.put(row_key, row_label, col, label, "text", text=MISSING)
             return
-        t.put(row_key, row_label, "share", "Upplever problem", "share", share, text=FEW_ANSWERS if few else None)
-        t.put(row_key, row_label, "ci_low", "Konfidensintervall, nedre", "share", low, text=FEW_ANSWERS if few else None)
-        t.put(row_key, row_label, "ci_high", "Konfidensintervall, övre", "share", high,
-              text=FEW_ANSWERS if few else None)
+        few = FEW_ANSWERS if n < self.b.min_respondents else None
+        t.put(row_key, row_label, "share", "Upplever problem", "share", share, text=few)
+        t.put(row_key, row_label, "ci_low", "Konfidensintervall, nedre", "share", low, text=few)
+        t.put(row_key, row_label, "ci_high", "Konfidensintervall, övre", "share", high, text=few)
         t.put(row_key, row_label, "interval", "95 % konfidensintervall", "text",
-              text=FEW_ANSWERS if few else f"{round(low * 100)}–{round(high * 100)} %")
+              text=few or f"{round(low * 100)}–{round(high * 100)} %")
+
+    def survey_respondents(self, period, area, category, n) -> tuple:
+        """The cell of a survey's respondents; the municipality's is the sum of its areas'."""
+        s = self.b.s
+        key = s.cell(("sr", period, area, category), n)
+        if area == TOTAL and ("sr", period, category) not in self.b._matrices:
+            self.b._matrices.add(("sr", period, category))
+            areas = self.d.survey_by_area(period)
+            for a in self.d.area_ids:
+                s.cell(("sr", period, a, category), (areas.get((a, category)) or (0,))[0])
+            s.line(key, [("sr", period, a, category) for a in self.d.area_ids])
+        return key
 
     def sources(self) -> None:
         t = self.table("kallor", "Källorna bredvid varandra, hela kommunen")
@@ -407,8 +427,7 @@ class Tertial:
                   missing=self.b.missing("police_event_count", self.period), public=True)
             t.put(c, name, "partner", "Partnerrapporter", "count", key=self.key("partner_report_count", category=c),
                   missing=self.b.missing("partner_report_count", self.period))
-            r = survey.get(c)
-            self.survey_cells(t, c, name, *(r if r else (None,) * 5))
+            self.survey_cells(t, c, name, self.survey_period, TOTAL, c, survey.get(c))
 
     def partners(self) -> None:
         frame = self.d.partner_counts(self.period)
@@ -440,8 +459,7 @@ class Tertial:
         t = self.table("enkat", f"Upplever problem, trygghetsenkät {self.survey_period}")
         survey = self.d.survey_by_category(self.survey_period)
         for c, name in self.d.categories:
-            r = survey.get(c)
-            self.survey_cells(t, c, name, *(r if r else (None,) * 5))
+            self.survey_cells(t, c, name, self.survey_period, TOTAL, c, survey.get(c))
 
     def quotes(self) -> None:
         if not self.survey_period:
@@ -488,7 +506,7 @@ class Tertial:
             t.put(row, rank, "significance", "Prövning", "text",
                   compose=lambda b, sig=sig, change=change: MISSING if b.shown(change) in (MISSING, COMPLEMENTARY,
                                                                                           UNKNOWN) else sig)
-            t.put(row, rank, "note", "Anmärkning", "text", text=PRELIMINARY if _true(r.is_preliminary) else "")
+            t.put(row, rank, "note", "Anmärkning", "text", text=self.row_note(r))
             t.put(row, rank, "partner", "Partnerrapporter", "count", key=k["partner"],
                   missing=self.b.missing("partner_report_count", self.period))
             s = survey.get((r.area_id, r.category_id))
@@ -524,7 +542,7 @@ class Tertial:
                 last = book.text_of(k["last"], True)
                 verdict = {True: ", en statistiskt säkerställd förändring",
                            False: ", inom vad slumpen kan förklara"}.get(_true(r.change_is_significant), "")
-                pre = f", {PRELIMINARY}" if _true(r.is_preliminary) else ""
+                pre = f", {PRELIMINARY}" if self.row_note(r) else ""
                 parts.append(f"{shown} mot samma tertial i fjol ({last}){verdict}{pre}")
             partner = count_phrase(book, k["partner"], "rapporter från samverkanspartner",
                                    book.missing("partner_report_count", period))
@@ -560,7 +578,7 @@ class Tertial:
         """Changes against the same tertial last year: significant ones, and clear ones that may be chance."""
         rows = self.d.changes(self.period)
         sig = self.table("sakerstallda", "Statistiskt säkerställda förändringar mot samma tertial i fjol")
-        noise = self.table("kan_vara_slump", "Förändringar som kan vara slump")
+        noise = self.table("kan_vara_slump", "Förändringar som kan vara slump bland så många jämförelser")
         t = self.table("provning", "Prövning av förändringar")
         t.put("tested", "Prövade jämförelser", "value", "Antal", "int", len(rows), public=True)
         for r in rows.itertuples():
@@ -569,8 +587,8 @@ class Tertial:
             row = f"{r.area_id}:{r.category_id}"
             if _true(r.change_is_significant):
                 target = sig
-            elif _str(r.police_reported_direction) in ("upp", "ned"):
-                target = noise
+            elif r.change_p_value < self.d.significance_level:
+                target = noise  # would pass a test on its own, not among this many comparisons
             else:
                 continue
             target.put(row, label, "change", "Förändring", "pct", r.change_vs_last_year_pct,
@@ -580,7 +598,7 @@ class Tertial:
             target.put(row, label, "p_value", "p (ojusterat)", "p", r.change_p_value, public=True)
             target.put(row, label, "p_adjusted", "p (justerat, Benjamini–Hochberg)", "p", r.change_p_adjusted,
                        public=True)
-            target.put(row, label, "note", "Anmärkning", "text", text=PRELIMINARY if _true(r.is_preliminary) else "")
+            target.put(row, label, "note", "Anmärkning", "text", text=self.row_note(r))
 
     # ----------------------------------------------------------------------- medborgarlöften
 
@@ -686,8 +704,7 @@ class Tertial:
         if self.survey_period:
             t = self.table(f"{name}:enkat", f"Trygghetsenkäten {self.survey_period}")
             for a in areas:
-                s = survey.get((a, cat))
-                self.survey_cells(t, a, self.d.area_name(a), *(s if s else (None,) * 5))
+                self.survey_cells(t, a, self.d.area_name(a), self.survey_period, a, cat, survey.get((a, cat)))
 
     def _brief_months(self, name, cat, areas) -> None:
         months = self.d.months(self.period)
@@ -766,14 +783,14 @@ class Tertial:
             put("change", "Förändring mot i fjol", "pct", r.change_vs_last_year_pct, deps=(k["now"], k["last"]))
             put("significant", "Statistiskt säkerställd", "text",
                 text=MISSING if is_unknown(r.change_p_value) else ("ja" if _true(r.change_is_significant) else "nej"))
-            put("note", "Anmärkning", "text", text=PRELIMINARY if _true(r.is_preliminary) else "")
+            put("note", "Anmärkning", "text", text=self.row_note(r))
             put("events", "Polisens händelser", "count", key=k["events"], public=True,
                 missing=self.b.missing("police_event_count", self.period))
             put("partner", "Partnerrapporter", "count", key=k["partner"],
                 missing=self.b.missing("partner_report_count", self.period))
             n = r.survey_respondents
             put("respondents", "Svarande i enkäten", "count",
-                key=self.b.s.cell(("sr", self.period, r.area_id, r.category_id), n), missing=True)
+                key=self.survey_respondents(self.period, r.area_id, r.category_id, n), missing=True)
             few = not is_unknown(n) and n < self.b.min_respondents
             for col, col_label, value in (("share", "Andel som upplever problem", r.survey_problem_share),
                                           ("ci_low", "Konfidensintervall, nedre", r.survey_ci_low),

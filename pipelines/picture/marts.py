@@ -28,6 +28,7 @@ class Marts:
         self.code = self.municipality["kommun_code"]
         self.unknown_area = unknown_area_id()
         self.trend_steady_pct = int(dbt_vars()["trend_steady_pct"])
+        self.significance_level = float(dbt_vars()["significance_level"])
         self._periods = con.execute("select * from marts.dim_period order by period").df().set_index("period")
         self.periods = self._periods.index.tolist()
         areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)

@@ -224,7 +224,28 @@ def main() -> None:
             row("pipeline loader (validate, dedupe, audit)", ours_s, f"{n / ours_s:,.0f} rows/s")
             row("plain DuckDB read_json into a table", plain_s, f"{n / plain_s:,.0f} rows/s, ratio {ours_s / plain_s:.1f}x")
 
+        picture(tmp / "w.duckdb", tmp / "render")
         source_loading(tmp)
+
+
+def picture(warehouse: Path, out: Path) -> None:
+    """The published figures (every tertial) and one tertial's files, against plain DuckDB
+    reading the same marts."""
+    from pipelines.picture import figures, lagesbild, published
+
+    print("\nThe picture: marts.fct_published_figures and the reports")
+    with connect(warehouse) as con:
+        build, frame = timed(figures.build, con, repeat=2)
+        published.write(con, frame)
+        plain, _ = timed(lambda: [con.execute(f"select * from marts.{t}").df() for t in (
+            "fct_problem_indicators", "fct_survey_by_category", "fct_pledge_followup", "dim_area", "dim_period")],
+            repeat=3)
+        row("figures.build, every tertial", build, f"{len(frame):,} figures, {frame['period'].nunique()} tertials")
+        row("plain DuckDB reading the marts it lays out", plain, f"ratio {build / plain:.0f}x")
+        for period in published.periods(con)[-3:]:
+            total, report = timed(lagesbild.build, con, period, out)
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items())
+            row(f"  {period}: HTML, PDF, workbook, briefs", total, f"({parts})")
 
 
 if __name__ == "__main__":
