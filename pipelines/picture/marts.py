@@ -12,6 +12,7 @@ from functools import cached_property
 import duckdb
 import pandas as pd
 
+from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
 from .sources import data_quality, quality_checks, table_exists
 from .suppression import is_unknown
@@ -53,7 +54,7 @@ class Marts:
     def shift(self, period: str | None, years: int) -> str | None:
         if period is None:
             return None
-        shifted = f"{int(period[:4]) + years}{period[4:]}"
+        shifted = periods.shift_years(period, years)
         return shifted if shifted in self._periods.index else None
 
     def same_tertial(self, period: str, years: int = 3) -> list[str]:

@@ -25,7 +25,7 @@ mapped as (
     select
         reports.*,
         municipality.kommun_code,
-        coalesce(area_keys.area_id, 'okant') as area_id,
+        coalesce(area_keys.area_id, '{{ var("unknown_area_id") }}') as area_id,
         category_keys.category_id
     from reports
     cross join municipality

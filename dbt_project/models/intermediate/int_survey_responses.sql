@@ -47,7 +47,7 @@ area_keys as (
 select
     ranked.response_id,
     municipality.kommun_code,
-    coalesce(area_keys.area_id, 'okant') as area_id,
+    coalesce(area_keys.area_id, '{{ var("unknown_area_id") }}') as area_id,
     ranked.area_name,
     ranked.sector,
     ranked.submitted_at,

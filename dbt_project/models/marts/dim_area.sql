@@ -25,7 +25,7 @@ areas as (
 unknown as (
     select
         kommun_code,
-        'okant' as area_id,
+        '{{ var("unknown_area_id") }}' as area_id,
         'Okänt område' as area_name,
         cast(null as integer) as population,
         cast(null as integer) as population_year,
