@@ -398,12 +398,16 @@ class Tertial:
             for col, label in (("share", "Upplever problem"), ("interval", "95 % konfidensintervall")):
                 t.put(row_key, row_label, col, label, "text", text=MISSING)
             return
-        few = FEW_ANSWERS if n < self.b.min_respondents else None
+        few = FEW_ANSWERS if self.too_few(n) else None
         t.put(row_key, row_label, "share", "Upplever problem", "share", share, text=few)
         t.put(row_key, row_label, "ci_low", "Konfidensintervall, nedre", "share", low, text=few)
         t.put(row_key, row_label, "ci_high", "Konfidensintervall, övre", "share", high, text=few)
         t.put(row_key, row_label, "interval", "95 % konfidensintervall", "text",
               text=few or f"{round(low * 100)}–{round(high * 100)} %")
+
+    def too_few(self, respondents) -> bool:
+        """Some answers, but fewer than survey_min_respondents: 'för få svar' (none at all is '–')."""
+        return not is_unknown(respondents) and 0 < respondents < self.b.min_respondents
 
     def survey_respondents(self, period, area, category, n) -> tuple:
         """The cell of a survey's respondents; the municipality's is the sum of its areas'."""
@@ -511,7 +515,7 @@ class Tertial:
                   missing=self.b.missing("partner_report_count", self.period))
             s = survey.get((r.area_id, r.category_id))
             t.put(row, rank, "survey", "Upplever problem", "share", s[2] if s else None,
-                  text=(FEW_ANSWERS if s and s[0] < self.b.min_respondents else None) if s else MISSING)
+                  text=(FEW_ANSWERS if self.too_few(s[0]) else None) if s else MISSING)
             t.put(row, rank, "score", "Poäng", "decimal2", r.priority_score, public=True)
             sentence = self._reasons(r, k, change, s)
             agreement = self._agreement(r, s, survey_last.get((r.area_id, r.category_id)))
@@ -654,7 +658,7 @@ class Tertial:
         value = None if latest is None else latest[f"{which}_value"]
         if p["indicator"] == "survey_problem_share":
             n = None if latest is None else latest["respondents" if which == "indicator" else "baseline_respondents"]
-            few = n is not None and not is_unknown(n) and n < self.b.min_respondents
+            few = self.too_few(n)
             t.put(row, label, col, col_label, "share", value, text=FEW_ANSWERS if few else None)
         elif key is not None:
             t.put(row, label, col, col_label, "count", key=key, missing=latest is None)
@@ -671,7 +675,7 @@ class Tertial:
             key = self._pledge_key(p, s["period"])
             base = self._pledge_key(p, s["baseline_period"])
             if p["indicator"] == "survey_problem_share":
-                few = is_unknown(s["respondents"]) or s["respondents"] < self.b.min_respondents
+                few = self.too_few(s["respondents"])
                 t.put(s["period"], s["period"], "value", "Värde", "share", s["indicator_value"],
                       text=FEW_ANSWERS if few else None)
             elif key is not None:
@@ -791,7 +795,7 @@ class Tertial:
             n = r.survey_respondents
             put("respondents", "Svarande i enkäten", "count",
                 key=self.survey_respondents(self.period, r.area_id, r.category_id, n), missing=True)
-            few = not is_unknown(n) and n < self.b.min_respondents
+            few = self.too_few(n)
             for col, col_label, value in (("share", "Andel som upplever problem", r.survey_problem_share),
                                           ("ci_low", "Konfidensintervall, nedre", r.survey_ci_low),
                                           ("ci_high", "Konfidensintervall, övre", r.survey_ci_high)):
