@@ -14,7 +14,6 @@ table lists (the ten highest priorities, the significant changes).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -492,7 +491,6 @@ class Tertial:
         proposals = self.table("forslag", "Förslag inför nästa löfte")
         pledged = self.d.pledged_cells(self.period)
         survey = self.d.survey_by_area(self.survey_period)
-        survey_last = self.d.survey_by_area(self.d.shift(self.survey_period, -1) if self.survey_period else None)
         proposed = 0
         for r in rows.itertuples():
             k = self.indicator_row(r)
@@ -518,7 +516,7 @@ class Tertial:
                   text=(FEW_ANSWERS if self.too_few(s[0]) else None) if s else MISSING)
             t.put(row, rank, "score", "Poäng", "decimal2", r.priority_score, public=True)
             sentence = self._reasons(r, k, change, s)
-            agreement = self._agreement(r, s, survey_last.get((r.area_id, r.category_id)))
+            agreement = self._agreement(r)
             label = f"{self.d.category_name(r.category_id)} i {self.d.area_name(r.area_id)}"
             reasons.put(row, label, "rank", "Prioritet", "text", text=rank)
             reasons.put(row, label, "score", "Poäng", "decimal2", r.priority_score, public=True)
@@ -530,7 +528,7 @@ class Tertial:
                 proposals.put(row, label, "agreement", "Samstämmighet", "text", text=agreement)
 
     def _reasons(self, r, k, change: Figure, survey):
-        b, period = self.b, self.period
+        period = self.period
         survey_period = self.survey_period
 
         def compose(book: Book) -> str:
@@ -566,7 +564,8 @@ class Tertial:
 
         return compose
 
-    def _agreement(self, r, survey_now, survey_last) -> str:
+    def _agreement(self, r) -> str:
+        """Whether the sources move the same way (the directions are dbt's)."""
         directions = {
             "anmälda brott": _str(r.police_reported_direction),
             "partnerrapporterna": _str(r.partner_report_direction),

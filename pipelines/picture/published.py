@@ -74,9 +74,6 @@ class Grid:
         c = self.cells.get((row, column))
         return c.shown if c else default
 
-    def column_labels(self, skip: tuple = ()) -> list[str]:
-        return [label for key, label in self.columns if key not in skip]
-
 
 class Figures:
     """The published figures of one tertial."""
@@ -86,7 +83,6 @@ class Figures:
         sql = f"select * from {TABLE} where period = ?" + (" and kommun_code = ?" if kommun_code else "")
         frame = con.execute(sql + " order by table_name, row_order, column_order",
                             [period, kommun_code] if kommun_code else [period]).df()
-        self.frame = frame
         self._grids = {}
         for name, rows in frame.groupby("table_name", sort=False):
             rows_ = rows.drop_duplicates("row_key").sort_values("row_order")
@@ -100,9 +96,6 @@ class Figures:
 
     def __getitem__(self, name: str) -> Grid:
         return self._grids.get(name) or Grid(name, "", [], [], {})
-
-    def names(self, prefix: str = "") -> list[str]:
-        return [n for n in self._grids if n.startswith(prefix)]
 
     def meta(self, key: str) -> str:
         return self["meta"].shown(key, "text" if self["meta"].cell(key, "text") else "value")
