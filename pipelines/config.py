@@ -60,6 +60,10 @@ class Municipality(_Model):
     suppression_threshold: Annotated[int, Field(ge=1, le=100)] = 3
     # A survey share from fewer respondents is not published (DATA-CONTRACT §2.1, §4.1).
     survey_min_respondents: Annotated[int, Field(ge=1, le=1000)] = 10
+    # Names that are not people, so free-text redaction keeps them (DATA-CONTRACT §5):
+    # shops, squares, schools, harbours; the partners that report.
+    places: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(default_factory=list)
+    partners: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_areas(self) -> "Municipality":

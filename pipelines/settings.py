@@ -82,6 +82,23 @@ def read_as_of(environ: Mapping[str, str] | None = None) -> date:
         ) from None
 
 
+FREE_TEXT_VAR = "LAGESBILD_FREE_TEXT"
+_OFF = {"off", "0", "false", "no", "nej", "av"}
+
+
+def free_text_stored(environ: Mapping[str, str] | None = None) -> bool:
+    """DATA-CONTRACT §5: `LAGESBILD_FREE_TEXT=off` stores no free text at all (partner
+    Beskrivning and Plats, survey free-text answers, police summaries become null).
+    Unset or anything else: free text is stored, redacted."""
+    value = (os.environ if environ is None else environ).get(FREE_TEXT_VAR, "")
+    return value.strip().casefold() not in _OFF
+
+
+def municipality_file() -> Path:
+    """municipality.yaml of the data directory in force (for code without Settings at hand)."""
+    return _path("LAGESBILD_DATA_DIR") / "municipality.yaml"
+
+
 def as_of() -> date:
     """The date every rule that depends on "today" uses (see the module docstring).
 

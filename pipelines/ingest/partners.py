@@ -17,9 +17,11 @@ Swedish reason that names the column and the value:
 - A row with more cells than the header is rejected (a shifted row).
 
 Privacy (§5): every stored text cell (Partner, Område, Plats, Beskrivning, and
-the raw record of a rejected row) is redacted (personnummer, phone, e-mail)
-before it is stored; free text (Partner, Plats, Beskrivning) is also
-formula-neutralised. ``description_sha256`` is the SHA-256 (hex) of the stored,
+the raw record of a rejected row) is redacted (numbers, e-mail, registration numbers,
+addresses, people's names; the file's Partner values and the municipality's names are
+not people) before it is stored; free text (Partner, Plats, Beskrivning) is also
+formula-neutralised. With ``LAGESBILD_FREE_TEXT=off`` Plats and Beskrivning are stored
+as null and left out of a rejected row's raw record. ``description_sha256`` is the SHA-256 (hex) of the stored,
 redacted description (``''`` when empty), so ``sha256(description)`` in DuckDB
 reproduces it and no hash of personal data is ever kept.
 
@@ -50,7 +52,7 @@ from ..dbt_vars import earliest_date, earliest_text
 from ..warehouse import registered
 from .common import Parsed, Rejection, raw_record_text
 from .readers import parse_date, parse_int, read_table
-from .redact import neutralise_formula, redact
+from .redact import Redactor, neutralise_formula, redact, redactor
 from .taxonomy import known_categories
 
 SOURCE_KIND = "partner_reports"
@@ -137,9 +139,14 @@ def _partner(text: str | None) -> str | None:
     return "Partner saknas (vem som rapporterar måste anges)." if text is None else None
 
 
-def _free_text(text: str | None) -> str | None:
-    """Free text as stored: redacted, then formula-neutralised."""
-    return neutralise_formula(redact(text))
+def _free_text(text: str | None, redactor: Redactor) -> str | None:
+    """Free text as stored: redacted (or dropped: LAGESBILD_FREE_TEXT=off), then formula-neutralised."""
+    return neutralise_formula(redactor.free_text(text))
+
+
+def _partner_name(text: str | None, redactor: Redactor) -> str | None:
+    """The Partner cell: part of the key, never dropped; redacted like free text."""
+    return neutralise_formula(redactor(text))
 
 
 def _digest(stored: str | None) -> str:
@@ -170,9 +177,11 @@ class _Column:
         return np.flatnonzero(hit.to_numpy(zero_copy_only=False))
 
 
-def _raw_record(cells: list[str | None]) -> str:
-    """The rejected row as read, ';'-joined, every cell redacted; the whole record neutralised."""
-    return raw_record_text(neutralise_formula(";".join(redact(c) or "" for c in cells)))
+def _raw_record(cells: list[str | None], redactor: Redactor, free: set[int]) -> str:
+    """The rejected row as read, ';'-joined, every cell redacted (the free-text cells,
+    positions `free`, empty when LAGESBILD_FREE_TEXT=off); the whole record neutralised."""
+    text = ";".join((redactor.free_text(c) if i in free else redactor(c)) or "" for i, c in enumerate(cells))
+    return raw_record_text(neutralise_formula(text))
 
 
 def parse(path: Path) -> Parsed:
@@ -183,6 +192,9 @@ def parse(path: Path) -> Parsed:
     dates, partners, categories, areas, places, counts, texts = (
         _Column([row[i] for row in rows]) for i in (table.column_index(name) for name in EXPECTED_COLUMNS)
     )
+    # The reporting partners are not people, in this file's text either (DATA-CONTRACT §5).
+    red = redactor().with_not_people(p for p in partners.distinct if p)
+    free = {table.column_index("Plats"), table.column_index("Beskrivning")}
 
     latest, earliest = settings.as_of(), earliest_date()  # the one clock; the dbt var
     date_checks = [_date(text, latest, earliest) for text in dates.distinct]
@@ -211,19 +223,19 @@ def parse(path: Path) -> Parsed:
         for i in column.rows_where(bad).tolist():
             if i not in shifted:
                 problems.setdefault(i, []).append(checks[column.indices[i].as_py()])
-    rejections = [Rejection(lines[i], " ".join(problems[i]), _raw_record(rows[i])) for i in sorted(problems)]
+    rejections = [Rejection(lines[i], " ".join(problems[i]), _raw_record(rows[i], red, free)) for i in sorted(problems)]
 
     epoch = EPOCH.toordinal()
     days = [check.toordinal() - epoch if isinstance(check, dt.date) else None for check in date_checks]
     number = [check if isinstance(check, int) else None for check in count_checks]
-    descriptions, distinct_descriptions = texts.map(_free_text, pa.string())
+    descriptions, distinct_descriptions = texts.map(lambda t: _free_text(t, red), pa.string())
     columns = {
         "report_date": pa.array(days, type=pa.int32()).take(dates.indices).cast(pa.date32()),
         "report_date_text": pa.array(dates.distinct, type=pa.string()).take(dates.indices),
-        "partner": partners.map(_free_text, pa.string())[0],
+        "partner": partners.map(lambda t: _partner_name(t, red), pa.string())[0],
         "category_text": pa.array(categories.distinct, type=pa.string()).take(categories.indices),
-        "area_text": areas.map(redact, pa.string())[0],
-        "place": places.map(_free_text, pa.string())[0],
+        "area_text": areas.map(red, pa.string())[0],
+        "place": places.map(lambda t: _free_text(t, red), pa.string())[0],
         "report_count": pa.array(number, type=pa.int32()).take(counts.indices),
         "report_count_text": pa.array(counts.distinct, type=pa.string()).take(counts.indices),
         "description": descriptions,

@@ -19,8 +19,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .. import settings
 from .common import BadFileError, Parsed, Rejection, raw_record_text
-from .redact import redact
+from .redact import free_text
 
 SOURCE_KIND = "police_events"
 FILE_PATTERNS = ("*.json", "*.jsonl", "*.jsonl.gz", "*.json.gz")
@@ -109,6 +110,8 @@ def parse(path: Path) -> Parsed:
             continue
         problem = _check(record)
         if problem:
+            if not settings.free_text_stored() and isinstance(record, dict):
+                record = {k: v for k, v in record.items() if k != "summary"}
             rejections.append(Rejection(position, problem, raw_record_text(record)))
             continue
         location = record.get("location") if isinstance(record.get("location"), dict) else {}
@@ -117,8 +120,9 @@ def parse(path: Path) -> Parsed:
                 "id": int(record["id"]),
                 "datetime": record["datetime"].strip(),
                 "name": record["name"].strip(),
-                # Public text, but free text all the same: redacted like every other.
-                "summary": redact(_text(record.get("summary"))),
+                # Public text, but free text all the same: redacted like every other
+                # (null when LAGESBILD_FREE_TEXT=off).
+                "summary": free_text(_text(record.get("summary"))),
                 "url": _text(record.get("url")),
                 "type": record["type"].strip(),
                 "location_name": _text(location.get("name")),

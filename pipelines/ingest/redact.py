@@ -1,5 +1,18 @@
 """Privacy rules for free text (DATA-CONTRACT.md section 5).
 
+The one place every caller redacts free text: :func:`redact` (and :func:`free_text`,
+which also honours ``LAGESBILD_FREE_TEXT=off``) use the run's :class:`Redactor`,
+configured from the data directory's ``municipality.yaml`` (areas and their aliases,
+``places``, ``partners``: names that are not people). Numbers first (below), then:
+
+- Swedish vehicle registration numbers (``ABC 123``, ``ABC123``, ``ABC 12A``,
+  ``abc-123``; lower case with a space only after a word like ``regnr``/``bil``,
+  since ``och 100`` has the same shape) -> ``[regnr]``;
+- street addresses with a number (``Storgatan 12``, ``Kungsvägen 3 B``, ``Stora torget 4``,
+  ``Storg. 12``) and apartment numbers (``lgh 1102``) -> ``[adress]``; a street word is
+  needed, so ``vecka 12``, ``kl 12``, ``rum 3``, ``buss 804`` stay;
+- people's names (names_in_text.py) -> ``[namn]``, except inside a protected name.
+
 :func:`redact` runs on every free-text cell before it is stored anywhere (raw
 included); :func:`neutralise_formula` on every text cell before it reaches an
 export a spreadsheet could open. Both are pure and cheap: precompiled patterns,
@@ -20,12 +33,22 @@ personal data.
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Iterable
 
-__all__ = ["redact", "neutralise_formula", "PERSONNUMMER", "TELEFON", "EPOST"]
+from .names_in_text import NotPeople, find_names
+
+__all__ = [
+    "redact", "free_text", "redactor", "Redactor", "neutralise_formula",
+    "PERSONNUMMER", "TELEFON", "EPOST", "NAMN", "REGNR", "ADRESS",
+]
 
 PERSONNUMMER = "[personnummer]"
 TELEFON = "[telefon]"
 EPOST = "[e-post]"
+NAMN = "[namn]"
+REGNR = "[regnr]"
+ADRESS = "[adress]"
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])",
@@ -73,7 +96,7 @@ _PHONE = re.compile(
 _DIGIT_RUN = re.compile(r"\d(?:[ \u00a0\u202f\-\u2013+()]{0,3}\d){7}")
 
 
-def redact(text: str | None) -> str | None:
+def redact_numbers(text: str | None) -> str | None:
     """``text`` with e-mail addresses, personnummer/samordningsnummer and Swedish
     phone numbers replaced by ``[e-post]``, ``[personnummer]``, ``[telefon]``."""
     if not text:
@@ -84,6 +107,170 @@ def redact(text: str | None) -> str | None:
         text = _PNR.sub(PERSONNUMMER, text)
         text = _PHONE.sub(TELEFON, text)
     return text
+
+
+# Registration numbers: three letters of the plate alphabet (no I, Q, V, Å, Ä, Ö), two
+# digits, a digit or a letter (not O). Capitals: any form. Lower case: glued or with a
+# dash; with a space only after a word that announces a vehicle.
+_PLATE = r"[A-HJ-PR-UW-Z]{3}"
+_PLATE_END = r"\d{2}[\dA-HJ-NPR-UW-Z]"
+_NOT_PLATES = r"(?!(?:SEK|EUR|USD|NOK|DKK|GBP|SOS|MAX|MIN|TOT|NUM|ANT)\b)"
+_REGNR = re.compile(
+    rf"""
+    (?<![\w-])
+    (?:
+        {_NOT_PLATES}{_PLATE}[ \u00a0-]?{_PLATE_END}
+      | (?i:{_NOT_PLATES}{_PLATE}-?{_PLATE_END})
+    )
+    (?![\w-])
+    """,
+    re.VERBOSE,
+)
+_REGNR_CUED = re.compile(
+    rf"""
+    (?i:(\b(?:regnr|reg\.\s?nr|reg\.?nummer|registreringsnummer|registreringsnr|bil|bilen|bilnummer|
+        fordon|fordonet|skylt|skylten|skyltar|nummerplåt|nummerplåten|plåt|plåten|mc|moped|mopeden)
+    \.?:?\s{{1,3}})
+    (?:{_PLATE}[ \u00a0]{_PLATE_END}))
+    (?![\w-])
+    """,
+    re.VERBOSE,
+)
+
+# A street word: a name ending in a street suffix, or an adjective and one (Stora torget),
+# or an abbreviation (Storg., Kungsv.); then a number and maybe a letter (3 B) or range.
+_STREET_SUFFIX = (
+    r"(?:gatan|gata|vägen|väg|gränd|gränden|torget|torg|allén|allé|alle|backe|backen|stigen|stig|"
+    r"leden|platsen|plan|stråket|kajen|esplanaden|promenaden|gången|slingan|ringen|gärdet|hagen|"
+    r"ängen|vägar|strand|stranden|udden|kroken|liden|höjden|parken|kullen)"
+)
+_ADRESS = re.compile(
+    rf"""
+    (?<![\w-])
+    (?:
+        (?i:(?:stora|lilla|norra|södra|östra|västra|gamla|nya|övre|nedre)\s+{_STREET_SUFFIX})
+      | (?-i:[A-ZÅÄÖ][^\W\d_]*s\s+)?(?i:[^\W\d_]{{2,}}{_STREET_SUFFIX})
+      | (?i:[^\W\d_]{{3,}}[gv]\.)
+    )
+    [ \u00a0]?\d{{1,4}}(?:[ \u00a0]?[A-Ha-h](?![\w]))?(?:[ \u00a0]?[-–][ \u00a0]?\d{{1,4}})?
+    (?!\d)(?![.,]\d)
+    (?![ \u00a0]*(?:st|stycken|gånger|ggr|personer|pers|ungdomar|kr|kronor|min|minuter|timmar|dagar|år|%|procent)\b)
+    |
+    (?i:\blgh\.?[ \u00a0]?\d{{4}}\b)
+    """,
+    re.VERBOSE,
+)
+# Cheap pre-filters: the patterns above are tried only where they can match.
+_LOWER_PLATE = re.compile(r"[ \u00a0]\d{2}[\da-zA-Z](?![\w-])")
+_STREET_WORDS = tuple(_STREET_SUFFIX[3:-1].split("|")) + ("lgh",)
+_ABBREVIATED_STREET = re.compile(r"[gv]\.[ \u00a0]?\d")
+_DIGIT = re.compile(r"\d")
+_PLATE_SHAPE = re.compile(r"[a-zA-Z]{3}[ \u00a0-]?\d\d[\dA-Za-z](?![\w-])")
+
+# Shops, chains and public bodies every municipality has: never people.
+BRANDS = (
+    "ICA", "ICA Kvantum", "ICA Maxi", "ICA Supermarket", "ICA Nära", "Coop", "Stora Coop", "Coop Konsum",
+    "Willys", "Hemköp", "Lidl", "Netto", "City Gross", "Tempo", "Handlar'n", "Systembolaget", "Apoteket",
+    "Apotek Hjärtat", "Kronans Apotek", "Pressbyrån", "Circle K", "Preem", "OKQ8", "Shell", "St1", "Ingo",
+    "Jula", "Biltema", "Clas Ohlson", "Åhléns", "Rusta", "Dollarstore", "Lager 157", "Elgiganten", "Max",
+    "McDonald's", "Burger King", "Postnord", "Securitas", "Avarn", "Polisen", "Trafikverket",
+    "Försäkringskassan", "Arbetsförmedlingen", "Socialtjänsten", "Räddningstjänsten", "Region Uppsala",
+    "Clas", "Intersport", "Stadium", "Normal", "Flying Tiger", "Lindex", "Kappahl", "H&M", "Granngården",
+    "Bauhaus", "Byggmax", "Mekonomen", "Tele2", "Telia",
+)
+
+
+class Redactor:
+    """Free-text redaction with the run's names that are not people (see module docstring)."""
+
+    def __init__(self, not_people: Iterable[str] = ()):
+        self.not_people = tuple(sorted({n.strip() for n in [*BRANDS, *not_people] if n and n.strip()}))
+        self._protected = NotPeople(self.not_people)
+        self._with: dict[tuple[str, ...], Redactor] = {}
+
+    def with_not_people(self, names: Iterable[str]) -> "Redactor":
+        """This redactor plus more names that are not people (a partner file's Partner column)."""
+        extra = tuple(sorted({n for n in names if n}))
+        if not extra or set(extra) <= set(self.not_people):
+            return self
+        if extra not in self._with:
+            self._with[extra] = Redactor([*self.not_people, *extra])
+        return self._with[extra]
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        text = redact_numbers(text)
+        if _DIGIT.search(text):
+            if _PLATE_SHAPE.search(text):
+                text = _REGNR.sub(REGNR, text)
+            if _LOWER_PLATE.search(text):
+                text = _REGNR_CUED.sub(lambda m: m.group(1) + REGNR, text)
+            lowered = text.casefold()
+            if any(word in lowered for word in _STREET_WORDS) or _ABBREVIATED_STREET.search(text):
+                text = _ADRESS.sub(ADRESS, text)
+        spans = find_names(text, self._protected)
+        if not spans:
+            return text
+        parts, last = [], 0
+        for start, end in spans:
+            parts += [text[last:start], NAMN]
+            last = end
+        parts.append(text[last:])
+        return "".join(parts)
+
+    def free_text(self, text: str | None) -> str | None:
+        """A free-text cell as stored: redacted, or None when LAGESBILD_FREE_TEXT=off."""
+        from ..settings import free_text_stored
+
+        return self(text) if free_text_stored() else None
+
+
+def municipality_not_people(municipality) -> list[str]:
+    """The names of a Municipality (pipelines.config) that are not people."""
+    names = [municipality.name, *municipality.places, *municipality.partners]
+    for area in municipality.areas:
+        names += [area.name, *area.aliases]
+    return names
+
+
+_current: tuple[object, Redactor] | None = None
+
+
+def redactor() -> Redactor:
+    """The run's redactor: from the data directory's municipality.yaml (re-read when that
+    file changes); without a readable file, the shop names alone (the config check
+    reports the file)."""
+    global _current
+    from ..config import ConfigError, load_municipality
+    from ..settings import municipality_file
+
+    path = municipality_file()
+    try:
+        stat = path.stat()
+        key: object = (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (str(path), None)
+    if _current is None or _current[0] != key:
+        try:
+            names = municipality_not_people(load_municipality(Path(path)))
+        except (ConfigError, OSError):
+            names = []
+        _current = (key, Redactor(names))
+    return _current[1]
+
+
+def redact(text: str | None) -> str | None:
+    """``text`` without personnummer, phone numbers, e-mail addresses, registration
+    numbers, street addresses and people's names (the run's :class:`Redactor`)."""
+    if not text:
+        return text
+    return redactor()(text)
+
+
+def free_text(text: str | None) -> str | None:
+    """A free-text cell as stored: :func:`redact`, or None when ``LAGESBILD_FREE_TEXT=off``."""
+    return redactor().free_text(text)
 
 
 _FORMULA_START = re.compile(r"\s*[=+\-@]|[\t\r]")

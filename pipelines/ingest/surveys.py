@@ -11,7 +11,8 @@ The question catalogue (questions.yaml) decides what is read:
   (never its cells) goes to audit.ignored_columns and to `SurveyParsed.ignored_columns`.
   Rejected rows keep only the catalogue's columns in audit.rejected_rows.raw_record.
 - Free-text questions (`free_text: true`) are stored only after redact() and
-  neutralise_formula(). Area, sector and scaled answers are passed through redact()
+  neutralise_formula() (names, numbers, addresses gone); with `LAGESBILD_FREE_TEXT=off`
+  they are stored as null and left out of a rejected row's raw record. Area, sector and scaled answers are passed through redact()
   as well (cheap, memoised per distinct value): they are not free text by contract, but a
   survey tool may let respondents type into them.
 - Answers are stored as given (a label, a digit, blank as null); what they mean (scale
@@ -61,7 +62,7 @@ from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_name
 from .common import BadFileError, Parsed, Rejection, raw_record_text
 from .readers import read_table
-from .redact import neutralise_formula, redact
+from .redact import free_text, neutralise_formula, redact
 
 SOURCE_KIND = "surveys"
 FILE_PATTERNS = ("*.csv", "*.xlsx")
@@ -273,12 +274,14 @@ def _parse_table(path: Path, questions: Questions, as_of: dt.date) -> SurveyPars
         known.append((i_sector, table.columns[i_sector]))
     known += [(i, table.columns[i]) for i, _ in question_cols]
     free = {i for i, q in question_cols if q.free_text}
+    free_text_on = settings.free_text_stored()
 
     def record(row: list[str | None]) -> str:
         """The rejected row as JSON, catalogue columns only, free text redacted."""
         cells = {
             header: (_clean_free(row[i]) if i in free else redact(row[i])) if i < len(row) else None
             for i, header in known
+            if i not in free or free_text_on
         }
         return raw_record_text(cells)
 
@@ -348,7 +351,7 @@ def _parse_table(path: Path, questions: Questions, as_of: dt.date) -> SurveyPars
 
 
 def _clean_free(text: str | None) -> str | None:
-    return neutralise_formula(redact(text)) if text else text
+    return neutralise_formula(free_text(text)) if text else text
 
 
 def _map_distinct(values, func):

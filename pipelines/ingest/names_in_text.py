@@ -1,0 +1,310 @@
+"""People's names in Swedish free text (DATA-CONTRACT §5): which word spans are names.
+
+No model: a first-name list (SCB namnstatistik, CC BY 4.0, in ``namelist/``), surname
+endings, and rules for the words that are both a name and an ordinary word (``Per``,
+``Dag``, ``Maj``, ``Man``, ``Han`` ...). What decides:
+
+- a listed first name that is no ordinary word is a name in any case and position
+  (``Anna``, ``ANNA``, ``anna``, genitive ``Annas``, double ``Anna-Karin``);
+- a first name that is also an ordinary word (``namelist/vanliga_ord.txt``) is a name
+  when capitalised inside a sentence (``igår kom Per``), when it starts a sentence and a
+  surname or a verb a person does follows (``Dag Ek ringde``, ``Stig ringde``), or after
+  a word that introduces a person (``heter``, ``vittnet``, ``kallad`` ...). Pronoun-like
+  words (``Han``, ``Hon``, ``Man``, ``Alla``) never are on their own; months only with
+  a surname or such a word;
+- a surname: a capitalised word (or one with a surname ending in lower case) right after
+  a first name (``Per Olof Hansson``, ``anna svensson``), or on its own with a clear
+  surname ending (``-sson``, ``-qvist``, ``-ström`` ... ``Anderssons``);
+- after ``kallad``/``kallas``/``alias``/``heter`` the next word is a name whatever it is
+  (nicknames are in no list);
+- words inside a protected span (the municipality's areas, places, partners, shop names)
+  are never names.
+
+`find_names(text, protected)` returns the (start, end) spans; redact.py replaces them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+_LISTS = Path(__file__).with_name("namelist")
+
+
+def _read_list(name: str) -> list[str]:
+    lines = (_LISTS / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Every listed first name, case-folded."""
+    return frozenset(name.casefold() for name in _read_list("fornamn.txt"))
+
+
+@lru_cache(maxsize=1)
+def ordinary_words() -> frozenset[str]:
+    """First names that are also ordinary Swedish words, case-folded."""
+    return frozenset(word.casefold() for word in _read_list("vanliga_ord.txt"))
+
+
+# Ordinary words that read as a name when capitalised inside a sentence or followed by a
+# person's verb; every other word of vanliga_ord.txt (pronouns, prepositions, "Alla",
+# "Man", "Hela" ...) is never a name on its own.
+NAME_LIKE_WORDS = frozenset(
+    "per bo dag stig liv sol sten tor tom olov inge kaj björn örn saga alma ros ask lo rut "
+    "mark love even edit klara lilja linnea iris viola tuva vide frid rosa sam ville bror "
+    "gun falk frost storm varg ena olle andre".split()
+)
+MONTHS = frozenset("januari februari mars april maj juni juli augusti september oktober november december".split())
+
+# A person does these: "Stig ringde", "Per har", "Bo bor på" (first word of a sentence).
+PERSON_VERBS = frozenset(
+    "ringde ringer sa sade säger berättade berättar kom såg ser meddelade meddelar uppgav uppger "
+    "hörde mejlade mailade jobbar arbetar bor bodde heter hette har hade skrev skriver larmade "
+    "anmälde anmäler tog stal slog hotade sprang gick brukar fick frågade svarade tycker tyckte "
+    "vill ville påstår påstod kallar hjälpte hittade".split()
+)
+# After these the next word is a name, whatever it is (nicknames are in no list).
+NAMING_CUES = frozenset("heter hette kallad kallas kallades alias kallar".split())
+# After these a capitalised word, or any listed first name, is a name.
+PERSON_CUES = frozenset(
+    "vittnet vittne vittnen herr fru familjen grannen grannarna anmälaren målsägande målsäganden "
+    "eleven eleverna killen tjejen pojken flickan mannen kvinnan kontaktperson kontakt ansvarig "
+    "hälsningar mvh signerat sambon maken makan frun mamman pappan sonen dottern brodern systern "
+    "vakten väktaren läraren rektorn föreståndaren ordföranden kassören butikschefen "
+    "vaktmästaren fastighetsskötaren fritidsledaren kuratorn personalen".split()
+) | NAMING_CUES
+# Surname particles kept inside a name: "Ebba von Sydow".
+PARTICLES = frozenset("von af av van der den de la di el al bin ibn".split())
+
+STRONG_SURNAME = re.compile(r"(?:sson|ssons|qvist|kvist|quist|ström|gren|blad|dahl|stedt|strand|stam|bäck|sén)s?$")
+# In lower case only these: "rakblad", "ström", "strand" are words.
+LOWER_SURNAME = re.compile(r"(?:sson|ssons|qvist|kvist|quist)s?$")
+# Also place-name endings, so only a surname after a first name or a person cue.
+WEAK_SURNAME = re.compile(
+    r"(?:son|berg|lund|holm|dal|man|mark|ling|lind|borg|vall|fors|sjö|näs|hed|qvist|ros|ek|gård|löf|löv|"
+    r"felt|feldt|hag|hall|hammar|lander|lin|lén|ell|ius|ander|sten|stad|by)s?$"
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:[:'’]s\b)?")
+_SENTENCE_END = set(".!?:;\n\r•*–—|")
+_OPENERS = set(" \t\"'”“„«»()[]-")
+
+
+def _shape(word: str) -> str:
+    if word.isupper() and len(word) > 1:
+        return "upper"
+    if word[0].isupper():
+        return "cap"
+    return "lower"
+
+
+def _bases(word: str) -> tuple[str, ...]:
+    """The word case-folded, and without a genitive s ("Annas", "Per:s") when it has one."""
+    key = word.casefold()
+    for mark in (":s", "'s", "’s"):
+        if key.endswith(mark):
+            return (key[:-2],)
+    if key.endswith("s") and len(key) > 3:
+        return (key, key[:-1])
+    return (key,)
+
+
+class _Token:
+    __slots__ = ("start", "end", "text", "shape", "key", "sentence_start", "protected", "first", "ordinary")
+
+    def __init__(self, start: int, end: int, word: str, text: str, protected: bool):
+        self.start, self.end, self.text = start, end, word
+        self.shape = _shape(word)
+        self.key = word.casefold()
+        self.sentence_start = _starts_sentence(text, start)
+        self.protected = protected
+        names, ordinary = first_names(), ordinary_words()
+        self.first = False  # a listed first name that is no ordinary word
+        self.ordinary = None  # the ordinary word it is, when it is a listed name too
+        # a genitive s is read only on a capitalised word: lower-case "mars", "klass" are words
+        for base in _bases(word) if self.shape != "lower" else (self.key,):
+            parts = base.split("-")
+            if all(part in names for part in parts):
+                if base in ordinary or self.key in ordinary:
+                    self.ordinary = base
+                else:
+                    self.first = True
+                break
+            if self.key in ordinary:
+                break
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in _OPENERS:
+        if text[i] == "-" and i > 0 and not text[i - 1].isspace():
+            return False
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
+
+
+def _surname(token: _Token, after_name: bool) -> bool:
+    """Is this word a surname (or a second first name) in its place?"""
+    if token.protected or token.key in ordinary_words() and token.ordinary is None:
+        return False
+    base = _bases(token.text)[0]
+    if token.shape == "cap":
+        if after_name:
+            return token.ordinary is None or token.ordinary in NAME_LIKE_WORDS
+        return bool(STRONG_SURNAME.search(base)) and len(base) > 5 and token.ordinary is None
+    # lower case or ALL CAPS (where every word is capitalised): only a clear name shape
+    if token.first or token.ordinary in NAME_LIKE_WORDS and token.shape == "upper":
+        return after_name
+    if LOWER_SURNAME.search(base) and len(base) > 5:
+        return True
+    return after_name and bool(WEAK_SURNAME.search(base)) and len(base) > 4
+
+
+_STRONG_ENDINGS = ("sson", "ssons", "qvist", "kvist", "quist", "ström", "gren", "blad", "dahl", "stedt",
+                   "strand", "stam", "bäck", "sén", "qvists", "kvists", "ströms", "grens", "dahls")
+
+
+def _candidate(key: str, names: frozenset[str]) -> bool:
+    """Could this word start a name? (A cheap test; most words are not.)"""
+    if key in names or key in PERSON_CUES or key.endswith(_STRONG_ENDINGS):
+        return True
+    if "-" in key:
+        return True
+    return key[-1:] == "s" and key[:-1] in names or key[-2:] in (":s", "'s", "’s")
+
+
+class NotPeople:
+    """Names that are not people (areas, places, partners, shops), matched word by word,
+    case-insensitively, the last word also in the genitive ("Gimos", "ICA:s")."""
+
+    def __init__(self, phrases):
+        self.by_word: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words = tuple(w.casefold() for w in _WORD.findall(phrase))
+            for word in set(words):
+                self.by_word.setdefault(word, []).append(words)
+
+    def covers(self, keys: list[str], i: int) -> bool:
+        """Is word i of a text (its words case-folded: `keys`) part of a protected name?"""
+        for base in {keys[i], *_bases(keys[i])}:
+            for phrase in self.by_word.get(base, ()):
+                for at in [p for p, w in enumerate(phrase) if w == base]:
+                    first = i - at
+                    if first < 0 or first + len(phrase) > len(keys):
+                        continue
+                    inner = keys[first:first + len(phrase) - 1]
+                    last = keys[first + len(phrase) - 1]
+                    if list(phrase[:-1]) == inner and phrase[-1] in {last, *_bases(last)}:
+                        return True
+        return False
+
+
+NO_ONE = NotPeople(())
+
+
+def find_names(text: str, not_people: NotPeople = NO_ONE) -> list[tuple[int, int]]:
+    """Spans of people's names in `text`; words of a `not_people` name are never names."""
+    names = first_names()
+    keys = _WORD.findall(text.casefold())  # same words, same count: casefold keeps letters letters
+    hot = {key for key in set(keys) if _candidate(key, names)}
+    if not hot:
+        return []
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    n = len(words)
+    keys = [w.casefold() for _, _, w in words]
+    candidates = [i for i, key in enumerate(keys) if key in hot]
+    # the word after a cue ("kallad Snobben", "grannen Lindberg") is examined too
+    candidates = sorted({*candidates, *(i + 1 for i in candidates if keys[i] in PERSON_CUES and i + 1 < n)})
+    if not candidates:
+        return []
+    cache: dict[int, _Token] = {}
+
+    def token(i: int) -> _Token:
+        if i not in cache:
+            start, end, word = words[i]
+            cache[i] = _Token(start, end, word, text, not_people.covers(keys, i))
+        return cache[i]
+
+    def neighbour(i: int, j: int) -> _Token | None:
+        """Word j if it exists and only spaces lie between words i and j (j = i +- 1)."""
+        if not 0 <= j < n:
+            return None
+        left, right = (i, j) if i < j else (j, i)
+        return token(j) if _adjacent(text, words[left][1], words[right][0]) else None
+
+    spans: list[tuple[int, int]] = []
+    done = -1
+    for i in candidates:
+        if i <= done or (words[i][0] > 0 and text[words[i][0] - 1] == "["):  # a redaction token
+            continue
+        current = token(i)
+        if current.protected:
+            continue
+        prev, nxt = neighbour(i, i - 1), neighbour(i, i + 1)
+        after = neighbour(i + 1, i + 2) if nxt is not None else None
+        if current.key in PERSON_CUES:
+            continue  # a cue word is only context for the next word
+        if not _is_name(current, prev, nxt, after, text):
+            continue
+        end = i
+        while (follower := neighbour(end, end + 1)) is not None:
+            if follower.key in PARTICLES and (third := neighbour(end + 1, end + 2)) is not None and third.shape != "lower":
+                end += 1
+                continue
+            if _surname(follower, after_name=True):
+                end += 1
+                continue
+            break
+        spans.append((current.start, words[end][1]))
+        done = end
+    return spans
+
+
+def _adjacent(text: str, left_end: int, right_start: int) -> bool:
+    """Only spaces (no punctuation, no line break) between two words."""
+    gap = text[left_end:right_start]
+    return len(gap) <= 3 and gap.strip(" \u00a0") == ""
+
+
+def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Token | None, text: str) -> bool:
+    cue = prev is not None and prev.key in PERSON_CUES
+    if prev is not None and prev.key in NAMING_CUES:
+        return token.key not in ordinary_words() or token.ordinary in NAME_LIKE_WORDS or token.shape != "lower"
+    if _quoted_after_naming_cue(text, token):
+        return True
+    if token.first:
+        return len(token.key) > 1 and (token.shape != "lower" or len(token.key) > 2)
+    if token.ordinary is not None:
+        word = token.ordinary
+        if word not in NAME_LIKE_WORDS:
+            return False
+        followed = nxt is not None and nxt.shape != "lower" and _surname(nxt, after_name=True) and not nxt.sentence_start
+        if token.shape == "lower":
+            return cue
+        if cue or followed:
+            return True
+        if word in MONTHS:
+            return False
+        if token.sentence_start:
+            if nxt is not None and nxt.key in PERSON_VERBS:
+                return True
+            # "Per och Anna ...": joined to a clear name
+            return nxt is not None and nxt.key == "och" and after is not None and after.first and after.shape != "lower"
+        return not (prev is not None and prev.text.isdigit())
+    if _surname(token, after_name=False):
+        return True
+    if cue and token.shape != "lower" and not token.sentence_start:
+        base = _bases(token.text)[0]
+        return token.key not in ordinary_words() and (bool(WEAK_SURNAME.search(base)) or len(base) > 1)
+    return False
+
+
+_QUOTED_CUE = re.compile(r"(?:kallad|kallas|kallades|alias|heter)\s*[\"'”“„«]\s*$", re.IGNORECASE)
+
+
+def _quoted_after_naming_cue(text: str, token: _Token) -> bool:
+    """`kallad "Snobben"`: a nickname in quotes after a naming word."""
+    return bool(_QUOTED_CUE.search(text[max(0, token.start - 16):token.start]))
