@@ -286,8 +286,8 @@ def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Tok
             return cue
         if cue or followed:
             return True
-        if word in MONTHS:
-            return False
+        if word in MONTHS or _NUMBER_NEXT.match(text, token.end):
+            return False  # "Per 100 000 inv.", "Maj"
         if token.sentence_start:
             if nxt is not None and nxt.key in PERSON_VERBS:
                 return True
@@ -302,6 +302,7 @@ def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Tok
     return False
 
 
+_NUMBER_NEXT = re.compile(r"[ \u00a0]?\d")
 _QUOTED_CUE = re.compile(r"(?:kallad|kallas|kallades|alias|heter)\s*[\"'”“„«]\s*$", re.IGNORECASE)
 
 

@@ -177,6 +177,8 @@ BRANDS = (
     "Försäkringskassan", "Arbetsförmedlingen", "Socialtjänsten", "Räddningstjänsten", "Region Uppsala",
     "Clas", "Intersport", "Stadium", "Normal", "Flying Tiger", "Lindex", "Kappahl", "H&M", "Granngården",
     "Bauhaus", "Byggmax", "Mekonomen", "Tele2", "Telia",
+    # Swedish municipalities whose names are also first names (BRÅ files name every one).
+    "Ale", "Avesta", "Dorotea", "Eda", "Kinda", "Mark", "Mora", "Nora", "Sala", "Salem", "Vilhelmina",
 )
 
 

@@ -369,7 +369,7 @@ def test_free_text_is_redacted_and_neutralised_before_storage(tmp_path):
         stored = rows(con, "select partner, place, description, area_text from raw.partner_reports order by _source_row")
         raw_record = rows(con, "select raw_record from audit.rejected_rows")[0][0]
     assert stored == [
-        ("ICA Gimo", "Kassa hos Anna [telefon]", "Ring [personnummer] eller [e-post]", "Gimo"),
+        ("ICA Gimo", "Kassa hos [namn] [telefon]", "Ring [personnummer] eller [e-post]", "Gimo"),
         ("'=HYPERLINK(\"x\")", "'=1+2", "'@SUM(A1)", "Gimo"),
         ("ICA Gimo", "Butiken", "'-2 krossade rutor", "Gimo"),
         ("ICA Gimo", "Butiken", "[telefon] ringde", "Gimo [telefon]"),

@@ -124,3 +124,85 @@ def test_neutralise_formula(text, expected):
 
 def test_neutralise_formula_none():
     assert neutralise_formula(None) is None
+
+
+# --------------------------------------------------------------- names, regnr, addresses (§5)
+
+from pipelines.ingest import redact as redact_module  # noqa: E402
+from pipelines.ingest.redact import Redactor  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Anna Svensson ringde.", "[namn] ringde."),
+        ("ANNA-KARIN LUNDBERG hotade personalen", "[namn] hotade personalen"),
+        ("jag såg anna vid skolan", "jag såg [namn] vid skolan"),
+        ("Annas cykel och Anderssons båt", "[namn] cykel och [namn] båt"),
+        ("Igår kom Per Olof Hansson in.", "Igår kom [namn] in."),
+        ("Stig ringde i morse.", "[namn] ringde i morse."),
+        ("en man kallad \"Snobben\"", "en man kallad \"[namn]\""),
+        ("grannen Lindberg klagade", "grannen [namn] klagade"),
+        ("Ebba von Sydow var där", "[namn] var där"),
+        ("Bil ABC 123, abc123, ABC 12A och xyz-789.", "Bil [regnr], [regnr], [regnr] och [regnr]."),
+        ("regnr abc 123 igen", "regnr [regnr] igen"),
+        ("Storgatan 12, Kungsvägen 3 B, Stora torget 4, Storg. 12, lgh 1102",
+         "[adress], [adress], [adress], [adress], [adress]"),
+    ],
+)
+def test_people_vehicles_and_addresses(text, expected):
+    assert Redactor()(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Per dag försvinner varor för 2 000 kr.",
+        "Man greps i Gimo.",
+        "Han och hon sprang.",
+        "Dag efter dag, maj och juni.",
+        "Bo kvar i området.",
+        "vecka 12, kl 12, rum 3, 2 st, buss 804, år 2024, och 100 kronor, SEK 100",
+        "Stöld på ICA, Coop, Willys, Lidl och Systembolaget.",
+        "på torget 3 gånger",
+    ],
+)
+def test_ordinary_words_stay(text):
+    assert Redactor()(text) == text
+
+
+def test_municipality_names_are_not_people(tmp_path, monkeypatch):
+    (tmp_path / "municipality.yaml").write_text(
+        "code: '0001'\nname: Testby\nareas:\n  - {id: ronja, name: Ronja, aliases: [Ronjaberget]}\n"
+        "places: [Olof Palmes plats]\npartners: [Kiosken hos Kent]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(tmp_path))
+    text = "Klotter i Ronja, vid Olof Palmes plats och Ronjaberget; Kiosken hos Kent larmade. Kent Ek såg det."
+    assert redact(text) == (
+        "Klotter i Ronja, vid Olof Palmes plats och Ronjaberget; Kiosken hos Kent larmade. [namn] såg det."
+    )
+
+
+def test_partner_values_are_not_people():
+    red = Redactor().with_not_people(["Kiosken hos Kent"])
+    assert red("Kiosken hos Kent har klotter, Kent Ek såg det.") == "Kiosken hos Kent har klotter, [namn] såg det."
+
+
+def test_free_text_off(monkeypatch):
+    monkeypatch.setenv("LAGESBILD_FREE_TEXT", "off")
+    assert redact_module.free_text("Anna ringde") is None
+    monkeypatch.setenv("LAGESBILD_FREE_TEXT", "on")
+    assert redact_module.free_text("Anna ringde") == "[namn] ringde"
+
+
+def test_reasons_of_the_loaders_stay_readable():
+    """Rejection reasons are redacted too: their own words must not read as names."""
+    for reason in [
+        "Datum '2024-13-01' är inget giltigt datum (väntade ÅÅÅÅ-MM-DD, DD/MM/ÅÅÅÅ eller ett Excel-datum).",
+        "Kategori 'xyz' är ingen känd problemkategori.",
+        "Partner saknas (vem som rapporterar måste anges).",
+        "Raden har 2 celler mer än rubrikraden (7 kolumner); kontrollera avgränsare och citattecken.",
+        "Händelsen saknar id, eller id är inte ett heltal.",
+    ]:
+        assert redact(reason) == reason
