@@ -292,7 +292,8 @@ def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Tok
             if nxt is not None and nxt.key in PERSON_VERBS:
                 return True
             # "Per och Anna ...": joined to a clear name
-            return nxt is not None and nxt.key == "och" and after is not None and after.first and after.shape != "lower"
+            return nxt is not None and nxt.key == "och" and after is not None and after.shape != "lower" and (
+                after.first or after.ordinary in NAME_LIKE_WORDS and after.ordinary not in MONTHS)
         return not (prev is not None and prev.text.isdigit())
     if _surname(token, after_name=False):
         return True

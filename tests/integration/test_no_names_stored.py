@@ -1,0 +1,179 @@
+"""No person's name from free text reaches any table or output (DATA-CONTRACT §5).
+
+The real pipeline (Dagster, dbt, DuckDB, the reports) runs on a data directory whose
+partner descriptions and places, survey free-text answers and police event summaries
+are the sentences of the redaction corpus (tests/fixtures/redaction_corpus.yaml), plus
+rejected rows that carry them. Then every text column of every table of every schema of
+the warehouse and of the analysts' copy, and every html, md, csv, xlsx and log file the
+run wrote, is searched for each name word of the corpus: a word the corpus marks as
+(part of) a name and that never occurs there outside a name (so "Per" of
+"Per Olof Hansson" is not searched for, "Per dag" keeps it). A hit names the
+table and column, or the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, SAMPLE, make_data_dir, run_pipeline
+from tests.privacy import find_personal_data
+from tests.redaction_corpus import _TOKEN, _labels, load
+
+FREE_TEXT_QUESTION = "Beskriv gärna var och när du känner dig otrygg"
+PARTNERS = ["ICA Gimo", "Östhammarshem", "Östhammars båtägareförening", "Barn- och utbildningsförvaltningen"]
+
+
+def name_words() -> list[str]:
+    """Words only ever used as (part of) a name in the corpus, and not in the shipped
+    reference data (the municipality Berg is in the seeds, rightly)."""
+    _, sentences = load()
+    inside, outside = set(), set()
+    for text, expected in sentences:
+        for token, label in zip(_TOKEN.findall(text), _labels(text, expected)):
+            if re.fullmatch(r"\w+", token):
+                (inside if label == "namn" else outside).add(token.casefold())
+    seeds = REPO / "dbt_project" / "seeds"
+    reference = {w.casefold() for f in seeds.rglob("*.csv") for w in re.findall(r"\w+", f.read_text(encoding="utf-8"))}
+    return sorted(inside - outside - reference)
+
+
+def _write_data(data_dir: Path) -> None:
+    not_people, sentences = load()
+    texts = [text for text, _ in sentences]
+    municipality = yaml.safe_load((data_dir / "municipality.yaml").read_text(encoding="utf-8"))
+    areas = {label for area in municipality["areas"] for label in [area["name"], *area.get("aliases", [])]}
+    municipality["places"] = [n for n in not_people if n not in areas and n not in PARTNERS]
+    municipality["partners"] = ["Östhammarshem", "Östhammars båtägareförening"]
+    (data_dir / "municipality.yaml").write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
+
+    # Partner reports: each sentence as a description, and as a place (Plats).
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["Datum", "Partner", "Kategori", "Område", "Plats", "Antal", "Beskrivning"])
+    for i, text in enumerate(texts):
+        writer.writerow([f"2025-{i % 8 + 1:02d}-{i % 27 + 1:02d}", PARTNERS[i % 4], "snatteri", "Gimo",
+                         texts[-1 - i], 1, text])
+        if i % 10 == 0:  # rejected rows keep their (redacted) cells in audit.rejected_rows
+            writer.writerow(["2025-03-01", PARTNERS[i % 4], "okänd kategori", "Gimo", text, 1, text])
+    (data_dir / "partners").mkdir()
+    (data_dir / "partners" / "anteckningar.csv").write_text(out.getvalue(), encoding="utf-8")
+
+    # A survey: free-text answers (and a rejected response that carries one).
+    surveys = data_dir / "surveys"
+    surveys.mkdir()
+    (surveys / "questions.yaml").write_bytes((SAMPLE / "surveys" / "questions.yaml").read_bytes())
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["Svars-ID", "Inskickad", "Område", FREE_TEXT_QUESTION])
+    for i, text in enumerate(texts):
+        writer.writerow([1000 + i, f"2025-04-{i % 27 + 1:02d} 12:00:00", "Östhammar", text])
+    writer.writerow([5000, "inte ett datum", "Gimo", texts[0]])
+    (surveys / "enkat_2025.csv").write_text(out.getvalue(), encoding="utf-8")
+
+    # Police events: the sentences as summaries (and one event without id: rejected).
+    events = []
+    for i, text in enumerate(texts):
+        day = i % 27 + 1
+        events.append({"id": 70000 + i, "datetime": f"2025-05-{day:02d} 12:00:00 +02:00",
+                       "name": f"{day:02d} maj 11:00, Stöld, Östhammar", "summary": text,
+                       "url": f"/aktuellt/handelser/{70000 + i}/", "type": "Stöld",
+                       "location": {"name": "Östhammar", "gps": "60.26,18.37"}})
+    events.append({"datetime": "2025-05-01 12:00:00 +02:00", "name": "01 maj 11:00, Stöld, Östhammar",
+                   "summary": texts[1], "type": "Stöld"})
+    (data_dir / "police" / "events").mkdir(parents=True)
+    (data_dir / "police" / "events" / "handelser.json").write_text(json.dumps(events, ensure_ascii=False),
+                                                                  encoding="utf-8")
+
+
+def _output_texts(output_dir: Path):
+    """(path, text) of every html, md, csv, log and xlsx file under the output directory."""
+    for path in sorted(output_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix in (".html", ".md", ".csv", ".log", ".txt", ".json"):
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+        elif path.suffix == ".xlsx":
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_path(str(path))
+            cells = [str(c) for sheet in book.sheet_names for row in book.get_sheet_by_name(sheet).to_python()
+                     for c in row]
+            yield path, "\n".join(cells)
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("names")
+    data_dir = make_data_dir(base)
+    _write_data(data_dir)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        result = run_pipeline(data_dir, base, monkeypatch)
+    assert result.exit_code == 0, "the pipeline failed on the redaction corpus"
+    return result
+
+
+def test_the_corpus_names_words_to_look_for():
+    words = name_words()
+    assert len(words) > 60 and "svensson" in words and "per" not in words and "berg" not in words
+
+
+def test_free_text_was_stored_redacted(corpus_run):
+    """The scan below is only worth something if the free text is there at all."""
+    import duckdb
+
+    with duckdb.connect(str(corpus_run.warehouse), read_only=True) as con:
+        descriptions = [r[0] for r in con.execute("select description from raw.partner_reports").fetchall()]
+        answers = con.execute("select count(*) from raw.survey_responses where answer like '%[namn]%'").fetchall()
+        summaries = con.execute("select count(*) from raw.police_events where summary like '%[namn]%'").fetchall()
+        rejected = con.execute("select count(*) from audit.rejected_rows where raw_record like '%[namn]%'").fetchall()
+    assert sum("[namn]" in d for d in descriptions if d) > 50
+    assert answers[0][0] > 50 and summaries[0][0] > 50 and rejected[0][0] > 5
+
+
+def test_no_name_in_any_table(corpus_run):
+    needles = [rf"\b{w}\b" for w in name_words()]
+    pattern = re.compile("|".join(needles), re.IGNORECASE)
+    hits = []
+    for db in (corpus_run.warehouse, corpus_run.warehouse.parent / "analytics.duckdb"):
+        if not db.exists():
+            continue
+        for schema, table, column, value in find_personal_data(db, [], patterns=True):
+            hits.append(f"{db.name} {schema}.{table}.{column}: personal data pattern in {value[:120]!r}")
+        for schema, table, column, value in _tables_with(db, pattern):
+            hits.append(f"{db.name} {schema}.{table}.{column}: {value[:160]!r}")
+    assert not hits, "names stored:\n" + "\n".join(hits)
+
+
+def test_no_name_in_any_output_file(corpus_run):
+    pattern = re.compile("|".join(rf"\b{w}\b" for w in name_words()), re.IGNORECASE)
+    files = list(_output_texts(corpus_run.output_dir))
+    assert any(p.suffix == ".log" for p, _ in files), "the run log was not written"
+    hits = [f"{path.relative_to(corpus_run.output_dir)}: {m.group()!r} in …{text[max(0, m.start() - 60):m.end() + 60]!r}…"
+            for path, text in files for m in [pattern.search(text)] if m]
+    assert not hits, "names in output files:\n" + "\n".join(hits)
+
+
+def _tables_with(db: Path, pattern: re.Pattern):
+    """(schema, table, column, value) of every text value matching `pattern`."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database() and (data_type like '%VARCHAR%' or data_type like '%JSON%') "
+            "and table_schema not in ('information_schema', 'pg_catalog')"
+        ).fetchall()
+        for schema, table, column in columns:
+            values = con.execute(
+                f'select distinct cast("{column}" as varchar) from "{schema}"."{table}" where "{column}" is not null'
+            ).fetchall()
+            for (value,) in values:
+                if value and pattern.search(value):
+                    yield schema, table, column, value
