@@ -68,6 +68,10 @@ PERSON_VERBS = frozenset(
 )
 # After these the next word is a name, whatever it is (nicknames are in no list).
 NAMING_CUES = frozenset("heter hette kallad kallas kallades alias kallar".split())
+NOT_AFTER_NAMING = frozenset(
+    "sig sin sitt sina sej mig dig oss er honom henne dem den det de han hon inte också ofta själv själva "
+    "som nu numera bara alltid av på i till med efter för ju väl egentligen visst".split()
+)
 # After these a capitalised word, or any listed first name, is a name.
 PERSON_CUES = frozenset(
     "vittnet vittne vittnen herr fru familjen grannen grannarna anmälaren målsägande målsäganden "
@@ -158,6 +162,8 @@ def _surname(token: _Token, after_name: bool) -> bool:
     # lower case or ALL CAPS (where every word is capitalised): only a clear name shape
     if token.first or token.ordinary in NAME_LIKE_WORDS and token.shape == "upper":
         return after_name
+    if token.shape == "upper" and after_name and token.ordinary is None:
+        return bool(STRONG_SURNAME.search(base) or WEAK_SURNAME.search(base)) and len(base) > 3
     if LOWER_SURNAME.search(base) and len(base) > 5:
         return True
     return after_name and bool(WEAK_SURNAME.search(base)) and len(base) > 4
@@ -271,7 +277,11 @@ def _adjacent(text: str, left_end: int, right_start: int) -> bool:
 
 def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Token | None, text: str) -> bool:
     cue = prev is not None and prev.key in PERSON_CUES
+    if token.start > 0 and text[token.start - 1].isdigit():
+        return False  # "4ever", "3B": glued to a number
     if prev is not None and prev.key in NAMING_CUES:
+        if token.key in NOT_AFTER_NAMING:
+            return False  # "kallar sig", "heter inte"
         return token.key not in ordinary_words() or token.ordinary in NAME_LIKE_WORDS or token.shape != "lower"
     if _quoted_after_naming_cue(text, token):
         return True

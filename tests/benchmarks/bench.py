@@ -185,11 +185,12 @@ def redaction() -> None:
 
     from pipelines.ingest.redact import Redactor, redact_numbers
 
-    not_people, sentences = redaction_corpus.load()
-    redactor = Redactor(not_people)
-    score = redaction_corpus.measure(redactor)
-    print(f"\nRedaction: {len(sentences)} corpus sentences (tests/fixtures/redaction_corpus.yaml), token level")
-    print(score.table())
+    for path in (redaction_corpus.HELDOUT, redaction_corpus.CORPUS):
+        not_people, sentences = redaction_corpus.load(path)
+        redactor = Redactor(not_people)
+        score = redaction_corpus.measure(redactor, path)
+        print(f"\nRedaction: {len(sentences)} sentences of {path.relative_to(REPO)}, token level")
+        print(score.table())
     samples = {"corpus sentences, one cell each": [t for t, _ in sentences] * 40,
                "plain text without names, 1 MB cell": ["Lång fritext med datum 2024-05-01 och 1 500 kr. " * 20_000]}
     for label, cells in samples.items():
