@@ -44,6 +44,13 @@ def first_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def swedish_places() -> frozenset[str]:
+    """Sweden's municipalities, case-folded: on their own not people ("Ale", "Mora", "Olofström"),
+    after a first name a surname still ("Jonas Berg")."""
+    return frozenset(name.casefold() for name in _read_list("kommuner.txt"))
+
+
+@lru_cache(maxsize=1)
 def ordinary_words() -> frozenset[str]:
     """First names that are also ordinary Swedish words, case-folded."""
     return frozenset(word.casefold() for word in _read_list("vanliga_ord.txt"))
@@ -83,7 +90,10 @@ PERSON_CUES = frozenset(
 # Surname particles kept inside a name: "Ebba von Sydow".
 PARTICLES = frozenset("von af av van der den de la di el al bin ibn".split())
 
-STRONG_SURNAME = re.compile(r"(?:sson|ssons|qvist|kvist|quist|ström|gren|blad|dahl|stedt|strand|stam|bäck|sén)s?$")
+STRONG_SURNAME = re.compile(r"(?:sson|ssons|qvist|kvist|quist|ström|gren|blad|dahl|stedt|sén)s?$")
+# Before a place, not a person: "i Anttis", "utanför Bergström"? (a word that is a name only
+# with a genitive s, or a surname on its own, after these is a place).
+PLACE_PREPOSITIONS = frozenset("i utanför nära inom".split())
 # In lower case only these: "rakblad", "ström", "strand" are words.
 LOWER_SURNAME = re.compile(r"(?:sson|ssons|qvist|kvist|quist)s?$")
 # Also place-name endings, so only a surname after a first name or a person cue.
@@ -117,7 +127,8 @@ def _bases(word: str) -> tuple[str, ...]:
 
 
 class _Token:
-    __slots__ = ("start", "end", "text", "shape", "key", "sentence_start", "protected", "first", "ordinary")
+    __slots__ = ("start", "end", "text", "shape", "key", "sentence_start", "protected", "first", "ordinary",
+                 "genitive_only")
 
     def __init__(self, start: int, end: int, word: str, text: str, protected: bool):
         self.start, self.end, self.text = start, end, word
@@ -128,6 +139,7 @@ class _Token:
         names, ordinary = first_names(), ordinary_words()
         self.first = False  # a listed first name that is no ordinary word
         self.ordinary = None  # the ordinary word it is, when it is a listed name too
+        self.genitive_only = False  # a name only without its s ("Annas", "Anttis")
         # a genitive s is read only on a capitalised word: lower-case "mars", "klass" are words
         for base in _bases(word) if self.shape != "lower" else (self.key,):
             parts = base.split("-")
@@ -136,6 +148,7 @@ class _Token:
                     self.ordinary = base
                 else:
                     self.first = True
+                self.genitive_only = base != self.key
                 break
             if self.key in ordinary:
                 break
@@ -170,7 +183,7 @@ def _surname(token: _Token, after_name: bool) -> bool:
 
 
 _STRONG_ENDINGS = ("sson", "ssons", "qvist", "kvist", "quist", "ström", "gren", "blad", "dahl", "stedt",
-                   "strand", "stam", "bäck", "sén", "qvists", "kvists", "ströms", "grens", "dahls")
+                   "sén", "qvists", "kvists", "ströms", "grens", "dahls", "blads", "stedts", "séns")
 
 
 def _candidate(key: str, names: frozenset[str]) -> bool:
@@ -260,13 +273,33 @@ def find_names(text: str, not_people: NotPeople = NO_ONE) -> list[tuple[int, int
             if follower.key in PARTICLES and (third := neighbour(end + 1, end + 2)) is not None and third.shape != "lower":
                 end += 1
                 continue
-            if _surname(follower, after_name=True):
+            if follower.key not in STREET_WORDS and _surname(follower, after_name=True):
                 end += 1
                 continue
             break
+        if _names_a_street(keys, i, end, neighbour(end, end + 1)):
+            done = end
+            continue  # "Dag Hammarskjölds väg", "Birger Jarlsgatan": a street, no one's name
         spans.append((current.start, words[end][1]))
         done = end
     return spans
+
+
+STREET_WORDS = frozenset(
+    "väg vägen gata gatan gränd gränden torg torget allé allén plats platsen park parken backe backen "
+    "stig stigen plan planen kaj kajen bro bron brygga bryggan skola skolan hall hallen gård gården "
+    "å ån sjö sjön udde udden holme holmen berg berget kapell kapellet kyrka kyrkan kyrkväg "
+    "gymnasiet gymnasium hage hagen".split()
+)
+_STREET_ENDINGS = ("gatan", "vägen", "väg", "gränd", "torget", "allén", "platsen", "parken", "backen", "stigen",
+                   "plan", "skolan", "gården", "hallen", "bron", "gymnasiet", "kyrkan")
+
+
+def _names_a_street(keys: list[str], first: int, last: int, follower: "_Token | None") -> bool:
+    """A name span that is part of a place named after someone."""
+    if follower is not None and follower.key in STREET_WORDS:
+        return True
+    return any(keys[k].endswith(_STREET_ENDINGS) for k in range(first + 1, last + 1))
 
 
 def _adjacent(text: str, left_end: int, right_start: int) -> bool:
@@ -279,14 +312,24 @@ def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Tok
     cue = prev is not None and prev.key in PERSON_CUES
     if token.start > 0 and text[token.start - 1].isdigit():
         return False  # "4ever", "3B": glued to a number
-    if prev is not None and prev.key in NAMING_CUES:
+    if prev is not None and prev.key in NAMING_CUES and not _so_called(text, prev):
         if token.key in NOT_AFTER_NAMING:
             return False  # "kallar sig", "heter inte"
-        return token.key not in ordinary_words() or token.ordinary in NAME_LIKE_WORDS or token.shape != "lower"
+        if token.shape == "lower":  # "kallas polis": a verb; a lower-case name only if listed
+            return token.first or token.ordinary in NAME_LIKE_WORDS
+        return True
     if _quoted_after_naming_cue(text, token):
         return True
+    at_place = prev is not None and prev.key in PLACE_PREPOSITIONS
+    if token.key in swedish_places() and token.shape != "lower":
+        return False  # "Ale", "Mora", "Olofström" on their own
     if token.first:
-        return len(token.key) > 1 and (token.shape != "lower" or len(token.key) > 2)
+        if at_place and (nxt is None or nxt.shape != "lower"):
+            return False  # "i Ella", "i Anttis": a place named after someone ("i Annas lägenhet" is not)
+        if token.shape == "lower":
+            # a writer who capitalises writes names with a capital: "talat" is a word
+            return len(token.key) > 2 and (cue or _lower_case_writer(text))
+        return len(token.key) > 1
     if token.ordinary is not None:
         word = token.ordinary
         if word not in NAME_LIKE_WORDS:
@@ -306,11 +349,28 @@ def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Tok
                 after.first or after.ordinary in NAME_LIKE_WORDS and after.ordinary not in MONTHS)
         return not (prev is not None and prev.text.isdigit())
     if _surname(token, after_name=False):
-        return True
+        return not at_place
     if cue and token.shape != "lower" and not token.sentence_start:
         base = _bases(token.text)[0]
         return token.key not in ordinary_words() and (bool(WEAK_SURNAME.search(base)) or len(base) > 1)
     return False
+
+
+_SO_CALLED = re.compile(r"(?:så|sk|s\.k\.)\s+$", re.IGNORECASE)
+
+
+def _so_called(text: str, cue: _Token) -> bool:
+    """"så kallad": so-called, no name follows."""
+    return bool(_SO_CALLED.search(text[max(0, cue.start - 8):cue.start]))
+
+
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _lower_case_writer(text: str) -> bool:
+    """Text that starts in lower case (a quick comment, a text message): its names may be too."""
+    first = _FIRST_LETTER.search(text)
+    return first is not None and first.group().islower()
 
 
 _NUMBER_NEXT = re.compile(r"[ \u00a0]?\d")

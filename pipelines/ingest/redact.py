@@ -114,7 +114,7 @@ def redact_numbers(text: str | None) -> str | None:
 # dash; with a space only after a word that announces a vehicle.
 _PLATE = r"[A-HJ-PR-UW-Z]{3}"
 _PLATE_END = r"\d{2}[\dA-HJ-NPR-UW-Z]"
-_NOT_PLATES = r"(?!(?:SEK|EUR|USD|NOK|DKK|GBP|SOS|MAX|MIN|TOT|NUM|ANT)\b)"
+_NOT_PLATES = r"(?!(?:SEK|EUR|USD|NOK|DKK|GBP|SOS|MAX|MIN|TOT|NUM|ANT|TPL|AVD)\b)"
 _REGNR = re.compile(
     rf"""
     (?<![\w-])
@@ -160,6 +160,14 @@ _ADRESS = re.compile(
     """,
     re.VERBOSE,
 )
+# Numbered roads are no one's address: riksväg 92, länsväg 855, väg 288, E4.
+_ROAD = re.compile(r"[^\W\d_]*väg[ \u00a0]?\d|(?:riks|läns|lands)vägen[ \u00a0]?\d", re.IGNORECASE)
+
+
+def _address(match: re.Match) -> str:
+    return match.group() if _ROAD.match(match.group()) else ADRESS
+
+
 # Cheap pre-filters: the patterns above are tried only where they can match.
 _LOWER_PLATE = re.compile(r"[ \u00a0]\d{2}[\da-zA-Z](?![\w-])")
 _STREET_WORDS = tuple(_STREET_SUFFIX[3:-1].split("|")) + ("lgh",)
@@ -177,8 +185,6 @@ BRANDS = (
     "Försäkringskassan", "Arbetsförmedlingen", "Socialtjänsten", "Räddningstjänsten", "Region Uppsala",
     "Clas", "Intersport", "Stadium", "Normal", "Flying Tiger", "Lindex", "Kappahl", "H&M", "Granngården",
     "Bauhaus", "Byggmax", "Mekonomen", "Tele2", "Telia",
-    # Swedish municipalities whose names are also first names (BRÅ files name every one).
-    "Ale", "Avesta", "Dorotea", "Eda", "Kinda", "Mark", "Mora", "Nora", "Sala", "Salem", "Vilhelmina",
 )
 
 
@@ -210,7 +216,7 @@ class Redactor:
                 text = _REGNR_CUED.sub(lambda m: m.group(1) + REGNR, text)
             lowered = text.casefold()
             if any(word in lowered for word in _STREET_WORDS) or _ABBREVIATED_STREET.search(text):
-                text = _ADRESS.sub(ADRESS, text)
+                text = _ADRESS.sub(_address, text)
         spans = find_names(text, self._protected)
         if not spans:
             return text
