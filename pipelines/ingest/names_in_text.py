@@ -136,22 +136,25 @@ class _Token:
         self.key = word.casefold()
         self.sentence_start = _starts_sentence(text, start)
         self.protected = protected
-        names, ordinary = first_names(), ordinary_words()
-        self.first = False  # a listed first name that is no ordinary word
-        self.ordinary = None  # the ordinary word it is, when it is a listed name too
-        self.genitive_only = False  # a name only without its s ("Annas", "Anttis")
-        # a genitive s is read only on a capitalised word: lower-case "mars", "klass" are words
-        for base in _bases(word) if self.shape != "lower" else (self.key,):
-            parts = base.split("-")
-            if all(part in names for part in parts):
-                if base in ordinary or self.key in ordinary:
-                    self.ordinary = base
-                else:
-                    self.first = True
-                self.genitive_only = base != self.key
-                break
-            if self.key in ordinary:
-                break
+        # first: a listed first name that is no ordinary word; ordinary: the ordinary word
+        # it is, when it is a listed name too; genitive_only: a name only without its s
+        self.first, self.ordinary, self.genitive_only = _lexicon(word, self.shape == "lower")
+
+
+@lru_cache(maxsize=100_000)
+def _lexicon(word: str, lower: bool) -> tuple[bool, str | None, bool]:
+    """What the lists say of a word (see _Token); memoised, words repeat."""
+    names, ordinary = first_names(), ordinary_words()
+    key = word.casefold()
+    # a genitive s is read only on a capitalised word: lower-case "mars", "klass" are words
+    for base in _bases(word) if not lower else (key,):
+        if all(part in names for part in base.split("-")):
+            if base in ordinary or key in ordinary:
+                return False, base, base != key
+            return True, None, base != key
+        if key in ordinary:
+            break
+    return False, None, False
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -186,9 +189,18 @@ _STRONG_ENDINGS = ("sson", "ssons", "qvist", "kvist", "quist", "ström", "gren",
                    "sén", "qvists", "kvists", "ströms", "grens", "dahls", "blads", "stedts", "séns")
 
 
+@lru_cache(maxsize=1)
+def _never_names() -> frozenset[str]:
+    """Listed names that are ordinary words and never a name on their own (han, man, till)."""
+    return ordinary_words() - NAME_LIKE_WORDS - PERSON_CUES
+
+
+@lru_cache(maxsize=200_000)
 def _candidate(key: str, names: frozenset[str]) -> bool:
-    """Could this word start a name? (A cheap test; most words are not.)"""
-    if key in names or key in PERSON_CUES or key.endswith(_STRONG_ENDINGS):
+    """Could this word start a name? (A cheap test, memoised; most words are not.)"""
+    if key in names:
+        return key not in _never_names()
+    if key in PERSON_CUES or key.endswith(_STRONG_ENDINGS):
         return True
     if "-" in key:
         return True

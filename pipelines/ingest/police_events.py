@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import settings
 from .common import BadFileError, Parsed, Rejection, raw_record_text
-from .redact import free_text
+from .redact import redactor
 
 SOURCE_KIND = "police_events"
 FILE_PATTERNS = ("*.json", "*.jsonl", "*.jsonl.gz", "*.json.gz")
@@ -102,6 +102,7 @@ def _check(record: object) -> str | None:
 
 
 def parse(path: Path) -> Parsed:
+    free_text = redactor().free_text
     rows: list[dict] = []
     rejections: list[Rejection] = []
     for position, record in _records(_read_text(path)):

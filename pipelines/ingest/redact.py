@@ -32,7 +32,9 @@ personal data.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -243,13 +245,20 @@ def municipality_not_people(municipality) -> list[str]:
 
 
 _current: tuple[object, Redactor] | None = None
+_checked: tuple[str | None, float] = (None, 0.0)
+RECHECK_SECONDS = 1.0  # municipality.yaml is looked at again at most this often
 
 
 def redactor() -> Redactor:
-    """The run's redactor: from the data directory's municipality.yaml (re-read when that
-    file changes); without a readable file, the shop names alone (the config check
+    """The run's redactor: from the data directory's municipality.yaml (re-read when the data
+    directory or that file changes; the file is looked at most once a second, as this is
+    called for every cell); without a readable file, the shop names alone (the config check
     reports the file)."""
-    global _current
+    global _current, _checked
+    data_dir = os.environ.get("LAGESBILD_DATA_DIR")
+    now = time.monotonic()
+    if _current is not None and _checked[0] == data_dir and now - _checked[1] < RECHECK_SECONDS:
+        return _current[1]
     from ..config import ConfigError, load_municipality
     from ..settings import municipality_file
 
@@ -265,6 +274,7 @@ def redactor() -> Redactor:
         except (ConfigError, OSError):
             names = []
         _current = (key, Redactor(names))
+    _checked = (data_dir, now)
     return _current[1]
 
 

@@ -467,3 +467,31 @@ def test_privacy_helper_finds_personal_data_in_every_text_column_and_view(tmp_pa
 def test_privacy_patterns_catch_the_contracts_shapes(text):
     assert any(p.search(f"x {text} y") for p in PATTERNS.values())
     assert not any(p.search(re.sub(r"\S", "", text) + "[telefon] [e-post] [personnummer]") for p in PATTERNS.values())
+
+
+def test_free_text_off_stores_no_place_or_description(tmp_path, monkeypatch):
+    """LAGESBILD_FREE_TEXT=off (DATA-CONTRACT §5): Plats and Beskrivning null, and left out of
+    a rejected row's raw record; the partner (part of the key) stays."""
+    monkeypatch.setenv("LAGESBILD_FREE_TEXT", "off")
+    data_dir = tmp_path / "data"
+    path = write_csv(data_dir / "partners", "p.csv", [
+        "2025-03-04;ICA Gimo;snatteri;Gimo;Kassa hos Anna Svensson;;Ring Bo Ek på Storgatan 12",
+        "2025-03-04;ICA Gimo;Trafikbrott;Gimo;Kassan hos Lisa Nyberg;;Bil ABC 123 och Kalle Lund",
+    ])
+    with connect(tmp_path / "w.duckdb") as con:
+        assert load(con, path, data_dir).rows_loaded == 1
+        stored = rows(con, "select partner, place, description, description_sha256 from raw.partner_reports")
+        raw_record = rows(con, "select raw_record from audit.rejected_rows")[0][0]
+    assert stored == [("ICA Gimo", None, None, hashlib.sha256(b"").hexdigest())]
+    assert raw_record == "2025-03-04;ICA Gimo;Trafikbrott;Gimo;;;"
+
+
+def test_partner_names_are_not_people_in_the_files_text(tmp_path):
+    data_dir = tmp_path / "data"
+    path = write_csv(data_dir / "partners", "p.csv", [
+        "2025-03-04;Kiosken hos Kent;snatteri;Gimo;Kiosken hos Kent;;Kiosken hos Kent larmade, Kent Ek såg det",
+    ])
+    with connect(tmp_path / "w.duckdb") as con:
+        load(con, path, data_dir)
+        stored = rows(con, "select partner, place, description from raw.partner_reports")
+    assert stored == [("Kiosken hos Kent", "Kiosken hos Kent", "Kiosken hos Kent larmade, [namn] såg det")]

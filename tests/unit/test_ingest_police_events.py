@@ -189,3 +189,22 @@ def test_real_sample_file_loads_completely(setup):
         outcome = load(con, sample, sample.parents[2])
         assert (outcome.rows_loaded, outcome.rows_rejected) == (expected, 0)
         assert rows(con, "select count(distinct id) from raw.police_events") == [(expected,)]
+
+
+def test_summaries_lose_names_and_free_text_off_drops_them(setup, monkeypatch):
+    data_dir, warehouse = setup
+    folder = data_dir / "police" / "events"
+    bad = event(3, summary="Anna Svensson hotades")
+    del bad["type"]  # rejected: the raw record is kept (redacted; without the summary when off)
+    (folder / "a.json").write_text(json.dumps([event(1, summary="Polisen söker Kalle Nilsson, 17 år."), bad],
+                                              ensure_ascii=False), encoding="utf-8")
+    (folder / "b.json").write_text(json.dumps([event(2, summary="Bil ABC 123 stals."), bad], ensure_ascii=False),
+                                   encoding="utf-8")
+    with connect(warehouse) as con:
+        load(con, folder / "a.json", data_dir)
+        monkeypatch.setenv("LAGESBILD_FREE_TEXT", "off")
+        load(con, folder / "b.json", data_dir)
+        summaries = rows(con, "select id, summary from raw.police_events order by id")
+        records = [r[0] for r in rows(con, "select raw_record from audit.rejected_rows order by source_file")]
+    assert summaries == [(1, "Polisen söker [namn], 17 år."), (2, None)]
+    assert "[namn] hotades" in records[0] and "summary" not in records[1] and "Anna" not in records[1]

@@ -394,3 +394,20 @@ def test_sample_exports_load_with_the_one_planted_rejection(tmp_path):
         # e-mail addresses of the Namn/E-post columns of the sample are nowhere
         assert not [t for t in all_text(con) if "@example." in t]
 
+
+
+def test_free_text_off_stores_no_free_text_answer(data_dir, parser, monkeypatch):
+    """LAGESBILD_FREE_TEXT=off: free-text answers null, and not in a rejected row's raw record."""
+    monkeypatch.setenv("LAGESBILD_FREE_TEXT", "off")
+    bad = "110;;;;;Gimo;;Stämmer helt;;Anna Svensson på Storgatan 3 säljer"
+    parsed = parser(write_csv(data_dir, "enkat.csv", [HEADER, *VALID, bad]))
+    assert parsed.rows["q:q_fritext"].isna().all()
+    assert parsed.rows["q:q_stold"].notna().any()  # the scaled answers are kept
+    record = parsed.rejections[-1].raw_record
+    assert "Anna" not in record and "Storgatan" not in record and "Stämmer helt" in record
+
+
+def test_free_text_names_are_redacted(data_dir, parser):
+    line = "120;2025-03-05 10:00:00;;;;Gimo;;Stämmer helt;;Anna Svensson på Storgatan 3 säljer, bil ABC 123"
+    parsed = parser(write_csv(data_dir, "enkat.csv", [HEADER, line]))
+    assert list(parsed.rows["q:q_fritext"]) == ["[namn] på [adress] säljer, bil [regnr]"]
