@@ -166,8 +166,17 @@ _ADRESS = re.compile(
 _ROAD = re.compile(r"[^\W\d_]*väg[ \u00a0]?\d|(?:riks|läns|lands)vägen[ \u00a0]?\d", re.IGNORECASE)
 
 
+# Common nouns with a street ending: "parkeringen 2", "ingången 3" are no address.
+_NOT_STREETS = re.compile(
+    r"(?:parkeringen|ingången|utgången|uppgången|nedgången|övergången|genomgången|tillgången|"
+    r"avgången|våningsplan|detaljplan|översiktsplan|handlingsplan|lekparken|skateparken)\b",
+    re.IGNORECASE,
+)
+
+
 def _address(match: re.Match) -> str:
-    return match.group() if _ROAD.match(match.group()) else ADRESS
+    text = match.group()
+    return text if _ROAD.match(text) or _NOT_STREETS.match(text) else ADRESS
 
 
 # Cheap pre-filters: the patterns above are tried only where they can match.

@@ -83,3 +83,13 @@ def test_missing_file_and_bad_yaml(tmp_path):
         load_municipality(tmp_path / "nope.yaml")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_municipality(write(tmp_path, "code: [unclosed"))
+
+
+def test_places_and_partners_are_optional_lists_of_names(tmp_path):
+    """Names that are not people, for free-text redaction (DATA-CONTRACT §5)."""
+    assert load_municipality(write(tmp_path, GOOD)).places == []
+    municipality = load_municipality(write(tmp_path, GOOD + "places: [Stora torget, ' Olandsskolan ']\n"
+                                                        "partners: [ICA Gimo]\n"))
+    assert municipality.places == ["Stora torget", "Olandsskolan"] and municipality.partners == ["ICA Gimo"]
+    with pytest.raises(ConfigError, match="places"):
+        load_municipality(write(tmp_path, GOOD + "places: ['']\n"))
