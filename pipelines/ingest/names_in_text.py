@@ -4,23 +4,30 @@ No model: a first-name list (SCB namnstatistik, CC BY 4.0, in ``namelist/``), su
 endings, and rules for the words that are both a name and an ordinary word (``Per``,
 ``Dag``, ``Maj``, ``Man``, ``Han`` ...). What decides:
 
-- a listed first name that is no ordinary word is a name in any case and position
-  (``Anna``, ``ANNA``, ``anna``, genitive ``Annas``, double ``Anna-Karin``);
+- a listed first name that is no ordinary word is a name when capitalised or in capitals,
+  in any position (``Anna``, ``ANNA``, genitive ``Annas``, double ``Anna-Karin``); in
+  lower case (``anna``) only in text written in lower case or after a word that
+  introduces a person: a writer who capitalises writes names with a capital, and many
+  lower-case words are someone's name somewhere (``talat``);
 - a first name that is also an ordinary word (``namelist/vanliga_ord.txt``) is a name
   when capitalised inside a sentence (``igår kom Per``), when it starts a sentence and a
-  surname or a verb a person does follows (``Dag Ek ringde``, ``Stig ringde``), or after
-  a word that introduces a person (``heter``, ``vittnet``, ``kallad`` ...). Pronoun-like
-  words (``Han``, ``Hon``, ``Man``, ``Alla``) never are on their own; months only with
-  a surname or such a word;
-- a surname: a capitalised word (or one with a surname ending in lower case) right after
-  a first name (``Per Olof Hansson``, ``anna svensson``), or on its own with a clear
-  surname ending (``-sson``, ``-qvist``, ``-ström`` ... ``Anderssons``);
-- after ``kallad``/``kallas``/``alias``/``heter`` the next word is a name whatever it is
-  (nicknames are in no list);
-- words inside a protected span (the municipality's areas, places, partners, shop names)
-  are never names.
+  surname, a verb a person does or ``och`` and a name follows (``Dag Ek ringde``,
+  ``Stig ringde``, ``Alma och Saga``), or after a word that introduces a person
+  (``heter``, ``vittnet``, ``kallad`` ...). Pronoun-like words (``Han``, ``Hon``,
+  ``Man``, ``Alla``) never are on their own; months and ``Per 100 000`` only with a
+  surname or such a word;
+- a surname: a capitalised word (or one with a surname ending in lower case or capitals)
+  right after a first name (``Per Olof Hansson``, ``anna svensson``), or on its own with
+  a clear surname ending (``-sson``, ``-qvist``, ``-ström`` ... ``Anderssons``);
+- after ``kallad``/``kallas``/``alias``/``heter`` the next capitalised or quoted word is
+  a name whatever it is (nicknames are in no list), but not after ``så kallad``;
+- not people: words inside a protected name (the municipality's areas, places, partners,
+  shop names: `NotPeople`), Sweden's municipalities on their own (``Ale``, ``Mora``), a
+  first name after ``i``/``utanför`` not followed by a lower-case word (``i Ella``),
+  names that are part of a street or building (``Dag Hammarskjölds väg``, ``Birger
+  Jarlsgatan``), a word glued to a number (``4ever``).
 
-`find_names(text, protected)` returns the (start, end) spans; redact.py replaces them.
+`find_names(text, not_people)` returns the (start, end) spans; redact.py replaces them.
 """
 
 from __future__ import annotations
