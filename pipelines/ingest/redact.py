@@ -186,15 +186,16 @@ _ABBREVIATED_STREET = re.compile(r"[gv]\.[ \u00a0]?\d")
 _DIGIT = re.compile(r"\d")
 _PLATE_SHAPE = re.compile(r"[a-zA-Z]{3}[ \u00a0-]?\d\d[\dA-Za-z](?![\w-])")
 
-# Shops, chains and public bodies every municipality has: never people.
+# Shops, chains and public bodies every municipality has: never people. A one-word name that
+# is also a first name (Max, Ingo) is left out: protecting it would keep "Max" of "Max Ek".
 BRANDS = (
     "ICA", "ICA Kvantum", "ICA Maxi", "ICA Supermarket", "ICA Nära", "Coop", "Stora Coop", "Coop Konsum",
     "Willys", "Hemköp", "Lidl", "Netto", "City Gross", "Tempo", "Handlar'n", "Systembolaget", "Apoteket",
-    "Apotek Hjärtat", "Kronans Apotek", "Pressbyrån", "Circle K", "Preem", "OKQ8", "Shell", "St1", "Ingo",
-    "Jula", "Biltema", "Clas Ohlson", "Åhléns", "Rusta", "Dollarstore", "Lager 157", "Elgiganten", "Max",
+    "Apotek Hjärtat", "Kronans Apotek", "Pressbyrån", "Circle K", "Preem", "OKQ8", "Shell", "St1",
+    "Jula", "Biltema", "Clas Ohlson", "Åhléns", "Rusta", "Dollarstore", "Lager 157", "Elgiganten",
     "McDonald's", "Burger King", "Postnord", "Securitas", "Avarn", "Polisen", "Trafikverket",
     "Försäkringskassan", "Arbetsförmedlingen", "Socialtjänsten", "Räddningstjänsten", "Region Uppsala",
-    "Clas", "Intersport", "Stadium", "Normal", "Flying Tiger", "Lindex", "Kappahl", "H&M", "Granngården",
+    "Intersport", "Stadium", "Normal", "Flying Tiger", "Lindex", "Kappahl", "H&M", "Granngården",
     "Bauhaus", "Byggmax", "Mekonomen", "Tele2", "Telia",
 )
 
