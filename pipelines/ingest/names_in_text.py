@@ -207,7 +207,7 @@ def _candidate(key: str, names: frozenset[str]) -> bool:
     """Could this word start a name? (A cheap test, memoised; most words are not.)"""
     if key in names:
         return key not in _never_names()
-    if key in PERSON_CUES or key.endswith(_STRONG_ENDINGS):
+    if key in PERSON_CUES or key.endswith(_STRONG_ENDINGS) or LONE_SURNAME.search(key):
         return True
     if "-" in key:
         return True
@@ -292,7 +292,7 @@ def find_names(text: str, not_people: NotPeople = NO_ONE) -> list[tuple[int, int
             if follower.key in PARTICLES and (third := neighbour(end + 1, end + 2)) is not None and third.shape != "lower":
                 end += 1
                 continue
-            if follower.key not in STREET_WORDS and _surname(follower, after_name=True):
+            if not _street_word(follower) and _surname(follower, after_name=True):
                 end += 1
                 continue
             break
@@ -307,16 +307,26 @@ def find_names(text: str, not_people: NotPeople = NO_ONE) -> list[tuple[int, int
 STREET_WORDS = frozenset(
     "väg vägen gata gatan gränd gränden torg torget allé allén plats platsen park parken backe backen "
     "stig stigen plan planen kaj kajen bro bron brygga bryggan skola skolan hall hallen gård gården "
-    "å ån sjö sjön udde udden holme holmen berg berget kapell kapellet kyrka kyrkan kyrkväg "
-    "gymnasiet gymnasium hage hagen".split()
+    "å ån sjön udden holmen berget kapell kapellet kyrka kyrkan kyrkväg gymnasiet gymnasium hagen".split()
 )
 _STREET_ENDINGS = ("gatan", "vägen", "väg", "gränd", "torget", "allén", "platsen", "parken", "backen", "stigen",
                    "plan", "skolan", "gården", "hallen", "bron", "gymnasiet", "kyrkan")
 
 
+_SURNAME_STREET_WORDS = frozenset("hall gård bro park plan".split())  # Anna Hall, Per Gård
+
+
+def _street_word(token: "_Token") -> bool:
+    """A street or building word; capitalised only when it is no name too (Stig, Kaj, Hall)."""
+    if token.key not in STREET_WORDS:
+        return False
+    return token.shape == "lower" or (
+        not token.first and token.ordinary is None and token.key not in _SURNAME_STREET_WORDS)
+
+
 def _names_a_street(keys: list[str], first: int, last: int, follower: "_Token | None") -> bool:
     """A name span that is part of a place named after someone."""
-    if follower is not None and follower.key in STREET_WORDS:
+    if follower is not None and _street_word(follower):
         return True
     return any(keys[k].endswith(_STREET_ENDINGS) for k in range(first + 1, last + 1))
 
@@ -369,10 +379,30 @@ def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Tok
         return not (prev is not None and prev.text.isdigit())
     if _surname(token, after_name=False):
         return not at_place
+    if _lone_surname(token, prev, nxt):
+        return True
     if cue and token.shape != "lower" and not token.sentence_start:
         base = _bases(token.text)[0]
         return token.key not in ordinary_words() and (bool(WEAK_SURNAME.search(base)) or len(base) > 1)
     return False
+
+
+# A capitalised word with a surname ending that places share (Lindberg, Åkerlund, Bergman),
+# on its own: a surname only before a verb a person does ("Lindberg ringde"), and not after
+# a place word (places outnumber people here: Karlberg, Osbyholm in the police's summaries).
+LONE_SURNAME = re.compile(r"(?:berg|lund|holm|lind|man|bom|ander|ius|feldt|felt)s?$")
+BEFORE_PLACES = frozenset("i på vid till från mot utanför nära inom över genom mellan runt om med mot".split())
+
+
+def _lone_surname(token: _Token, prev: _Token | None, nxt: _Token | None) -> bool:
+    if token.shape != "cap" or token.first or token.ordinary is not None or token.key in swedish_places():
+        return False
+    base = _bases(token.text)[0]
+    if len(base) < 6 or not LONE_SURNAME.search(base):
+        return False
+    if prev is not None and (prev.key in BEFORE_PLACES or prev.shape != "lower"):
+        return False
+    return nxt is not None and nxt.key in PERSON_VERBS
 
 
 _SO_CALLED = re.compile(r"(?:så|sk|s\.k\.)\s+$", re.IGNORECASE)

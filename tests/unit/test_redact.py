@@ -225,3 +225,17 @@ def test_no_protected_shop_name_is_a_bare_first_name():
     bare = [b for b in redact_module.BRANDS if " " not in b and b.casefold() in first_names()]
     assert bare == []
     assert Redactor()("Clas Ohlson har rea, Clas Ek handlade") == "Clas Ohlson har rea, [namn] handlade"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Anmälan gjord av Jonas Berg, förvaltare.", "Anmälan gjord av [namn], förvaltare."),
+        ("Igår kom Per Stig Hansson.", "Igår kom [namn]."),
+        ("Anna Hall ringde", "[namn] ringde"),
+        ("Lindberg ringde igen.", "[namn] ringde igen."),
+        ("Flickan heter Nora.", "Flickan heter [namn]."),
+    ],
+)
+def test_surnames_that_are_places_or_street_words(text, expected):
+    assert Redactor()(text) == expected
