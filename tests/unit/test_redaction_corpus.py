@@ -1,11 +1,12 @@
 """Recall and precision of name, registration-number and address redaction (token level,
 see tests/redaction_corpus.py) on the development corpus (tests/fixtures/redaction_corpus.yaml,
 222 sentences) and on held-out sentences never used to tune the rules
-(tests/fixtures/redaction_heldout.yaml, 40 sentences).
+(tests/fixtures/redaction_heldout.yaml, 70 sentences).
 
 Thresholds set after measuring, a little below what was measured, so a change that loses
 ground fails and prints the sentences it gets wrong. Measured (names, recall / precision):
-corpus 100 % / 97.8 %, held-out 97.1 % / 100 %; regnr and addresses 100 % / 100 % on both.
+corpus 100 % / 97.1 %, held-out 100 % / 100 % (first measured 97.1 % / 100 % on its first 40
+sentences); regnr and addresses 100 % / 100 % on both.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ THRESHOLDS = {  # (fixture, kind): (recall, precision)
     ("heldout", "regnr"): (1.0, 1.0),
     ("heldout", "adress"): (1.0, 1.0),
 }
-FIXTURES = {"corpus": (redaction_corpus.CORPUS, 150), "heldout": (redaction_corpus.HELDOUT, 40)}
+FIXTURES = {"corpus": (redaction_corpus.CORPUS, 150), "heldout": (redaction_corpus.HELDOUT, 70)}
 
 
 @pytest.fixture(scope="module")
