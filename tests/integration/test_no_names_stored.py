@@ -177,3 +177,18 @@ def _tables_with(db: Path, pattern: re.Pattern):
             for (value,) in values:
                 if value and pattern.search(value):
                     yield schema, table, column, value
+
+
+def test_the_scan_finds_a_planted_name(tmp_path):
+    """The scans above can fail: a name in a table of any schema, or in an output file, is found."""
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema audit; create table audit.t (reason varchar, n integer)")
+        con.execute("insert into audit.t values ('Kategori okänd, ring Anna Svensson', 1)")
+    pattern = re.compile("|".join(rf"\b{w}\b" for w in name_words()), re.IGNORECASE)
+    assert [(s, t, c) for s, t, c, _ in _tables_with(db, pattern)] == [("audit", "t", "reason")]
+    (tmp_path / "out" / "logs").mkdir(parents=True)
+    (tmp_path / "out" / "logs" / "run.log").write_text("rad 3: Svenssons cykel", encoding="utf-8")
+    assert [p.name for p, text in _output_texts(tmp_path / "out") if pattern.search(text)] == ["run.log"]
