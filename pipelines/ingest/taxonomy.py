@@ -19,16 +19,29 @@ SEEDS = DBT_PROJECT_DIR / "seeds"
 
 
 @lru_cache(maxsize=1)
-def category_keys() -> frozenset[str]:
-    """The normalised spellings of every category (id, Swedish name, aliases), as
-    int_category_keys builds them."""
+def category_ids() -> tuple[str, ...]:
+    """The category ids, in the taxonomy's order."""
+    with (SEEDS / "problem_categories.csv").open(encoding="utf-8") as handle:
+        return tuple(row["category_id"] for row in csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def category_spellings() -> tuple[str, ...]:
+    """Every spelling of every category as the seeds write it: ids, Swedish names, aliases."""
     spellings: list[str] = []
     with (SEEDS / "problem_categories.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             spellings += [row["category_id"], row["name_sv"]]
     with (SEEDS / "category_aliases.csv").open(encoding="utf-8") as handle:
         spellings += [row["alias"] for row in csv.DictReader(handle)]
-    return frozenset(normalise_names(spellings))
+    return tuple(spellings)
+
+
+@lru_cache(maxsize=1)
+def category_keys() -> frozenset[str]:
+    """The normalised spellings of every category (id, Swedish name, aliases), as
+    int_category_keys builds them."""
+    return frozenset(normalise_names(list(category_spellings())))
 
 
 def known_categories(texts: Iterable[str | None]) -> list[bool]:
