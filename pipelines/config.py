@@ -480,6 +480,22 @@ class Action(_Model):
         return self
 
 
+def entry_lines(path: Path, child: str) -> list[tuple[int, list[int]]]:
+    """For a list file: the line (from 1) where each entry starts, and where each item of its
+    `child` list starts (actions.yaml: each action and its updates), for lineage."""
+    if not path.is_file():
+        return []
+    node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    lines = []
+    for item in node.value:
+        pairs = item.value if isinstance(item, yaml.MappingNode) else []
+        children = next((v.value for k, v in pairs if k.value == child and isinstance(v, yaml.SequenceNode)), [])
+        lines.append((item.start_mark.line + 1, [c.start_mark.line + 1 for c in children]))
+    return lines
+
+
 def load_actions(path: Path, municipality: Municipality, pledges: list[Pledge]) -> list[Action]:
     """Read and validate actions.yaml against the areas and the pledges; absent or empty -> []."""
     return load_list(path, Action, noun="åtgärd", plural="åtgärder",

@@ -33,7 +33,7 @@ WATCHED = {
     "partners": partners.FILE_PATTERNS,
 }
 # Configuration beside the folders: a changed area list or pledge changes the picture too.
-CONFIG_FILES = ("municipality.yaml", "pledges.yaml")
+CONFIG_FILES = ("municipality.yaml", "pledges.yaml", "actions.yaml")
 # A file modified this recently may still be being copied in: look again on the next tick.
 SETTLE_SECONDS = 2.0
 MAX_TAG_LENGTH = 200
@@ -84,8 +84,8 @@ def _all_tertials_tags() -> dict[str, str]:
     minimum_interval_seconds=15,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
-        "Watches the data directory (municipality.yaml, pledges.yaml, surveys/, police/events|bra|local/, "
-        "partners/). A new or changed file (path and SHA-256) starts one run of update_lagesbild for all "
+        "Watches the data directory (municipality.yaml, pledges.yaml, actions.yaml, surveys/, "
+        "police/events|bra|local/, partners/). A new or changed file (path and SHA-256) starts one run of update_lagesbild for all "
         "tertials; an unchanged file starts nothing. Switch it on here; the first tick after switching on "
         "counts every file present as new and rebuilds everything once."
     ),

@@ -148,6 +148,10 @@ class Settings:
     def pledges_file(self) -> Path:
         return self.data_dir / "pledges.yaml"
 
+    @property
+    def actions_file(self) -> Path:
+        return self.data_dir / "actions.yaml"
+
     def source_dir(self, source: str) -> Path:
         return self.data_dir / SOURCE_DIRS[source]
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import dagster as dg
 
-from ..config import load_municipality, load_questions
+from ..config import load_actions, load_municipality, load_pledges, load_questions
 from ..resources import Warehouse
 from ..retries import retry_transient
 from . import partners as partners_source
@@ -16,6 +16,7 @@ from . import police_bra as police_bra_source
 from . import police_events as police_events_source
 from . import police_local as police_local_source
 from . import surveys as surveys_source
+from .actions import write_actions
 from .common import FileOutcome, find_files, load_file
 from .municipality import write_config
 from .pledges import load_and_write as write_pledges_file
@@ -213,4 +214,34 @@ def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     return dg.MaterializeResult(metadata={"pledges": count, "file_present": present})
 
 
-assets = [municipality_config, config_pledges, police_events, police_bra, police_local, partner_reports, surveys]
+ACTION_TABLES = {
+    "actions": "actions.yaml (the action plan), validated against the taxonomy, municipality.yaml and "
+    "pledges.yaml: one row per measure (replaced when the file changes; empty when it is absent).",
+    "action_updates": "actions.yaml: one row per follow-up update of a measure, notes redacted.",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "yaml"}, owners=OWNERS, description=text)
+        for table, text in ACTION_TABLES.items()
+    ],
+    name="action_plan",
+)
+def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """A broken actions.yaml fails the run with a ConfigError naming file, measure, line and field."""
+    settings = warehouse.settings
+    municipality = load_municipality(settings.municipality_file)
+    pledges = load_pledges(settings.pledges_file, municipality)
+    actions = load_actions(settings.actions_file, municipality, pledges)
+    with retry_transient(context, "Inläsning av actions.yaml", str(settings.warehouse)), warehouse.connect() as con:
+        counts = write_actions(con, settings.actions_file, settings.data_dir, actions)
+    present = settings.actions_file.exists()
+    context.log.info(f"{counts['actions']} measures, {counts['updates']} updates" if present
+                     else "no actions.yaml: no measures")
+    yield dg.MaterializeResult(asset_key=["raw", "actions"], metadata={**counts, "file_present": present})
+    yield dg.MaterializeResult(asset_key=["raw", "action_updates"], metadata={"updates": counts["updates"]})
+
+
+assets = [municipality_config, config_pledges, action_plan, police_events, police_bra, police_local, partner_reports,
+          surveys]
