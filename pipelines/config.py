@@ -406,11 +406,14 @@ class Pledge(_Model):
         return self
 
 
-def load_pledges(path: Path, municipality: Municipality) -> list[Pledge]:
-    """Read and validate pledges.yaml against the municipality's areas; an absent or empty
-    file means no pledges."""
-    return load_list(path, Pledge, noun="löfte", plural="löften",
-                     context={"area_ids": [area.id for area in municipality.areas]})
+def _area_ids(municipality: Municipality | None) -> list[str] | None:
+    return None if municipality is None else [area.id for area in municipality.areas]
+
+
+def load_pledges(path: Path, municipality: Municipality | None) -> list[Pledge]:
+    """Read and validate pledges.yaml against the municipality's areas (None: areas not
+    checked, when municipality.yaml is itself broken); an absent or empty file means no pledges."""
+    return load_list(path, Pledge, noun="löfte", plural="löften", context={"area_ids": _area_ids(municipality)})
 
 
 # --------------------------------------------------------------------------- actions.yaml
@@ -496,11 +499,12 @@ def entry_lines(path: Path, child: str) -> list[tuple[int, list[int]]]:
     return lines
 
 
-def load_actions(path: Path, municipality: Municipality, pledges: list[Pledge]) -> list[Action]:
-    """Read and validate actions.yaml against the areas and the pledges; absent or empty -> []."""
+def load_actions(path: Path, municipality: Municipality | None, pledges: list[Pledge] | None) -> list[Action]:
+    """Read and validate actions.yaml against the areas and the pledges (None: not checked,
+    when that file is itself broken); absent or empty -> no measures."""
     return load_list(path, Action, noun="åtgärd", plural="åtgärder",
-                     context={"area_ids": [area.id for area in municipality.areas],
-                              "pledge_ids": [pledge.id for pledge in pledges]})
+                     context={"area_ids": _area_ids(municipality),
+                              "pledge_ids": None if pledges is None else [pledge.id for pledge in pledges]})
 
 
 # How a person names an entry of each list (messages count from 1): noun, field that labels it.

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import dagster as dg
 
-from ..config import load_actions, load_municipality, load_pledges, load_questions
+from ..config import ConfigError, load_actions, load_municipality, load_pledges, load_questions
 from ..resources import Warehouse
 from ..retries import retry_transient
 from . import partners as partners_source
@@ -51,6 +51,17 @@ def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse)
             asset_key=["raw", table],
             metadata={"municipality": f"{municipality.name} ({municipality.code})", **counts},
         )
+
+
+def load_municipality_checking(path, check_own_file):
+    """municipality.yaml for a step that validates another file against it. When it is broken,
+    the other file is still checked on its own (areas unchecked) and its problems reported
+    first, so one run shows the coordinator everything to fix; then the municipality's error."""
+    try:
+        return load_municipality(path)
+    except ConfigError:
+        check_own_file()
+        raise
 
 
 def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -> dict:
@@ -206,7 +217,9 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
 def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """A broken pledges.yaml fails the run with a ConfigError naming file, field and pledge."""
     settings = warehouse.settings
-    municipality = load_municipality(settings.municipality_file)
+    municipality = load_municipality_checking(
+        settings.municipality_file, lambda: load_pledges(settings.pledges_file, None)
+    )
     with retry_transient(context, "Inläsning av pledges.yaml", str(settings.warehouse)), warehouse.connect() as con:
         count = write_pledges_file(con, settings.pledges_file, municipality)
     present = settings.pledges_file.exists()
@@ -231,8 +244,14 @@ ACTION_TABLES = {
 def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """A broken actions.yaml fails the run with a ConfigError naming file, measure, line and field."""
     settings = warehouse.settings
-    municipality = load_municipality(settings.municipality_file)
-    pledges = load_pledges(settings.pledges_file, municipality)
+    municipality = load_municipality_checking(
+        settings.municipality_file, lambda: load_actions(settings.actions_file, None, None)
+    )
+    try:
+        pledges = load_pledges(settings.pledges_file, municipality)
+    except ConfigError:
+        load_actions(settings.actions_file, municipality, None)  # its own problems first, then the pledges'
+        raise
     actions = load_actions(settings.actions_file, municipality, pledges)
     with retry_transient(context, "Inläsning av actions.yaml", str(settings.warehouse)), warehouse.connect() as con:
         counts = write_actions(con, settings.actions_file, settings.data_dir, actions)
