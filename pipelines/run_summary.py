@@ -57,14 +57,18 @@ def _rows(n: int) -> str:
     return f"{n} rad" if n == 1 else f"{n} rader"
 
 
+def _files(n: int) -> str:
+    return f"{n} fil" if n == 1 else f"{n} filer"
+
+
 def rejection_lines(files: list[FileRejections], stale: int, per_file: int = PER_FILE) -> list[str]:
     """The console lines: a count, then each file with its first rows and their reasons."""
     row_count = sum(len(f.rows) for f in files)
     whole = sum(f.whole_file is not None for f in files)
     lines: list[str] = []
     if files:
-        parts = [f"{_rows(row_count)} i {sum(bool(f.rows) for f in files)} filer"] if row_count else []
-        parts += [f"{whole} {'fil' if whole == 1 else 'filer'} i sin helhet"] if whole else []
+        parts = [f"{_rows(row_count)} i {_files(sum(bool(f.rows) for f in files))}"] if row_count else []
+        parts += [f"{_files(whole)} i sin helhet"] if whole else []
         lines.append(f"  avvisat:    {' och '.join(parts)} (alla står i datakvalitet.html och audit.rejected_rows):")
     for f in files:
         if f.whole_file is not None:

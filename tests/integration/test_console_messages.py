@@ -105,7 +105,7 @@ Datum;Partner;Kategori;Område;Plats;Antal;Beskrivning
 
 # The first three rejected rows of the file and how many more: what the coordinator fixes next.
 REJECTED = [
-    "  avvisat:    5 rader i 1 filer (alla står i datakvalitet.html och audit.rejected_rows):",
+    "  avvisat:    5 rader i 1 fil (alla står i datakvalitet.html och audit.rejected_rows):",
     "    partners/ica.csv (5 rader):",
     "      rad 4: Datum '2025-06-31' är inget giltigt datum (väntade ÅÅÅÅ-MM-DD, DD/MM/ÅÅÅÅ eller ett Excel-datum).",
     "      rad 5: Kategori 'fiske' är ingen känd problemkategori.",
