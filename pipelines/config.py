@@ -39,6 +39,16 @@ class ConfigError(ValueError):
         super().__init__("\n".join(lines))
         self.lines = lines
 
+    def __reduce__(self):  # picklable although __init__ takes other arguments than .args
+        return _config_error, (self.lines,)
+
+
+def _config_error(lines: list[str]) -> ConfigError:
+    error = ConfigError("", [])
+    ValueError.__init__(error, "\n".join(lines))
+    error.lines = lines
+    return error
+
 
 def field_error(loc: tuple, message: str) -> PydanticCustomError:
     """A cross-field error that names its field: `loc` is relative to the validated model."""

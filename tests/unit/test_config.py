@@ -169,3 +169,14 @@ def test_missing_file_and_file_not_utf8(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_municipality(tmp_path / "municipality.yaml")
     assert str(error.value) == "municipality.yaml: filen är inte sparad som UTF-8; spara den som UTF-8 och kör igen"
+
+
+def test_config_error_survives_pickling(tmp_path):
+    """Dagster may copy or pickle a step's exception; its Swedish lines must come through."""
+    import pickle
+
+    with pytest.raises(ConfigError) as error:
+        load_municipality(write(tmp_path, GOOD.replace("population:", "populaton:")))
+    copy = pickle.loads(pickle.dumps(error.value))
+    assert isinstance(copy, ConfigError)
+    assert (str(copy), copy.lines) == (str(error.value), error.value.lines)
