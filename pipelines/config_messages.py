@@ -167,38 +167,32 @@ def _entry_label(noun: str, label_field: str | None, part: Any, item: Any) -> st
     return f"{noun} {quote(part)}"  # an entry of a mapping: its key names it
 
 
-def line_of(root: yaml.Node | None, loc: tuple) -> int | None:
-    """The line (from 1) of the deepest node `loc` reaches in the composed YAML; for a
-    key the file does not have, the line of the entry that lacks it."""
-    node, line = root, None  # a field missing at the top level has no line of its own
-    if node is None:
-        return None
+def _walk(root: yaml.Node | None, loc: tuple):
+    """The nodes of the composed YAML that `loc` passes through, as far as the file has them."""
+    node = root
     for part in loc:
         if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if str(key.value) == str(part):
-                    node = value
-                    break
-            else:
-                return line
+            node = next((value for key, value in node.value if str(key.value) == str(part)), None)
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             node = node.value[part]
         else:
-            return line
-        line = node.start_mark.line + 1
-    return line
+            node = None
+        if node is None:
+            return
+        yield node
+
+
+def line_of(root: yaml.Node | None, loc: tuple) -> int | None:
+    """The line (from 1) of the deepest node `loc` reaches; for a key the file does not
+    have, the line of the entry that lacks it (at the top level: no line)."""
+    nodes = list(_walk(root, loc))
+    return nodes[-1].start_mark.line + 1 if nodes else None
 
 
 def _key_line(root: yaml.Node | None, loc: tuple, key: Any) -> int | None:
     """The line of the key `key` in the mapping at `loc` (an unknown field's own line)."""
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-        else:
-            return None
+    nodes = list(_walk(root, loc))
+    node = root if not loc else (nodes[-1] if len(nodes) == len(loc) else None)
     if isinstance(node, yaml.MappingNode):
         for k, _ in node.value:
             if str(k.value) == str(key):
