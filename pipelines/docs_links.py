@@ -4,7 +4,7 @@
   `../README.md`, `data/sample/`), URL-encoded or not.
 - An anchor (`#41-warehouse`, `guide.md#avvisade-rader`) names a heading of the target
   Markdown file, slugged as GitHub does (github-slugger: lower case; every character
-  that is not a letter, mark, digit, `_`, `-` or space dropped; each space a `-`; a
+  that is not a letter, mark, number, connector (`_`), `-` or space dropped; each space a `-`; a
   repeated slug gets `-1`, `-2`, ...), so Swedish letters stay (`## Så läser du` ->
   `#så-läser-du`). `<a id="...">` / `<a name="...">` count too.
 - http(s) links are checked for syntax only (scheme and host): the tests run offline.
@@ -81,7 +81,7 @@ def github_slug(text: str) -> str:
     """The anchor GitHub gives a heading with this (rendered) text, before de-duplication."""
     kept = [
         ch for ch in text.lower()
-        if ch in "-_ " or unicodedata.category(ch)[0] in "LMN"
+        if ch in "- " or unicodedata.category(ch)[0] in "LMN" or unicodedata.category(ch) == "Pc"
     ]
     return "".join(kept).replace(" ", "-")
 
@@ -151,14 +151,31 @@ def check_target(source: Path, target: str, root: Path) -> str | None:
     return None
 
 
+# A section of the contract or a design document named in prose instead of linked: on
+# GitHub the reader has nothing to click (the README once named files it did not contain).
+_BARE_REFERENCE = re.compile(r"DATA-CONTRACT(?:\.md)? §\d[\d.]*|DESIGN\.md")
+
+
+def bare_references(text: str):
+    """(line number, text) of contract sections and design documents named but not linked."""
+    for number, line in _prose_lines(text):
+        line = _INLINE_LINK.sub("", _CODE_SPAN.sub("", line))
+        for match in _BARE_REFERENCE.finditer(line):
+            yield number, match.group(0)
+
+
 def check_files(files: list[Path], root: Path = REPO_ROOT) -> list[BrokenLink]:
     broken = []
     for path in files:
-        for number, target in links(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for number, target in links(text):
             problem = check_target(path, target, root)
             if problem:
                 broken.append(BrokenLink(path, number, target, problem))
-    return broken
+        if path.name == "README.md":
+            broken += [BrokenLink(path, number, ref, "named but not linked: link it to docs/")
+                       for number, ref in bare_references(text)]
+    return sorted(broken, key=lambda b: (str(b.file), b.line))
 
 
 def doc_files(root: Path = REPO_ROOT) -> list[Path]:

@@ -142,6 +142,7 @@ def test_broken_links_are_found(tmp_path):
             "[outside](../shared/docs/DATA-CONTRACT.md)",
             "[bad url](https://)",
             "[ref]: docs/nothing.md",
+            "as DATA-CONTRACT §2.5 says (DESIGN.md); [DATA-CONTRACT §2](docs/guide.md) and `DESIGN.md` are fine",
         ]) + "\n",
         encoding="utf-8",
     )
@@ -153,5 +154,7 @@ def test_broken_links_are_found(tmp_path):
         (7, "../shared/docs/DATA-CONTRACT.md"),
         (8, "https://"),
         (9, "docs/nothing.md"),
+        (10, "DATA-CONTRACT §2.5"),
+        (10, "DESIGN.md"),
     ]
     assert "no heading with anchor #sa-rattar-du in guide.md" in str(broken[1])
