@@ -10,7 +10,7 @@ export TQDM_DISABLE := 1
 # Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
 APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: setup run test ui backfill bench docs docs-tables browser clean
+.PHONY: setup run test ui backfill bench docs docs-tables templates browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ docs: setup
 ## The category and alias tables in README.md and docs/*.md, rewritten from the dbt seeds.
 docs-tables: setup
 	$(BIN)/python -m pipelines.docs_tables
+
+## Fill-in templates for partners and the local police in $(LAGESBILD_OUTPUT_DIR)/mallar/;
+## with SURVEY=path/to/export.csv also a questions.yaml skeleton built from that export's headers.
+templates: setup
+	$(BIN)/python -m pipelines.input_templates $(if $(SURVEY),--survey "$(SURVEY)")
 
 browser:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
