@@ -43,7 +43,7 @@ IDENTIFYING_WORDS = {
 }
 IDENTIFYING_PHRASES = ("e post", "e mail", "ip adress", "ip address")
 ROLE_WORDS = {
-    "id_column": {"id", "svarsid", "respondentid", "responseid", "svarsnummer", "lopnummer"},
+    "id_column": {"id", "svarsid", "respondent", "respondentid", "responseid", "svarsnummer", "lopnummer"},
     "submitted_column": {
         "inskickad", "inskickat", "skickad", "skickat", "submitted", "svarsdatum", "besvarad", "besvarat",
         "datum", "tidpunkt", "timestamp", "completed", "date", "tid",
