@@ -89,19 +89,25 @@ def _is_ip(text: str) -> bool:
         return False
 
 
+def _distinct(values: list[str], limit: int = 2000) -> list[str]:
+    """Up to `limit` distinct answers, in order of appearance (enough to judge a column)."""
+    return list(dict.fromkeys(values))[:limit]
+
+
 def _looks_identifying(values: list[str]) -> bool:
-    """Most answers are whole e-mail addresses, phone numbers, personnummer or IP addresses."""
-    if not values:
+    """Most distinct answers are whole e-mail addresses, phone numbers, personnummer or IP addresses."""
+    sample = _distinct(values)
+    if not sample:
         return False
-    hits = sum(1 for v in values if _is_ip(v) or _ONLY_TOKEN.fullmatch(redact(v) or "") is not None)
-    return hits * 2 >= len(values)
+    hits = sum(1 for v in sample if _is_ip(v) or _ONLY_TOKEN.fullmatch(redact(v) or "") is not None)
+    return hits * 2 >= len(sample)
 
 
 @dataclass
 class _Column:
     header: str
     key: str  # word_key of the header
-    values: list[str]
+    values: list[str]  # its distinct answers, in order of appearance
 
     @property
     def words(self) -> list[str]:
@@ -177,10 +183,10 @@ def _is_free_text(column: _Column) -> bool:
 
 
 def _area_like(column: _Column, area_keys: set[str]) -> bool:
-    """Most answers name an area of municipality.yaml (name or alias)."""
-    if not column.values:
+    """Most distinct answers name an area of municipality.yaml (name or alias)."""
+    keys = _word_keys(_distinct(column.values))
+    if not keys:
         return False
-    keys = _word_keys(column.values)
     return sum(key in area_keys for key in keys) * 2 >= len(keys)
 
 
@@ -189,7 +195,7 @@ def build(export: Path, municipality: Municipality) -> Skeleton:
     headers = table.columns
     keys = _word_keys(headers)
     columns = [
-        _Column(header, key, [row[i] for row in table.rows if i < len(row) and row[i] is not None])
+        _Column(header, key, list(dict.fromkeys(row[i] for row in table.rows if i < len(row) and row[i] is not None)))
         for i, (header, key) in enumerate(zip(headers, keys))
     ]
     area_keys = set(_word_keys([label for area in municipality.areas for label in (area.name, *area.aliases)]))
