@@ -76,6 +76,11 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _in_comment(text: str) -> str:
+    """Text that stays on its comment line (a header may hold a line break)."""
+    return " ".join(text.split())
+
+
 def _word_keys(texts: list[str]) -> list[str]:
     """dbt's word_key: accents, case and punctuation gone, words separated by one space."""
     return [key or "" for key in apply("word_key", texts)]
@@ -240,7 +245,7 @@ def _render(export, table, municipality, roles, questions, left_out, unnamed, re
     category_ids = ", ".join(c.id for c in categories())
     lines = [
         "# Frågekatalog (questions.yaml) – utkast gjort av `make templates` från enkätexporten",
-        f"#   {export.name} ({len(table.columns)} kolumner, {len(table.rows)} svar).",
+        f"#   {_in_comment(export.name)} ({len(table.columns)} kolumner, {len(table.rows)} svar).",
         f"# Gå igenom allt som är märkt {TODO} och kontrollera förslagen. Spara sedan filen som",
         "# surveys/questions.yaml i datakatalogen och kör `make run`.",
         "# Rubrikerna (header) ska stå som i exporten; stora och små bokstäver och mellanslag",
@@ -250,14 +255,14 @@ def _render(export, table, municipality, roles, questions, left_out, unnamed, re
     if left_out:
         lines += [
             "#",
-            "# Kolumnerna " + ", ".join(f"”{h}”" for h in left_out) + " pekar ut den som har svarat.",
+            "# Kolumnerna " + ", ".join(f"”{_in_comment(h)}”" for h in left_out) + " pekar ut den som har svarat.",
             "# De står inte i katalogen och sparas aldrig. Lägg inte till dem.",
         ]
     if unnamed:
         lines.append(f"# {unnamed} kolumn(er) utan rubrik har hoppats över.")
     if repeated:
         lines.append("# Rubriker som finns två gånger i exporten (bara den första är med): "
-                     + ", ".join(f"”{h}”" for h in repeated) + ".")
+                     + ", ".join(f"”{_in_comment(h)}”" for h in repeated) + ".")
     lines.append("")
     for role in ("id_column", "submitted_column", "area_column", "sector_column"):
         column = roles.get(role)

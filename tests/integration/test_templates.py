@@ -492,3 +492,23 @@ def test_questions_skeleton_from_another_tool(municipality, tmp_path):
     parsed = surveys.make_parser(load_questions(filled), as_of=AS_OF)(export)
     assert sorted(parsed.ignored_columns) == ["Ditt namn", "Kontakt"]
     assert parsed.rejections == [] and len(parsed.rows) == 40
+
+
+def test_questions_skeleton_survives_awkward_headers(municipality, tmp_path):
+    """A header with a line break, a repeated header and a column without a header still
+    give a YAML file that parses, with each of them accounted for in a comment."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        'Svars-ID;Inskickad;Område;;"E-post\nadress";"Upplever du problem med\nstölder?";Snatteri?;Snatteri?\n'
+        "1;2025-05-01 10:00;Gimo;x;a@b.se;Ja;Nej;Nej\n"
+        "2;2025-05-02 10:00;Gimo;y;;Nej;Ja;Ja\n",
+        encoding="utf-8",
+    )
+    write_questions(export, municipality, tmp_path / "questions.yaml")
+    text = (tmp_path / "questions.yaml").read_text(encoding="utf-8")
+    skeleton = yaml.safe_load(text)
+    assert [q["header"] for q in skeleton["questions"]] == ["Upplever du problem med\nstölder?", "Snatteri?"]
+    assert [q["category"] for q in skeleton["questions"]] == ["stold", "snatteri"]
+    assert "”E-post adress” pekar ut den som har svarat" in text
+    assert "finns två gånger i exporten (bara den första är med): ”Snatteri?”" in text
+    assert "1 kolumn(er) utan rubrik har hoppats över" in text
