@@ -127,7 +127,6 @@ def _write_instructions(workbook, sheet, template: Template, header_format) -> N
     heading = workbook.add_format({"bold": True, "font_size": 11})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     cell = workbook.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    date_cell = workbook.add_format({"valign": "top", "border": 1, "num_format": "yyyy-mm-dd"})
     width = len(template.columns)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 12)
@@ -164,9 +163,8 @@ def _write_instructions(workbook, sheet, template: Template, header_format) -> N
     for j, column in enumerate(template.columns):
         value = column.example
         if isinstance(value, dt.date):
-            sheet.write_datetime(row, j, dt.datetime.combine(value, dt.time()),
-                                 workbook.add_format({"valign": "top", "border": 1, "num_format": column.number_format})
-                                 if column.number_format else date_cell)
+            date_format = {"valign": "top", "border": 1, "num_format": column.number_format or "yyyy-mm-dd"}
+            sheet.write_datetime(row, j, dt.datetime.combine(value, dt.time()), workbook.add_format(date_format))
         elif isinstance(value, int):
             sheet.write_number(row, j, value, cell)
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -23,7 +22,6 @@ from pipelines.ingest import partners, police_local, surveys
 from pipelines.ingest.readers import read_table
 from pipelines.input_templates import template_dir, write_questions, write_templates
 from pipelines.input_templates.__main__ import main
-from pipelines.settings import Settings
 from tests.conftest import SAMPLE, TEST_AS_OF, make_data_dir
 
 REPO = Path(__file__).resolve().parents[2]
