@@ -132,6 +132,7 @@ def _write_instructions(workbook, sheet, template: Template, header_format) -> N
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, max(2, width - 1), 26)
     sheet.set_column(2, 2, 70)
+    sheet.set_column(3, 3, 28)
 
     row = 0
     sheet.write_string(row, 0, template.title, title)
@@ -142,34 +143,27 @@ def _write_instructions(workbook, sheet, template: Template, header_format) -> N
         row += 1
 
     row += 1
-    sheet.write_string(row, 0, "Kolumnerna", heading)
+    # The worked example is a column of this table, not a row under the template's header:
+    # a sheet that repeats the header could be read as data if a partner moved it first.
+    sheet.write_string(row, 0, "Kolumnerna, med en ifylld exempelrad", heading)
     row += 1
-    for j, text in enumerate(("Kolumn", "Måste fyllas i", "Vad du skriver")):
+    for j, text in enumerate(("Kolumn", "Måste fyllas i", "Vad du skriver", "Exempel")):
         sheet.write_string(row, j, text, header_format)
     row += 1
     for column in template.columns:
         sheet.write_string(row, 0, column.name, cell)
         sheet.write_string(row, 1, "ja" if column.required else "nej", cell)
         sheet.write_string(row, 2, column.explanation, cell)
-        sheet.set_row(row, 15 * max(1, len(column.explanation) // 80 + 1))
-        row += 1
-
-    row += 1
-    sheet.write_string(row, 0, f"Exempel (en ifylld rad så som den ser ut på bladet {template.sheet})", heading)
-    row += 1
-    for j, column in enumerate(template.columns):
-        sheet.write_string(row, j, column.name, header_format)
-    row += 1
-    for j, column in enumerate(template.columns):
         value = column.example
         if isinstance(value, dt.date):
             date_format = {"valign": "top", "border": 1, "num_format": column.number_format or "yyyy-mm-dd"}
-            sheet.write_datetime(row, j, dt.datetime.combine(value, dt.time()), workbook.add_format(date_format))
+            sheet.write_datetime(row, 3, dt.datetime.combine(value, dt.time()), workbook.add_format(date_format))
         elif isinstance(value, int):
-            sheet.write_number(row, j, value, cell)
+            sheet.write_number(row, 3, value, cell)
         else:
-            sheet.write_string(row, j, str(value or ""), cell)
-    row += 1
+            sheet.write_string(row, 3, str(value or ""), cell)
+        sheet.set_row(row, 15 * max(1, len(column.explanation) // 80 + 1))
+        row += 1
 
     for name, paragraphs in template.sections:
         row += 1

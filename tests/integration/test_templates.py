@@ -19,6 +19,7 @@ import yaml
 
 from pipelines.config import ConfigError, header_key, load_municipality, load_questions
 from pipelines.ingest import partners, police_local, surveys
+from pipelines.ingest.common import BadFileError
 from pipelines.ingest.readers import read_table
 from pipelines.input_templates import template_dir, write_questions, write_templates
 from pipelines.input_templates.__main__ import main
@@ -195,13 +196,20 @@ def test_the_blank_template_and_its_example_row(mallar, tmp_path, name):
     assert (len(blank.rows), blank.rejections) == (0, [])
     assert (len(parse(mallar / f"{name}.csv").rows)) == 0
 
-    instructions = openpyxl.load_workbook(mallar / f"{name}.xlsx")["Instruktioner"]
-    rows = [list(r) for r in instructions.iter_rows(values_only=True)]
+    workbook = openpyxl.load_workbook(mallar / f"{name}.xlsx")
+    rows = [list(r) for r in workbook["Instruktioner"].iter_rows(values_only=True)]
     header = partners.EXPECTED_COLUMNS if name == "partnerrapport" else police_local.HEADER
-    at = next(i for i, r in enumerate(rows) if r[: len(header)] == header)
-    example = rows[at + 1][: len(header)]
+    at = next(i for i, r in enumerate(rows) if r[:4] == ["Kolumn", "Måste fyllas i", "Vad du skriver", "Exempel"])
+    assert [r[0] for r in rows[at + 1: at + 1 + len(header)]] == header
+    example = [r[3] for r in rows[at + 1: at + 1 + len(header)]]
     parsed = parse(fill_xlsx(mallar / f"{name}.xlsx", [example], tmp_path / f"{name}.xlsx"))
     assert (len(parsed.rows), parsed.rejections) == (1, [])
+
+    # A partner who drags the instructions first gets a named error, never the example as data.
+    workbook.move_sheet("Instruktioner", offset=-1)
+    workbook.save(tmp_path / "omflyttad.xlsx")
+    with pytest.raises(BadFileError):
+        parse(tmp_path / "omflyttad.xlsx")
 
 
 # --------------------------------------------------------------------------- partner round trip
