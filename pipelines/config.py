@@ -221,7 +221,7 @@ def check_category(value: str) -> str:
         hint = msg.closest(value, taxonomy.category_spellings(), cutoff=0.7)
         raise ValueError(f"okänd kategori {msg.quote(value)}"
                          + (f' – menade du "{hint}"?' if hint else "")
-                         + f" (kategorier: {', '.join(taxonomy.category_ids())}, eller deras namn och alias)")
+                         + f" (kategorier: {taxonomy.valid_categories_text()}, eller ett alias ur kategorilistan)")
     return value
 
 

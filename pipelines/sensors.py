@@ -19,7 +19,7 @@ from pathlib import Path
 import dagster as dg
 
 from .ingest import partners, police_bra, police_events, police_local, surveys
-from .ingest.common import file_sha256, find_files
+from .ingest.common import file_sha256, find_files, unsupported_files
 from .jobs import update_lagesbild
 from .partitions import tertial_partitions
 from .settings import Settings
@@ -42,7 +42,9 @@ MAX_TAG_LENGTH = 200
 def watched_files(settings: Settings) -> list[Path]:
     files = [settings.data_dir / name for name in CONFIG_FILES if (settings.data_dir / name).is_file()]
     for source, patterns in WATCHED.items():
-        files += find_files(settings.source_dir(source), patterns)
+        folder = settings.source_dir(source)
+        # a file of the wrong type too: the run it triggers reports it
+        files += find_files(folder, patterns) + unsupported_files(folder, patterns)
     return files
 
 

@@ -17,7 +17,7 @@ from . import police_events as police_events_source
 from . import police_local as police_local_source
 from . import surveys as surveys_source
 from .actions import write_actions
-from .common import FileOutcome, find_files, load_file
+from .common import FileOutcome, find_files, load_file, unsupported_files, unsupported_parser
 from .municipality import write_config
 from .pledges import load_and_write as write_pledges_file
 
@@ -71,13 +71,15 @@ def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -
     `source` is a source module: SOURCE_KIND, FILE_PATTERNS, parse(path), write(con, rows).
     """
     settings = warehouse.settings
-    files = find_files(folder, source.FILE_PATTERNS)
+    wrong_type = unsupported_parser(source.FILE_PATTERNS)
+    files = [(path, source.parse) for path in find_files(folder, source.FILE_PATTERNS)]
+    files += [(path, wrong_type) for path in unsupported_files(folder, source.FILE_PATTERNS)]
     outcomes: list[FileOutcome] = []
     with retry_transient(context, f"Inläsning av {folder}", str(settings.warehouse)), warehouse.connect() as con:
-        for path in files:
+        for path, parse in files:
             outcome = load_file(
                 con, path, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND,
-                parse=source.parse, write=source.write,
+                parse=parse, write=source.write,
             )
             outcomes.append(outcome)
             if outcome.status == "failed":

@@ -187,8 +187,9 @@ def test_each_broken_config_file_says_where_and_what_in_swedish(broken_config):
         'menade du "pågår"? (en av: planerad, pågår, genomförd, inställd)',
         '  FEL municipality.yaml, område 2 (Öregrund), rad 10: okänt fält "populaton" – menade du "population"?',
         '  FEL pledges.yaml, löfte 3 "2025-t2-snatteri", rad 20: fältet "category": okänd kategori "snateri" – menade '
-        'du "snatteri"? (kategorier: stold, inbrott, snatteri, skadegorelse, hot_vald, social_oro, narkotika, vapen, '
-        "eller deras namn och alias)",
+        'du "snatteri"? (kategorier: stold (Stöld), inbrott (Inbrott), snatteri (Snatteri), skadegorelse (Skadegörelse '
+        "och klotter), hot_vald (Hot och våld), social_oro (Social oro och ordningsstörning), narkotika (Narkotika), "
+        "vapen (Vapen och skjutningar), eller ett alias ur kategorilistan)",
         '  FEL surveys/questions.yaml, fråga 1 "q_stold", rad 8: fältet "scale": okänd skala "agre4" – menade du '
         '"agree4"? (skalor under scales: agree4)',
     ]

@@ -138,7 +138,9 @@ def test_sample_catalogue_is_valid():
     assert questions.scales["agree4"].ignore == ["Vet ej", ""]
 
 
-CATEGORIES = "kategorier: stold, inbrott, snatteri, skadegorelse, hot_vald, social_oro, narkotika, vapen, eller deras namn och alias"
+CATEGORIES = ("kategorier: stold (Stöld), inbrott (Inbrott), snatteri (Snatteri), skadegorelse (Skadegörelse och "
+              "klotter), hot_vald (Hot och våld), social_oro (Social oro och ordningsstörning), narkotika (Narkotika), "
+              "vapen (Vapen och skjutningar), eller ett alias ur kategorilistan")
 
 
 @pytest.mark.parametrize(

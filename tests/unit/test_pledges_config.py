@@ -61,7 +61,9 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-CATEGORIES = "kategorier: stold, inbrott, snatteri, skadegorelse, hot_vald, social_oro, narkotika, vapen, eller deras namn och alias"
+CATEGORIES = ("kategorier: stold (Stöld), inbrott (Inbrott), snatteri (Snatteri), skadegorelse (Skadegörelse och "
+              "klotter), hot_vald (Hot och våld), social_oro (Social oro och ordningsstörning), narkotika (Narkotika), "
+              "vapen (Vapen och skjutningar), eller ett alias ur kategorilistan")
 AREAS = ("områden i municipality.yaml: osthammar, gimo, alunda, osterbybruk, oregrund, hargshamn, dannemora, graso, "
          "forsmark, valo_borstil, morkarla_ekeby, skafthammar_hokhuvud och 1 till")
 PLEDGE = 'pledges.yaml, löfte 1 "2025-t2-snatteri"'
