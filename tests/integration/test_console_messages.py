@@ -108,7 +108,10 @@ REJECTED = [
     "  avvisat:    5 rader i 1 fil (alla står i datakvalitet.html och audit.rejected_rows):",
     "    partners/ica.csv (5 rader):",
     "      rad 4: Datum '2025-06-31' är inget giltigt datum (väntade ÅÅÅÅ-MM-DD, DD/MM/ÅÅÅÅ eller ett Excel-datum).",
-    "      rad 5: Kategori 'fiske' är ingen känd problemkategori.",
+    "      rad 5: Kategori 'fiske' är ingen känd problemkategori. Ange id eller namn på en av kategorierna stold "
+    "(Stöld), inbrott (Inbrott), snatteri (Snatteri), skadegorelse (Skadegörelse och klotter), hot_vald (Hot och "
+    "våld), social_oro (Social oro och ordningsstörning), narkotika (Narkotika), vapen (Vapen och skjutningar), "
+    "eller ett alias ur kategorilistan.",
     "      rad 6: Antal '0' måste vara minst 1 (lämna tomt för 1).",
     "      … och 2 till",
 ]
