@@ -152,10 +152,6 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise ConfigError(name, [(f"rad {line}" if line else "", problem)]) from exc
 
 
-def _problems(exc: ValidationError, root_type: Any, data: Any, node: yaml.Node | None) -> list[tuple[str, str]]:
-    return [msg.describe(error, root_type, data, node) for error in exc.errors()]
-
-
 def _validate(path: Path, root_type: Any, data: Any, node: yaml.Node | None, context: dict | None = None,
               extra: list[tuple[str, str]] = ()):
     """`data` validated as `root_type`; every problem (and `extra` ones) in one ConfigError."""
@@ -163,7 +159,7 @@ def _validate(path: Path, root_type: Any, data: Any, node: yaml.Node | None, con
     try:
         value = TypeAdapter(root_type).validate_python(data, context=context)
     except ValidationError as exc:
-        problems = _problems(exc, root_type, data, node) + problems
+        problems = [msg.describe(error, root_type, data, node) for error in exc.errors()] + problems
     if problems:
         raise ConfigError(_file_name(path), problems)
     return value
@@ -177,7 +173,7 @@ def load_model(path: Path, model: type[BaseModel]):
 
 
 def _duplicate_ids(data: list, node: yaml.Node | None, root_type: Any, noun: str) -> list[tuple[str, str]]:
-    """'id "x" finns redan (löfte 1)' for each repeated id of a list file."""
+    """'fältet "id": "x" finns redan (löfte 1)' for each repeated id of a list file."""
     first: dict[str, int] = {}
     problems = []
     for i, item in enumerate(data):
