@@ -10,7 +10,7 @@ export TQDM_DISABLE := 1
 # Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
 APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: setup run test ui backfill bench docs browser clean
+.PHONY: setup run test ui backfill bench docs docs-tables templates browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ docs: setup
 	@eval "$$($(BIN)/python -c 'import shlex; from pipelines.settings import Settings; s = Settings.from_env(); print("export LAGESBILD_WAREHOUSE=" + shlex.quote(str(s.warehouse)), "DOCS=" + shlex.quote(str(s.output_dir) + "/dbt-docs"))')"; \
 	cd dbt_project && ../$(BIN)/dbt docs generate --static --quiet --profiles-dir . --target-path "$$DOCS" --log-path "$$DOCS/logs" && \
 	echo "dbt docs: $$DOCS/static_index.html"
+
+## The category and alias tables in README.md and docs/*.md, rewritten from the dbt seeds.
+docs-tables: setup
+	$(BIN)/python -m pipelines.docs_tables
+
+## Fill-in templates for partners and the local police in $(LAGESBILD_OUTPUT_DIR)/mallar/;
+## with SURVEY=path/to/export.csv also a questions.yaml skeleton built from that export's headers.
+templates: setup
+	$(BIN)/python -m pipelines.input_templates $(if $(SURVEY),--survey "$(SURVEY)")
 
 browser:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \

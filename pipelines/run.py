@@ -1,6 +1,7 @@
 """`make run`: build the warehouse and every tertial's report, without the UI.
 
-Prints one line per step; Dagster's debug log goes to output/logs/run.log.
+Prints one line per step, then what was rejected and why (pipelines/run_summary.py) and
+where the results are; Dagster's debug log goes to output/logs/run.log.
 Exits non-zero when any step fails.
 """
 
@@ -29,6 +30,32 @@ def _execute(job, settings: Settings, **kwargs):
         )
 
 
+def _failed(settings: Settings) -> int:
+    """After a failed run: what the loaded files had wrong too, so one round of fixes covers all."""
+    for line in _rejections(settings):
+        print(line)
+    sys.stdout.flush()  # before stderr: both may go to one file
+    print(f"Körningen misslyckades: rätta det som står på FEL-raderna och kör igen. Hela loggen: {settings.run_log}",
+          file=sys.stderr)
+    return 1
+
+
+def _rejections(settings: Settings) -> list[str]:
+    import duckdb
+
+    from . import run_summary
+    from .warehouse import connect
+
+    if not settings.warehouse.exists():
+        return []
+    try:
+        with connect(settings.warehouse, read_only=True) as con:
+            files, stale = run_summary.current_rejections(con, settings.data_dir)
+    except duckdb.Error:  # no audit table yet, or the file is held by another writer
+        return []
+    return run_summary.rejection_lines(files, stale)
+
+
 def main() -> int:
     settings = Settings.from_env()
     settings.export()
@@ -43,6 +70,7 @@ def main() -> int:
     from .definitions import defs
     from .partitions import key_of_period, period_of_key, tertial_partitions
     from .periods import has_partition
+    from . import run_summary
     from .picture import published
     from .warehouse import connect
 
@@ -54,20 +82,14 @@ def main() -> int:
     result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance)
     # A failed blocking quality check fails the run, but only its tertials lose their report.
     if not result.success and not gate.failed_only_on_blocking_checks(result):
-        print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
-        return 1
+        return _failed(settings)
     if not result.success:  # the figures were skipped with everything downstream of the failed check
         result = _execute(defs.resolve_job_def("build_figures"), settings, instance=instance)
         if not result.success:
-            print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
-            return 1
+            return _failed(settings)
 
     with connect(settings.warehouse, read_only=True) as con:
         periods = published.periods(con)
-        rejected = con.execute(
-            "select count(*) filter (where source_row is not null), count(*) filter (where source_row is null) "
-            "from audit.rejected_rows"
-        ).fetchall()[0]
         blocked = gate.blocked_periods(con)
     # Complete tertials by the one clock (LAGESBILD_AS_OF) that Dagster also has a partition for.
     keys = [key_of_period(p) for p in periods
@@ -85,8 +107,7 @@ def main() -> int:
                 tags={"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end},
             )
             if not result.success:
-                print(f"Körningen misslyckades. Se {settings.run_log}", file=sys.stderr)
-                return 1
+                return _failed(settings)
     else:
         print("2/2 inga avslutade tertial med data att publicera: ingen lägesbild skriven", flush=True)
 
@@ -94,13 +115,18 @@ def main() -> int:
     print(f"  lager:      {settings.warehouse}")
     print(f"  analytiker: {settings.analytics_copy} (skrivskyddad kopia, öppna den med read_only)")
     print(f"  rapporter:  {settings.output_dir}/<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md")
-    print(f"  kvalitet:   {settings.output_dir}/<tertial>/datakvalitet.html")
+    reports = run_summary.quality_reports(settings.output_dir)
+    if reports:
+        print(f"  kvalitet:   {reports[-1]}" + (" (senaste tertialet; en per tertial)" if len(reports) > 1 else ""))
     print(f"  logg:       {settings.run_log}")
-    if rejected[0] or rejected[1]:
-        print(f"  avvisat:    {rejected[0]} rader och {rejected[1]} filer, se audit.rejected_rows")
+    for line in _rejections(settings):
+        print(line)
     if blocked:
+        sys.stdout.flush()
         print(gate.explain(blocked), file=sys.stderr)
-        print(f"  Vad som ska rättas: {settings.output_dir}/<tertial>/datakvalitet.html", file=sys.stderr)
+        paths = run_summary.quality_reports(settings.output_dir, list(blocked))
+        for path in paths or [f"{settings.output_dir}/<tertial>/datakvalitet.html"]:
+            print(f"  Vad som ska rättas: {path}", file=sys.stderr)
         return 1
     return 0
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import dagster as dg
 
 from .ingest import partners, police_bra, police_events, police_local, surveys
-from .ingest.common import file_sha256, find_files
+from .ingest.common import file_sha256, find_files, unsupported_files
 from .jobs import update_lagesbild
 from .partitions import tertial_partitions
 from .settings import Settings
@@ -33,7 +33,7 @@ WATCHED = {
     "partners": partners.FILE_PATTERNS,
 }
 # Configuration beside the folders: a changed area list or pledge changes the picture too.
-CONFIG_FILES = ("municipality.yaml", "pledges.yaml")
+CONFIG_FILES = ("municipality.yaml", "pledges.yaml", "actions.yaml")
 # A file modified this recently may still be being copied in: look again on the next tick.
 SETTLE_SECONDS = 2.0
 MAX_TAG_LENGTH = 200
@@ -42,7 +42,9 @@ MAX_TAG_LENGTH = 200
 def watched_files(settings: Settings) -> list[Path]:
     files = [settings.data_dir / name for name in CONFIG_FILES if (settings.data_dir / name).is_file()]
     for source, patterns in WATCHED.items():
-        files += find_files(settings.source_dir(source), patterns)
+        folder = settings.source_dir(source)
+        # a file of the wrong type too: the run it triggers reports it
+        files += find_files(folder, patterns) + unsupported_files(folder, patterns)
     return files
 
 
@@ -84,8 +86,8 @@ def _all_tertials_tags() -> dict[str, str]:
     minimum_interval_seconds=15,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
-        "Watches the data directory (municipality.yaml, pledges.yaml, surveys/, police/events|bra|local/, "
-        "partners/). A new or changed file (path and SHA-256) starts one run of update_lagesbild for all "
+        "Watches the data directory (municipality.yaml, pledges.yaml, actions.yaml, surveys/, "
+        "police/events|bra|local/, partners/). A new or changed file (path and SHA-256) starts one run of update_lagesbild for all "
         "tertials; an unchanged file starts nothing. Switch it on here; the first tick after switching on "
         "counts every file present as new and rebuilds everything once."
     ),

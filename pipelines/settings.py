@@ -117,6 +117,11 @@ def _path(var: str) -> Path:
     return _resolve(os.environ.get(var) or DEFAULTS[var])
 
 
+def data_dir_from_env() -> Path:
+    """LAGESBILD_DATA_DIR resolved (for code that names files relative to it, without Settings)."""
+    return _path("LAGESBILD_DATA_DIR")
+
+
 def quality_docs_dir(output_dir: Path, layer: str) -> Path:
     """Great Expectations Data Docs of one layer (raw, marts) under the output directory."""
     return output_dir / "quality" / layer
@@ -159,6 +164,10 @@ class Settings:
     @property
     def pledges_file(self) -> Path:
         return self.data_dir / "pledges.yaml"
+
+    @property
+    def actions_file(self) -> Path:
+        return self.data_dir / "actions.yaml"
 
     def source_dir(self, source: str) -> Path:
         return self.data_dir / SOURCE_DIRS[source]

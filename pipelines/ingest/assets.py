@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import dagster as dg
 
-from ..config import load_municipality, load_questions
+from ..config import ConfigError, load_actions, load_municipality, load_pledges, load_questions
 from ..resources import Warehouse
 from ..retries import retry_transient
 from . import partners as partners_source
@@ -16,7 +16,8 @@ from . import police_bra as police_bra_source
 from . import police_events as police_events_source
 from . import police_local as police_local_source
 from . import surveys as surveys_source
-from .common import FileOutcome, find_files, load_file
+from .actions import write_actions
+from .common import FileOutcome, find_files, load_file, unsupported_files, unsupported_parser
 from .municipality import write_config
 from .pledges import load_and_write as write_pledges_file
 
@@ -52,6 +53,17 @@ def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse)
         )
 
 
+def load_municipality_checking(path, check_own_file):
+    """municipality.yaml for a step that validates another file against it. When it is broken,
+    the other file is still checked on its own (areas unchecked) and its problems reported
+    first, so one run shows the coordinator everything to fix; then the municipality's error."""
+    try:
+        return load_municipality(path)
+    except ConfigError:
+        check_own_file()
+        raise
+
+
 def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -> dict:
     """Load every file of one source folder into raw.<raw_table>; a failed file is reported,
     the others still load. A locked warehouse or busy disk is retried (pipelines.retries).
@@ -59,13 +71,15 @@ def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -
     `source` is a source module: SOURCE_KIND, FILE_PATTERNS, parse(path), write(con, rows).
     """
     settings = warehouse.settings
-    files = find_files(folder, source.FILE_PATTERNS)
+    wrong_type = unsupported_parser(source.FILE_PATTERNS)
+    files = [(path, source.parse) for path in find_files(folder, source.FILE_PATTERNS)]
+    files += [(path, wrong_type) for path in unsupported_files(folder, source.FILE_PATTERNS)]
     outcomes: list[FileOutcome] = []
     with retry_transient(context, f"Inläsning av {folder}", str(settings.warehouse)), warehouse.connect() as con:
-        for path in files:
+        for path, parse in files:
             outcome = load_file(
                 con, path, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND,
-                parse=source.parse, write=source.write,
+                parse=parse, write=source.write,
             )
             outcomes.append(outcome)
             if outcome.status == "failed":
@@ -205,7 +219,9 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
 def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """A broken pledges.yaml fails the run with a ConfigError naming file, field and pledge."""
     settings = warehouse.settings
-    municipality = load_municipality(settings.municipality_file)
+    municipality = load_municipality_checking(
+        settings.municipality_file, lambda: load_pledges(settings.pledges_file, None)
+    )
     with retry_transient(context, "Inläsning av pledges.yaml", str(settings.warehouse)), warehouse.connect() as con:
         count = write_pledges_file(con, settings.pledges_file, municipality)
     present = settings.pledges_file.exists()
@@ -213,4 +229,40 @@ def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     return dg.MaterializeResult(metadata={"pledges": count, "file_present": present})
 
 
-assets = [municipality_config, config_pledges, police_events, police_bra, police_local, partner_reports, surveys]
+ACTION_TABLES = {
+    "actions": "actions.yaml (the action plan), validated against the taxonomy, municipality.yaml and "
+    "pledges.yaml: one row per measure (replaced when the file changes; empty when it is absent).",
+    "action_updates": "actions.yaml: one row per follow-up update of a measure, notes redacted.",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "yaml"}, owners=OWNERS, description=text)
+        for table, text in ACTION_TABLES.items()
+    ],
+    name="action_plan",
+)
+def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """A broken actions.yaml fails the run with a ConfigError naming file, measure, line and field."""
+    settings = warehouse.settings
+    municipality = load_municipality_checking(
+        settings.municipality_file, lambda: load_actions(settings.actions_file, None, None)
+    )
+    try:
+        pledges = load_pledges(settings.pledges_file, municipality)
+    except ConfigError:
+        load_actions(settings.actions_file, municipality, None)  # its own problems first, then the pledges'
+        raise
+    actions = load_actions(settings.actions_file, municipality, pledges)
+    with retry_transient(context, "Inläsning av actions.yaml", str(settings.warehouse)), warehouse.connect() as con:
+        counts = write_actions(con, settings.actions_file, settings.data_dir, actions)
+    present = settings.actions_file.exists()
+    context.log.info(f"{counts['actions']} measures, {counts['updates']} updates" if present
+                     else "no actions.yaml: no measures")
+    yield dg.MaterializeResult(asset_key=["raw", "actions"], metadata={**counts, "file_present": present})
+    yield dg.MaterializeResult(asset_key=["raw", "action_updates"], metadata={"updates": counts["updates"]})
+
+
+assets = [municipality_config, config_pledges, action_plan, police_events, police_bra, police_local, partner_reports,
+          surveys]

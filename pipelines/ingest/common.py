@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -61,12 +62,43 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def find_files(folder: Path, patterns: Iterable[str]) -> list[Path]:
-    """Input files in a folder, in name order; hidden and temporary files skipped."""
+# Files people keep beside the data (notes, the question catalogue): neither data nor an error.
+NOT_DATA = ("readme*", "läsmig*", "*.md", "*.txt", "questions.yaml")
+
+
+def _candidates(folder: Path) -> list[Path]:
+    """Files of a folder in name order; hidden and temporary (Excel's ~$) files skipped."""
     if not folder.is_dir():
         return []
-    found = {p for pattern in patterns for p in folder.glob(pattern) if p.is_file()}
-    return sorted(p for p in found if not p.name.startswith((".", "~$")))
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def _matches(path: Path, patterns: Iterable[str]) -> bool:
+    # Case-insensitive: RAPPORT.CSV from a Windows machine is a CSV file.
+    return any(fnmatch.fnmatch(path.name.lower(), pattern) for pattern in patterns)
+
+
+def find_files(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    """Input files of a folder that match the source's patterns, in name order."""
+    return [p for p in _candidates(folder) if _matches(p, patterns)]
+
+
+def unsupported_files(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    """Files of a source folder that its loader cannot read (an .xls, an .ods, a .pdf): reported
+    as failed files, never silently skipped."""
+    return [p for p in _candidates(folder) if not _matches(p, patterns) and not _matches(p, NOT_DATA)]
+
+
+def unsupported_parser(patterns: Iterable[str]) -> Callable[[Path], Parsed]:
+    """A parse function that fails a file of the wrong type with a reason naming the types read here."""
+    expected = ", ".join(pattern.removeprefix("*") for pattern in patterns)
+
+    def parse(path: Path) -> Parsed:
+        suffix = "".join(path.suffixes[-1:]).lower() or "(ingen filändelse)"
+        hint = " Spara den som .xlsx eller CSV." if suffix in (".xls", ".ods", ".numbers") else ""
+        raise BadFileError(f"Filtypen {suffix} läses inte i den här mappen (bara {expected}).{hint}")
+
+    return parse
 
 
 def raw_record_text(value) -> str:

@@ -184,7 +184,7 @@ def parse(path: Path) -> SurveyParsed:
     try:
         questions = _cached_catalogue(str(catalogue), stat.st_mtime_ns, stat.st_size)
     except ConfigError as exc:
-        raise BadFileError(f"Frågekatalogen {CATALOGUE_FILE} är felaktig: {exc}") from exc
+        raise BadFileError(f"Frågekatalogen {CATALOGUE_FILE} är felaktig: {'; '.join(exc.lines)}") from exc
     return _parse(path, questions, settings.as_of())
 
 

@@ -9,6 +9,7 @@ in DuckDB (pipelines/names.py), so a text is known here exactly when dbt can map
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -18,17 +19,43 @@ from ..settings import DBT_PROJECT_DIR
 SEEDS = DBT_PROJECT_DIR / "seeds"
 
 
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str  # Swedish name (name_sv)
+
+
+@lru_cache(maxsize=1)
+def categories() -> tuple[Category, ...]:
+    """The categories of the taxonomy in their sort order (problem_categories.csv)."""
+    with (SEEDS / "problem_categories.csv").open(encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda row: int(row["sort_order"]))
+    return tuple(Category(row["category_id"], row["name_sv"]) for row in rows)
+
+
+@lru_cache(maxsize=1)
+def aliases() -> tuple[tuple[str, str], ...]:
+    """(alias, category id) of every alias (category_aliases.csv), in file order."""
+    with (SEEDS / "category_aliases.csv").open(encoding="utf-8") as handle:
+        return tuple((row["alias"], row["category_id"]) for row in csv.DictReader(handle))
+
+
+def valid_categories_text() -> str:
+    """The valid categories as a rejection reason lists them: 'stold (Stöld), inbrott (Inbrott), …'."""
+    return ", ".join(f"{c.id} ({c.name})" if c.name != c.id else c.id for c in categories())
+
+
 @lru_cache(maxsize=1)
 def category_keys() -> frozenset[str]:
     """The normalised spellings of every category (id, Swedish name, aliases), as
     int_category_keys builds them."""
-    spellings: list[str] = []
-    with (SEEDS / "problem_categories.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            spellings += [row["category_id"], row["name_sv"]]
-    with (SEEDS / "category_aliases.csv").open(encoding="utf-8") as handle:
-        spellings += [row["alias"] for row in csv.DictReader(handle)]
-    return frozenset(normalise_names(spellings))
+    return frozenset(normalise_names(list(category_spellings())))
+
+
+def category_spellings() -> tuple[str, ...]:
+    """Every spelling of every category as the seeds write it: ids, Swedish names, aliases
+    (the candidates for "menade du …?")."""
+    return tuple(text for c in categories() for text in (c.id, c.name)) + tuple(alias for alias, _ in aliases())
 
 
 def known_categories(texts: Iterable[str | None]) -> list[bool]:

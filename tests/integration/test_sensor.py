@@ -124,6 +124,10 @@ def test_every_source_folder_is_watched_and_other_files_are_not(inbox):
     inbox.drop("partners/~$rapport.xlsx", ["x"])
     inbox.drop("arkiv/gammal.csv", ["x"])
     assert inbox.tick() == []
+    # A file of a type no loader reads is watched all the same: the run reports it.
+    inbox.drop("partners/gammal.xls", ["x"])
+    [request] = inbox.tick()
+    assert request.tags["lagesbild/new_files"] == "1"
 
 
 def test_file_still_being_written_waits_until_it_has_settled(inbox):

@@ -495,3 +495,32 @@ def test_partner_names_are_not_people_in_the_files_text(tmp_path):
         load(con, path, data_dir)
         stored = rows(con, "select partner, place, description from raw.partner_reports")
     assert stored == [("Kiosken hos Kent", "Kiosken hos Kent", "Kiosken hos Kent larmade, [namn] såg det")]
+
+
+def test_a_file_of_the_wrong_type_is_a_named_failure_and_upper_case_names_load(tmp_path, monkeypatch):
+    """A real materialisation of the partner asset: RAPPORT.CSV loads, an .xls and an .ods are
+    failed files with a reason (never silently skipped), a README beside them is not data."""
+    import dagster as dg
+
+    from pipelines.ingest.assets import partner_reports
+    from pipelines.resources import Warehouse
+
+    data_dir = tmp_path / "data"
+    folder = data_dir / "partners"
+    write_csv(folder, "RAPPORT.CSV", [VALID])
+    (folder / "gammal.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    (folder / "kalkyl.ods").write_bytes(b"PK\x03\x04 opendocument")
+    (folder / "README.md").write_text("Anteckningar om filerna.", encoding="utf-8")
+    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("LAGESBILD_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    result = dg.materialize([partner_reports], resources={"warehouse": Warehouse()})
+    assert result.success
+    metadata = result.asset_materializations_for_node(partner_reports.op.name)[0].metadata
+    assert metadata["files_found"].value == 3 and metadata["files_failed"].value == 2
+    with connect(tmp_path / "w.duckdb") as con:
+        assert rows(con, "select count(*) from raw.partner_reports") == [(1,)]
+        failures = dict(rows(con, "select source_file, reason from audit.rejected_rows where source_row is null"))
+    assert set(failures) == {"partners/gammal.xls", "partners/kalkyl.ods"}
+    assert failures["partners/gammal.xls"] == (
+        "Filtypen .xls läses inte i den här mappen (bara .csv, .xlsx). Spara den som .xlsx eller CSV."
+    )

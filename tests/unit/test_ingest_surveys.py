@@ -138,28 +138,51 @@ def test_sample_catalogue_is_valid():
     assert questions.scales["agree4"].ignore == ["Vet ej", ""]
 
 
+CATEGORIES = ("kategorier: stold (Stöld), inbrott (Inbrott), snatteri (Snatteri), skadegorelse (Skadegörelse och "
+              "klotter), hot_vald (Hot och våld), social_oro (Social oro och ordningsstörning), narkotika (Narkotika), "
+              "vapen (Vapen och skjutningar), eller ett alias ur kategorilistan")
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "field", "message"),
+    ("old", "new", "message"),
     [
-        ("scale: trygg4\n", "scale: trygg5\n", "questions.1.scale", "unknown scale 'trygg5'"),
-        ("id: q_trygg", "id: q_stold", "questions.1.id", "duplicate id 'q_stold'"),
+        ("scale: trygg4\n", "scale: trygg5\n",
+         'fråga 2 "q_trygg", rad 13: fältet "scale": okänd skala "trygg5" – menade du "trygg4"? '
+         "(skalor under scales: agree4, trygg4)"),
+        ("id: q_trygg", "id: q_stold", 'fråga 2 "q_stold", rad 11: fältet "id": "q_stold" finns redan (fråga 1)'),
         ('"Känner du dig trygg när du går ute ensam på kvällen?"', '"  UPPLEVER du problem med  stölder i ditt område? "',
-         "questions.1.header", "duplicate header"),
-        ("category: Social oro", "category: Trafikbrott", "questions.1.category", "'Trafikbrott' is not a category"),
-        ("free_text: true", "free_text: true\n    scale: agree4", "questions.2", "a free_text question has no scale"),
-        ("    category: stold\n", "", "questions.0", "category required"),
-        ('ignore: ["Vet ej", ""]', 'ignore: ["Vet ej", "stämmer HELT"]', "scales.agree4", "listed twice"),
-        ("area_column: Område", "area_column: svars-id", "area_column", "also the id_column"),
+         'fråga 2 "q_trygg", rad 10: fältet "header": rubriken finns redan (fråga 1; rubriker jämförs utan skillnad på '
+         "stora och små bokstäver och mellanslag)"),
+        ("category: Social oro", "category: Trafikbrott",
+         f'fråga 2 "q_trygg", rad 12: fältet "category": okänd kategori "Trafikbrott" ({CATEGORIES})'),
+        ("category: Social oro", "category: Socail oro",
+         f'fråga 2 "q_trygg", rad 12: fältet "category": okänd kategori "Socail oro" – menade du "social oro"? '
+         f"({CATEGORIES})"),
+        ("free_text: true", "free_text: true\n    scale: agree4",
+         'fråga 3 "q_fritext", rad 17: fältet "scale": en fritextfråga (free_text: true) har ingen category eller scale'),
+        ("    category: stold\n", "",
+         'fråga 1 "q_stold", rad 6: fältet "category" saknas (eller free_text: true för en fritextfråga)'),
+        ('ignore: ["Vet ej", ""]', 'ignore: ["Vet ej", "stämmer HELT"]',
+         'skalan "agree4", rad 21: fältet "ignore": svaret "stämmer HELT" står redan under problem'),
+        ('problem: ["Stämmer helt", "Stämmer ganska bra"]', 'problem: ["Stämmer helt", ""]',
+         'skalan "agree4", rad 19: fältet "problem": ett tomt svar kan bara stå under ignore'),
+        ("area_column: Område", "area_column: svars-id", 'rad 3: fältet "area_column": "svars-id" är samma kolumn som id_column'),
+        ("id_column: Svars-ID", "id_colum: Svars-ID",
+         'fältet "id_column" saknas\nsurveys/questions.yaml, rad 1: okänt fält "id_colum" – menade du "id_column"?'),
+        ("    free_text: true", "    fritext: ja", 'fråga 3 "q_fritext", rad 16: okänt fält "fritext" – menade du "free_text"?'),
+        ("    free_text: true", "    free_text: kanske",
+         'fråga 3 "q_fritext", rad 16: fältet "free_text" ska vara true eller false, inte "kanske"'),
     ],
 )
-def test_bad_catalogue_names_file_and_field(tmp_path, old, new, field, message):
+def test_bad_catalogue_says_file_question_line_and_field_in_swedish(data_dir, monkeypatch, old, new, message):
+    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(data_dir))
     assert old in QUESTIONS
-    path = tmp_path / "questions.yaml"
+    path = data_dir / "surveys" / "questions.yaml"
     path.write_text(QUESTIONS.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_questions(path)
-    text = str(info.value)
-    assert str(path) in text and f"field '{field}'" in text and message in text
+    separator = ": " if message.startswith("fältet") else ", "
+    assert str(info.value) == f"surveys/questions.yaml{separator}{message}"
 
 
 def test_write_catalogue_replaces_the_config_tables(tmp_path, questions):
