@@ -1,14 +1,13 @@
 """No person's name from free text reaches any table or output (DATA-CONTRACT §5).
 
 The real pipeline (Dagster, dbt, DuckDB, the reports) runs on a data directory whose
-partner descriptions and places, survey free-text answers and police event summaries
-are the sentences of the redaction corpus (tests/fixtures/redaction_corpus.yaml), plus
-rejected rows that carry them. Then every text column of every table of every schema of
-the warehouse and of the analysts' copy, and every html, md, csv, xlsx and log file the
-run wrote, is searched for each name word of the corpus: a word the corpus marks as
-(part of) a name and that never occurs there outside a name (so "Per" of
-"Per Olof Hansson" is not searched for, "Per dag" keeps it). A hit names the
-table and column, or the file.
+partner descriptions and places, survey free-text answers, police event summaries and
+action notes are the sentences of the redaction corpus (tests/fixtures/redaction_corpus.yaml),
+plus rejected rows that carry them. Then every text column of every table of every schema
+of the warehouse and of the analysts' copy, and every html, md, csv, xlsx and log file the
+run wrote, is searched for each name word of the corpus: a word the corpus marks as (part
+of) a name and that never occurs there outside a name (so "Per" of "Per Olof Hansson" is
+not searched for, "Per dag" keeps it). A hit names the table and column, or the file.
 """
 
 from __future__ import annotations
@@ -77,6 +76,14 @@ def _write_data(data_dir: Path) -> None:
     writer.writerow([5000, "inte ett datum", "Gimo", texts[0]])
     (surveys / "enkat_2025.csv").write_text(out.getvalue(), encoding="utf-8")
 
+    # The action plan: the sentences as follow-up notes.
+    actions = [{"id": f"atgard-{n}", "title": "Trygghetsvandringar", "owner": "Kommunen", "category": "stold",
+                "areas": ["gimo"], "start": "2025-01-01",
+                "updates": [{"date": f"2025-{m % 12 + 1:02d}-01", "status": "pågår", "note": text}
+                            for m, text in enumerate(texts[n::4])]}
+               for n in range(4)]
+    (data_dir / "actions.yaml").write_text(yaml.safe_dump(actions, allow_unicode=True), encoding="utf-8")
+
     # Police events: the sentences as summaries (and one event without id: rejected).
     events = []
     for i, text in enumerate(texts):
@@ -133,8 +140,9 @@ def test_free_text_was_stored_redacted(corpus_run):
         answers = con.execute("select count(*) from raw.survey_responses where answer like '%[namn]%'").fetchall()
         summaries = con.execute("select count(*) from raw.police_events where summary like '%[namn]%'").fetchall()
         rejected = con.execute("select count(*) from audit.rejected_rows where raw_record like '%[namn]%'").fetchall()
+        notes = con.execute("select count(*) from raw.action_updates where note like '%[namn]%'").fetchall()
     assert sum("[namn]" in d for d in descriptions if d) > 50
-    assert answers[0][0] > 50 and summaries[0][0] > 50 and rejected[0][0] > 5
+    assert answers[0][0] > 50 and summaries[0][0] > 50 and rejected[0][0] > 5 and notes[0][0] > 50
 
 
 def test_no_name_in_any_table(corpus_run):
