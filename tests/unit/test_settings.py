@@ -72,3 +72,15 @@ def test_rules_shared_with_dbt_come_from_dbt_project_yml():
     from pipelines.config import UNKNOWN_AREA
 
     assert UNKNOWN_AREA == "okant"
+
+
+@pytest.mark.parametrize(
+    "value, stored",
+    [(None, True), ("", True), ("on", True), ("1", True), ("off", False), ("OFF ", False), ("0", False),
+     ("false", False), ("nej", False), ("av", False)],
+)
+def test_free_text_setting(value, stored):
+    from pipelines.settings import free_text_stored
+
+    environ = {} if value is None else {"LAGESBILD_FREE_TEXT": value}
+    assert free_text_stored(environ) is stored
