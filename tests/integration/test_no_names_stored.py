@@ -200,3 +200,29 @@ def test_the_scan_finds_a_planted_name(tmp_path):
     (tmp_path / "out" / "logs").mkdir(parents=True)
     (tmp_path / "out" / "logs" / "run.log").write_text("rad 3: Svenssons cykel", encoding="utf-8")
     assert [p.name for p, text in _output_texts(tmp_path / "out") if pattern.search(text)] == ["run.log"]
+
+
+def test_free_text_off_stores_none_of_it(tmp_path_factory):
+    """LAGESBILD_FREE_TEXT=off, a real run: no free text in any table, the counts all there."""
+    import duckdb
+
+    base = tmp_path_factory.mktemp("no_free_text")
+    data_dir = make_data_dir(base)
+    _write_data(data_dir)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("LAGESBILD_FREE_TEXT", "off")
+        result = run_pipeline(data_dir, base, monkeypatch)
+    assert result.exit_code == 0
+    with duckdb.connect(str(result.warehouse), read_only=True) as con:
+        def one(sql):
+            return con.execute(sql).fetchall()[0]
+
+        assert one("select count(*), count(description), count(place) from raw.partner_reports")[1:] == (0, 0)
+        assert one("select count(*) from raw.partner_reports")[0] > 150
+        assert one("select count(answer) from raw.survey_responses where question_id = 'q_otrygg_fritext'") == (0,)
+        assert one("select count(*), count(summary) from raw.police_events")[1] == 0
+        assert one("select count(*), count(note) from raw.action_updates")[1] == 0
+        records = [r[0] for r in con.execute("select raw_record from audit.rejected_rows").fetchall()]
+    _, sentences = load()
+    leaked = [r for r in records if r and any(text in r for text, _ in sentences)]
+    assert records and not leaked, leaked[:3]
