@@ -69,7 +69,7 @@ def ordinary_words() -> frozenset[str]:
 NAME_LIKE_WORDS = frozenset(
     "per bo dag stig liv sol sten tor tom olov inge kaj björn örn saga alma ros ask lo rut "
     "mark love even edit klara lilja linnea iris viola tuva vide frid rosa sam ville bror "
-    "gun falk frost storm varg ena olle andre".split()
+    "gun falk frost storm varg ena olle andre sanna tim".split()
 )
 MONTHS = frozenset("januari februari mars april maj juni juli augusti september oktober november december".split())
 
@@ -350,7 +350,7 @@ def _is_name(token: _Token, prev: _Token | None, nxt: _Token | None, after: _Tok
     if _quoted_after_naming_cue(text, token):
         return True
     at_place = prev is not None and prev.key in PLACE_PREPOSITIONS
-    if token.key in swedish_places() and token.shape != "lower":
+    if token.key in swedish_places():
         return False  # "Ale", "Mora", "Olofström" on their own
     if token.first:
         if at_place and (nxt is None or nxt.shape != "lower"):

@@ -202,6 +202,10 @@ def redaction() -> None:
         changed = sum(redactor(t) != redact_numbers(t) for t in summaries)
         print(f"  police summaries changed by names/regnr/addresses: {changed} of {len(summaries):,} "
               f"({changed / len(summaries):.2%}; mostly villages named like people)")
+        # the same in lower case, as a hasty writer types: every word that is also a name counts
+        lowered = [t.lower() for t in summaries]
+        changed = sum(redactor(t) != redact_numbers(t) for t in lowered)
+        print(f"  the same summaries in lower case: {changed} changed ({changed / len(lowered):.2%})")
     for label, cells in samples.items():
         size = sum(len(c.encode()) for c in cells) / 1e6
         new_s, _ = timed(lambda: [redactor(c) for c in cells], repeat=3)
