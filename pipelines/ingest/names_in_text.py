@@ -98,8 +98,8 @@ PERSON_CUES = frozenset(
 PARTICLES = frozenset("von af av van der den de la di el al bin ibn".split())
 
 STRONG_SURNAME = re.compile(r"(?:sson|ssons|qvist|kvist|quist|ström|gren|blad|dahl|stedt|sén)s?$")
-# Before a place, not a person: "i Anttis", "utanför Bergström"? (a word that is a name only
-# with a genitive s, or a surname on its own, after these is a place).
+# After these a first name not followed by a lower-case word, or a lone surname, is a place:
+# "i Ella", "i Anttis" ("i Annas lägenhet" is a person's).
 PLACE_PREPOSITIONS = frozenset("i utanför nära inom".split())
 # In lower case only these: "rakblad", "ström", "strand" are words.
 LOWER_SURNAME = re.compile(r"(?:sson|ssons|qvist|kvist|quist)s?$")
