@@ -75,6 +75,17 @@ class Area(_Model):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     aliases: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(default_factory=list)
     population: dict[int, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    # A point for the map (WGS84 decimal degrees, DATA-CONTRACT §2.1): bounds of Sweden, so a
+    # swapped pair or a coordinate in another system is caught here rather than on the map.
+    lat: Annotated[float, Field(ge=55.0, le=69.1)] | None = None
+    lon: Annotated[float, Field(ge=10.5, le=24.2)] | None = None
+
+    @model_validator(mode="after")
+    def _point_whole(self) -> "Area":
+        if (self.lat is None) != (self.lon is None):
+            given, missing = ("lat", "lon") if self.lon is None else ("lon", "lat")
+            raise field_error((missing,), f"saknas: en punkt på kartan har både lat och lon ({given} är angiven)")
+        return self
 
     @field_validator("id")
     @classmethod

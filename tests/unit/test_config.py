@@ -97,6 +97,12 @@ AREA_ID_RULE = "ska bestå av små bokstäver a–z, siffror och _ (inga å, ä,
          'municipality.yaml, rad 4: fältet "areas" får inte vara tomt\n'
          'municipality.yaml, rad 5: okänt fält "x" (fälten här: code, name, county, areas, suppression_threshold, '
          "survey_min_respondents, places, partners)"),
+        (GOOD.replace("    population: {2023: 4974}", "    population: {2023: 4974}\n    lat: 18.4\n    lon: 60.3"),
+         'municipality.yaml, område 1 (Östhammar), rad 9: fältet "lat" ska vara minst 55.0, inte "18.4"\n'
+         'municipality.yaml, område 1 (Östhammar), rad 10: fältet "lon" ska vara högst 24.2, inte "60.3"'),
+        (GOOD.replace("    population: {2023: 4974}", "    population: {2023: 4974}\n    lat: 60.3"),
+         'municipality.yaml, område 1 (Östhammar), rad 5: fältet "lon" saknas: en punkt på kartan har både lat och '
+         "lon (lat är angiven)"),
         ("- code: 0382\n", "municipality.yaml: filen ska bestå av fält som code:, name:, county: …, inte en lista"),
         ("# nothing yet\n", "municipality.yaml: filen är tom"),
     ],
@@ -180,6 +186,12 @@ def test_config_error_survives_pickling(tmp_path):
     copy = pickle.loads(pickle.dumps(error.value))
     assert isinstance(copy, ConfigError)
     assert (str(copy), copy.lines) == (str(error.value), error.value.lines)
+
+
+def test_an_area_may_carry_a_point_for_the_map(tmp_path):
+    text = GOOD.replace("    population: {2023: 4974}", "    population: {2023: 4974}\n    lat: 60.2527\n    lon: 18.3699")
+    area = load_municipality(write(tmp_path, text)).areas[0]
+    assert (area.lat, area.lon) == (60.2527, 18.3699)
 
 
 def test_places_and_partners_are_optional_lists_of_names(tmp_path):
