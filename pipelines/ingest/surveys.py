@@ -12,9 +12,10 @@ The question catalogue (questions.yaml) decides what is read:
   Rejected rows keep only the catalogue's columns in audit.rejected_rows.raw_record.
 - Free-text questions (`free_text: true`) are stored only after redact() and
   neutralise_formula() (names, numbers, addresses gone); with `LAGESBILD_FREE_TEXT=off`
-  they are stored as null and left out of a rejected row's raw record. Area, sector and scaled answers are passed through redact()
-  as well (cheap, memoised per distinct value): they are not free text by contract, but a
-  survey tool may let respondents type into them.
+  they are stored as null and left out of a rejected row's raw record. Area, sector and
+  scaled answers are passed through redact() as well (cheap, memoised per distinct
+  value): they are not free text by contract, but a survey tool may let respondents type
+  into them.
 - Answers are stored as given (a label, a digit, blank as null); what they mean (scale
   position, problem / no problem / ignore), the area, the period and the choice of the
   newest export for a response id are dbt's job (models/intermediate/int_survey_*.sql),
