@@ -53,7 +53,7 @@ from ..warehouse import registered
 from .common import Parsed, Rejection, raw_record_text
 from .readers import parse_date, parse_int, read_table
 from .redact import Redactor, neutralise_formula, redact, redactor
-from .taxonomy import known_categories, valid_categories_text
+from .taxonomy import known_categories, unknown_category_reason
 
 SOURCE_KIND = "partner_reports"
 FILE_PATTERNS = ("*.csv", "*.xlsx")
@@ -134,10 +134,7 @@ def _category(text: str | None, known: bool) -> str | None:
         return "Kategori saknas."
     if known:
         return None
-    return (
-        f"Kategori {_quote(text)} är ingen känd problemkategori. Ange id eller namn på en av "
-        f"kategorierna {valid_categories_text()}, eller ett alias ur kategorilistan."
-    )
+    return unknown_category_reason("Kategori", _quote(text), text)
 
 
 def _partner(text: str | None) -> str | None:

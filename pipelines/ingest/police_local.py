@@ -36,7 +36,7 @@ from ..warehouse import registered
 from .common import Parsed, Rejection, raw_record_text
 from .readers import parse_int, parse_month, read_table
 from .redact import neutralise_formula, redact
-from .taxonomy import is_known_category
+from .taxonomy import is_known_category, unknown_category_reason
 
 SOURCE_KIND = "police_local"
 FILE_PATTERNS = ("*.csv", "*.xlsx")
@@ -93,10 +93,7 @@ def _check_category(text: str | None):
     if text is None:
         return None, "Brottskategori saknas."
     if not is_known_category(text):
-        return None, (
-            f"Brottskategori '{text}' är ingen känd kategori. Ange kategorins id, namn eller "
-            "ett alias ur kategorilistan (t.ex. stold, Skadegörelse, butiksstöld)."
-        )
+        return None, unknown_category_reason("Brottskategori", f"'{text}'", text)
     return text, None
 
 

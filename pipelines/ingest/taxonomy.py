@@ -45,6 +45,20 @@ def valid_categories_text() -> str:
     return ", ".join(f"{c.id} ({c.name})" if c.name != c.id else c.id for c in categories())
 
 
+def unknown_category_reason(column: str, quoted: str, text: str) -> str:
+    """Why a row's category is rejected, in the same words for every loader: the closest
+    spelling when one is near ("Snateri" -> snatteri) and the valid categories.
+    `quoted` is the cell as the reason shows it (redacted, quoted)."""
+    from ..config_messages import closest  # difflib over folded spellings, as config errors suggest
+
+    hint = closest(text, category_spellings(), cutoff=0.7)
+    return (
+        f"{column} {quoted} är ingen känd problemkategori"
+        + (f" – menade du '{hint}'?" if hint else ".")
+        + f" Ange id eller namn på en av kategorierna {valid_categories_text()}, eller ett alias ur kategorilistan."
+    )
+
+
 @lru_cache(maxsize=1)
 def category_keys() -> frozenset[str]:
     """The normalised spellings of every category (id, Swedish name, aliases), as

@@ -168,8 +168,10 @@ def test_load_outcomes(built):
          "Filnamnet 'Anmälda brott per kommun.csv' innehåller inget årtal. BRÅ-filer måste ha "
          "statistikåret i namnet, t.ex. 'Anmälda brott per kommun 2024.csv'."),
         ("police/local/a_utdrag_2024-03_06.csv", 10,
-         "Brottskategori 'Trafikbrott' är ingen känd kategori. Ange kategorins id, namn eller "
-         "ett alias ur kategorilistan (t.ex. stold, Skadegörelse, butiksstöld)."),
+         "Brottskategori 'Trafikbrott' är ingen känd problemkategori. Ange id eller namn på en av kategorierna stold (Stöld), "
+         "inbrott (Inbrott), snatteri (Snatteri), skadegorelse (Skadegörelse och klotter), hot_vald (Hot och våld), "
+         "social_oro (Social oro och ordningsstörning), narkotika (Narkotika), vapen (Vapen och skjutningar), eller ett "
+         "alias ur kategorilistan."),
     ]
 
 

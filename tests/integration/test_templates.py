@@ -343,8 +343,8 @@ def _police_mistakes() -> list[tuple[list, str]]:
     next_month = (AS_OF.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return [
         (["2025-03", "Gimo", "Trafikbrott", 3],
-         "Brottskategori 'Trafikbrott' är ingen känd kategori. Ange kategorins id, namn eller ett alias ur "
-         "kategorilistan (t.ex. stold, Skadegörelse, butiksstöld)."),
+         "Brottskategori 'Trafikbrott' är ingen känd problemkategori. Ange id eller namn på en av kategorierna "
+         f"{', '.join(f'{cid} ({name})' for cid, name in seed_categories())}, eller ett alias ur kategorilistan."),
         ([f"{next_month:%Y-%m}", "Gimo", "Stöld", 3],
          f"Månad '{next_month:%Y-%m}' ({next_month:%Y-%m}) ligger i framtiden; ett utdrag kan bara innehålla "
          "passerade månader."),

@@ -233,6 +233,7 @@ VALID = "2025-03-04;ICA Gimo;snatteri;Gimo;Butiken;;Tog godis"
         ("2025-03-04;;snatteri;Gimo;Butiken;;x", "Partner saknas"),
         ("2025-03-04;ICA Gimo;;Gimo;Butiken;;x", "Kategori saknas"),
         ("2025-03-04;ICA Gimo;Trafikbrott;Gimo;Butiken;;x", "Kategori 'Trafikbrott' är ingen känd problemkategori"),
+        ("2025-03-04;ICA Gimo;Snateri;Gimo;Butiken;;x", "Kategori 'Snateri' är ingen känd problemkategori – menade du 'snatteri'?"),
         ("2025-03-04;ICA Gimo;snatteri;Gimo;Butiken;0;x", "Antal '0' måste vara minst 1"),
         ("2025-03-04;ICA Gimo;snatteri;Gimo;Butiken;-3;x", "Antal '-3' måste vara minst 1"),
         ("2025-03-04;ICA Gimo;snatteri;Gimo;Butiken;två;x", "Antal 'två' är inget heltal"),

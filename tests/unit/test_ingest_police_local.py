@@ -68,7 +68,7 @@ BAD_ROWS = [
     (";Gimo;snatteri;4", "Månad saknas."),
     ("2099-01;Gimo;snatteri;4", "Månad '2099-01' (2099-01) ligger i framtiden"),
     ("1999-12;Gimo;snatteri;4", "Månad '1999-12' (1999-12) ligger före år 2000"),
-    ("2024-01;Gimo;Trafikbrott;5", "Brottskategori 'Trafikbrott' är ingen känd kategori"),
+    ("2024-01;Gimo;Trafikbrott;5", "Brottskategori 'Trafikbrott' är ingen känd problemkategori"),
     ("2024-01;Gimo;;5", "Brottskategori saknas."),
     ("2024-01;Gimo;snatteri;-2", "Antal '-2' är negativt"),
     ("2024-01;Gimo;snatteri;ca 5", "Antal 'ca 5' är inget heltal"),
@@ -137,8 +137,10 @@ def test_sample_files_reject_exactly_the_planted_defects():
         ("lokalpolis_osthammar_2025-08.csv", 729): "Antal '-2' är negativt; antalet anmälda brott kan inte vara mindre än 0.",
         ("lokalpolis_osthammar_2025-12.csv", 592): "Antal 'ca 5' är inget heltal (ange ett heltal 0 eller större, eller .. om uppgiften är skyddad).",
         ("lokalpolis_osthammar_2026-04.csv", 447): (
-            "Brottskategori 'Trafikbrott' är ingen känd kategori. Ange kategorins id, namn eller "
-            "ett alias ur kategorilistan (t.ex. stold, Skadegörelse, butiksstöld)."
+            "Brottskategori 'Trafikbrott' är ingen känd problemkategori. Ange id eller namn på en av kategorierna stold (Stöld), "
+         "inbrott (Inbrott), snatteri (Snatteri), skadegorelse (Skadegörelse och klotter), hot_vald (Hot och våld), "
+         "social_oro (Social oro och ordningsstörning), narkotika (Narkotika), vapen (Vapen och skjutningar), eller ett "
+         "alias ur kategorilistan."
         ),
         ("lokalpolis_osthammar_2026-08.csv", 707): (
             "Månad '2026-13' är ingen giltig månad (väntade ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller ett Excel-datum)."

@@ -94,7 +94,7 @@ def test_the_partner_loader_rejects_what_dbt_cannot_map(tmp_path, monkeypatch):
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     parsed = partners.parse(path)
     assert [r.source_row for r in parsed.rejections] == [2]
-    assert "Kategori 'Mißhandel' är ingen känd problemkategori." in parsed.rejections[0].reason
+    assert "Kategori 'Mißhandel' är ingen känd problemkategori – menade du 'Misshandel'?" in parsed.rejections[0].reason
     assert parsed.rows["category_text"].tolist() == ["Sto\u0308ld"]
 
 
