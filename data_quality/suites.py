@@ -176,7 +176,7 @@ def _police_local(b: _Builder) -> None:
     b.not_null("month_day", "category", "suppressed")
     b.not_future("month_day", b.inputs.this_month, "Månaden")
     b.at_least("reported_count", 0, "Antal anmälda brott är inte negativt")
-    b.unique("_source_file", "_source_row")
+    b.unique("_source_file", "_file_sha256", "_source_row")  # a row of one version of a file
 
 
 def _partner_reports(b: _Builder) -> None:
@@ -185,7 +185,7 @@ def _partner_reports(b: _Builder) -> None:
     b.not_null("report_day", "partner", "category_text", "report_count")
     b.not_future("report_day", b.inputs.today, "Rapportdatum")
     b.at_least("report_count", 1, "Antal i en rapport är minst 1")
-    b.unique("_source_file", "_source_row")
+    b.unique("_source_file", "_file_sha256", "_source_row")  # a row of one version of a file
 
 
 def _survey_responses(b: _Builder) -> None:

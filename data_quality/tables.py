@@ -54,10 +54,10 @@ RAW = (
     Table("raw.police_bra", "BRÅ:s anmälda brott per kommun och år",
           "kommun, reported_crimes, per_100k, year, _source_file, _source_row"),
     Table("raw.police_local", "Lokalpolisens utdrag (anmälda brott per månad)",
-          "area, category, reported_count, suppressed, _source_file, _source_row, "
+          "area, category, reported_count, suppressed, _source_file, _source_row, _file_sha256, "
           + day("month", "month_day")),
     Table("raw.partner_reports", "Partnerrapporter",
-          "partner, category_text, report_count, _source_file, _source_row, "
+          "partner, category_text, report_count, _source_file, _source_row, _file_sha256, "
           + day("report_date", "report_day")),
     Table("raw.survey_responses", "Enkätsvar",
           "response_id, question_id, _source_file, _source_row, "

@@ -61,6 +61,7 @@ def partner_reports(rows: int = 5) -> pd.DataFrame:
             "report_count": [1] * rows,
             "_source_file": "partners/handel.csv",
             "_source_row": list(range(2, rows + 2)),
+            "_file_sha256": "v1",
         }
     )
 
@@ -81,6 +82,16 @@ def only_failure(outcome):
 def test_clean_mart_and_raw_frames_pass():
     assert validate("marts.fct_problem_indicators", fct()).passed
     assert validate("raw.partner_reports", partner_reports()).passed
+
+
+def test_a_row_is_unique_within_one_version_of_its_file():
+    """A file saved again under its name is a second version: its rows are not duplicates."""
+    second = partner_reports().assign(_file_sha256="v2")
+    assert validate("raw.partner_reports", pd.concat([partner_reports(), second], ignore_index=True)).passed
+    twice = partner_reports()
+    twice.loc[1, "_source_row"] = 2
+    failure = only_failure(validate("raw.partner_reports", twice))
+    assert failure.expectation == "expect_compound_columns_to_be_unique"
 
 
 def test_negative_count_fails_as_error_in_its_tertial():

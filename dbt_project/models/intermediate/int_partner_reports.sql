@@ -5,8 +5,14 @@
 -- order): two identical rows in one file are two incidents; the same row in another file
 -- (a re-export under a new name) is the same incident. When several files carry a key,
 -- the newest file's row wins (its Antal counts).
+-- A file saved again under the same name is a new version of that file: the newest
+-- version's rows replace the older version's whole (a corrected date or category does
+-- not leave the wrong row behind, nor count twice).
 with reports as (
     select * from {{ ref('stg_partners__reports') }}
+    qualify file_sha256 = first_value(file_sha256) over (
+        partition by source_file order by loaded_at desc, file_sha256 desc
+    )
 ),
 
 municipality as (
