@@ -100,7 +100,7 @@ def _write_data(data_dir: Path) -> None:
 
 
 def _output_texts(output_dir: Path):
-    """(path, text) of every html, md, csv, log and xlsx file under the output directory."""
+    """(path, text) of every html, md, csv, log, xlsx and pdf file under the output directory."""
     for path in sorted(output_dir.rglob("*")):
         if not path.is_file():
             continue
@@ -113,6 +113,11 @@ def _output_texts(output_dir: Path):
             cells = [str(c) for sheet in book.sheet_names for row in book.get_sheet_by_name(sheet).to_python()
                      for c in row]
             yield path, "\n".join(cells)
+        elif path.suffix == ".pdf":
+            import pypdfium2
+
+            pdf = pypdfium2.PdfDocument(str(path))
+            yield path, "\n".join(page.get_textpage().get_text_range() for page in pdf)
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +168,7 @@ def test_no_name_in_any_output_file(corpus_run):
     pattern = re.compile("|".join(rf"\b{w}\b" for w in name_words()), re.IGNORECASE)
     files = list(_output_texts(corpus_run.output_dir))
     assert any(p.suffix == ".log" for p, _ in files), "the run log was not written"
+    assert any(p.suffix == ".pdf" for p, _ in files), "no report was rendered"
     hits = [f"{path.relative_to(corpus_run.output_dir)}: {m.group()!r} in …{text[max(0, m.start() - 60):m.end() + 60]!r}…"
             for path, text in files for m in [pattern.search(text)] if m]
     assert not hits, "names in output files:\n" + "\n".join(hits)
