@@ -380,7 +380,21 @@ EntryId = Annotated[str, _pattern(r"^[a-z0-9][a-z0-9_-]*$", "ska bestå av små 
                                                             "och börja med en bokstav eller siffra")]
 
 
-class Pledge(_Model):
+class _AboutCategoryAndAreas(_Model):
+    """An entry (pledge, measure) about a category of the taxonomy in areas of municipality.yaml."""
+
+    @field_validator("category", check_fields=False)
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        return check_category(value)
+
+    @field_validator("areas", check_fields=False)
+    @classmethod
+    def _known_areas(cls, value: list[str], info) -> list[str]:
+        return check_areas(value, info)
+
+
+class Pledge(_AboutCategoryAndAreas):
     """One pledge. `category` is a category id, name or alias (mapped to its id in dbt,
     like every other source); `areas` are area ids of municipality.yaml."""
 
@@ -392,16 +406,6 @@ class Pledge(_Model):
     indicator: str
     baseline_period: Period
     target_change_pct: float
-
-    @field_validator("category")
-    @classmethod
-    def _known_category(cls, value: str) -> str:
-        return check_category(value)
-
-    @field_validator("areas")
-    @classmethod
-    def _known_areas(cls, value: list[str], info) -> list[str]:
-        return check_areas(value, info)
 
     @field_validator("indicator")
     @classmethod
@@ -465,7 +469,7 @@ class ActionUpdate(_Model):
         return value
 
 
-class Action(_Model):
+class Action(_AboutCategoryAndAreas):
     """One measure of the action plan; `pledge` (optional) is a pledge id of pledges.yaml."""
 
     id: EntryId
@@ -478,16 +482,6 @@ class Action(_Model):
     end: dt.date | None = None
     target: ActionTarget | None = None
     updates: list[ActionUpdate] = Field(default_factory=list)
-
-    @field_validator("category")
-    @classmethod
-    def _known_category(cls, value: str) -> str:
-        return check_category(value)
-
-    @field_validator("areas")
-    @classmethod
-    def _known_areas(cls, value: list[str], info) -> list[str]:
-        return check_areas(value, info)
 
     @field_validator("pledge")
     @classmethod

@@ -34,6 +34,19 @@ def _area_names(municipality: Municipality) -> tuple[str, ...]:
     return tuple(area.name for area in municipality.areas)
 
 
+def _area_column(municipality: Municipality, what: str) -> Column:
+    """Område: a drop-down of the areas that only warns, since an unknown area loads as okänt."""
+    return Column(
+        "Område", 22, False,
+        "Välj området i listan. " + UNKNOWN_AREA_NOTE,
+        f"{what} Välj i listan. {UNKNOWN_AREA_NOTE}",
+        municipality.areas[0].name,
+        choices=_area_names(municipality),
+        choices_strict=False,
+        choices_error="Området finns inte i listan. " + UNKNOWN_AREA_NOTE + " Vill du ändå använda det?",
+    )
+
+
 def _example_category(preferred: str) -> str:
     """The example's category: `preferred` if the taxonomy has it, else its first category."""
     found = {c.id: c.name for c in categories()}
@@ -76,15 +89,7 @@ def partner_template(municipality: Municipality, as_of: dt.date) -> Template:
             choices=_category_names(),
             choices_error=f"Välj en kategori i listan: {_category_list()}."[:255],
         ),
-        Column(
-            "Område", 22, False,
-            "Välj området i listan. " + UNKNOWN_AREA_NOTE,
-            f"Var i {genitive(municipality.name)} kommun det hände. Välj i listan. {UNKNOWN_AREA_NOTE}",
-            municipality.areas[0].name,
-            choices=_area_names(municipality),
-            choices_strict=False,
-            choices_error="Området finns inte i listan. " + UNKNOWN_AREA_NOTE + " Vill du ändå använda det?",
-        ),
+        _area_column(municipality, f"Var i {genitive(municipality.name)} kommun det hände."),
         Column(
             "Plats", 24, False,
             "Var mer exakt, t.ex. ”Entrén” eller ”Cykelstället vid stationen”. Inga personnamn.",
@@ -164,15 +169,7 @@ def police_local_template(municipality: Municipality, as_of: dt.date) -> Templat
             },
             number_format="yyyy-mm",
         ),
-        Column(
-            "Område", 22, False,
-            "Välj området i listan. " + UNKNOWN_AREA_NOTE,
-            f"Området i {genitive(municipality.name)} kommun. Välj i listan. {UNKNOWN_AREA_NOTE}",
-            municipality.areas[0].name,
-            choices=_area_names(municipality),
-            choices_strict=False,
-            choices_error="Området finns inte i listan. " + UNKNOWN_AREA_NOTE + " Vill du ändå använda det?",
-        ),
+        _area_column(municipality, f"Området i {genitive(municipality.name)} kommun."),
         Column(
             "Brottskategori", 30, True,
             "Välj brottskategorin i listan.",
