@@ -32,12 +32,9 @@ NEW_ROWS = 7  # snatteri in Gimo, 2026-T1
 
 
 def _open(page, server, path: str, wait_for: str):
+    """Open a page and wait until `wait_for` shows (the community dialog is off: e2e/conftest.py)."""
     page.goto(server.url + path)
     page.get_by_text(wait_for, exact=True).first.wait_for()
-    skip = page.get_by_role("button", name="Skip")  # Dagster's "join the community" dialog
-    time.sleep(1.5)
-    if skip.is_visible():
-        skip.click()
 
 
 def _automation_switch(page, name: str):
