@@ -6,6 +6,14 @@ tests stay together, in order, on one worker); plain `pytest` runs it in one pro
 way `shared_run` builds each shared run once per session: under xdist the first worker that
 needs it builds it under a file lock and the others read the same files. Tests must not
 change a shared run's files (copy the warehouse first, as test_analyst_copy does).
+
+A new test that needs the pipeline uses `sample_run` or `edge_run` where their data prove
+its point (each run costs about a minute); one that needs data of its own and is read by
+more than one module gets a session fixture of its own:
+
+    @pytest.fixture(scope="session")
+    def template_run(tmp_path_factory):
+        return shared_run("templates", tmp_path_factory, lambda base: write_cases(make_data_dir(base)))
 """
 
 from __future__ import annotations
