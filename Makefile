@@ -30,12 +30,10 @@ run: setup
 	$(BIN)/python -m pipelines.run
 
 ## The test suite (installs Debian's chromium first when it is missing), on TEST_WORKERS
-## pytest-xdist workers (0: one process); a module's tests stay together and in order, and
-## modules are handed out in collection order (xdist would start with the ones that have the
-## most tests, leaving the longest, tests/e2e/test_ui.py, alone at the end).
+## pytest-xdist workers (0: one process; how tests are shared out: pyproject.toml addopts).
 TEST_WORKERS ?= 2
 test: setup browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## The Dagster UI on http://127.0.0.1:3000 (webserver and daemon: schedules and sensors run).
 ## The venv on PATH: under `dagster dev`, DbtProject.prepare_if_dev() runs the `dbt` it finds there.
