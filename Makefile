@@ -29,9 +29,11 @@ setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 run: setup
 	$(BIN)/python -m pipelines.run
 
-## The test suite (installs Debian's chromium first when it is missing).
+## The test suite (installs Debian's chromium first when it is missing), on TEST_WORKERS
+## pytest-xdist workers (0: one process; how tests are shared out: pyproject.toml addopts).
+TEST_WORKERS ?= 2
 test: setup browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## The Dagster UI on http://127.0.0.1:3000 (webserver and daemon: schedules and sensors run).
 ## The venv on PATH: under `dagster dev`, DbtProject.prepare_if_dev() runs the `dbt` it finds there.

@@ -9,12 +9,12 @@ import subprocess
 from pathlib import Path
 
 from .resources import dbt_executable
-from .settings import DBT_PROJECT_DIR
+from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+MANIFEST = DBT_TARGET_DIR / "manifest.json"
 # dbt's partial parsing is keyed on the rendered profile, which holds the warehouse
 # path: parse again for another warehouse, so every `dbt build` can parse partially.
-PROFILE_STAMP = DBT_PROJECT_DIR / "target" / ".warehouse_of_last_parse"
+PROFILE_STAMP = DBT_TARGET_DIR / ".warehouse_of_last_parse"
 _SOURCES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
 
@@ -33,7 +33,7 @@ def ensure_manifest() -> Path:
     if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_source() or stamp != warehouse:
         subprocess.run(
             [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR)],
+             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(DBT_TARGET_DIR)],
             check=True,
             cwd=DBT_PROJECT_DIR,
         )

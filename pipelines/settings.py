@@ -25,6 +25,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# dbt's target folder (manifest, partial parse) as dbt itself finds it: DBT_TARGET_PATH,
+# relative to the dbt project, else dbt_project/target. Two processes that build different
+# warehouses at the same time need one each (the test suite's workers: tests/conftest.py).
+DBT_TARGET_DIR = DBT_PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
 
 # Input folders inside the data directory (DATA-CONTRACT §2).
 SOURCE_DIRS = {

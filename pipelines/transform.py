@@ -9,9 +9,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from .resources import Warehouse
 from .retries import retry_transient
-from .settings import DBT_PROJECT_DIR
+from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR)
 # Builds the manifest under `dagster dev` only; `make` and the tests run `dbt parse` first.
 dbt_project.prepare_if_dev()
 
@@ -73,7 +73,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     """`dbt build`: seeds, staging, intermediate and marts, with dbt tests as asset checks."""
     # dbt reads LAGESBILD_WAREHOUSE (profiles.yml) from dbt_project/: hand it the absolute path.
     warehouse.settings.export()
-    where = f"dbt:s logg {DBT_PROJECT_DIR / 'target' / 'dbt.log'} och stegets stdout i körningen"
+    where = f"dbt:s logg under {DBT_TARGET_DIR} och stegets stdout i körningen"
     with retry_transient(context, "dbt build", where):
         # Unit tests check the SQL's logic on fixed inputs, not the data: they run once in the
         # test suite (tests/integration/test_dbt_unit_tests.py), not in every run (~6 s each).

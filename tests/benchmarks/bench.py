@@ -24,7 +24,7 @@ from pipelines.dbt_manifest import MANIFEST, ensure_manifest  # noqa: E402
 from pipelines.ingest import police_events  # noqa: E402
 from pipelines.ingest.common import load_file  # noqa: E402
 from pipelines.resources import dbt_executable  # noqa: E402
-from pipelines.settings import DBT_PROJECT_DIR, REPO_ROOT, Settings  # noqa: E402
+from pipelines.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR, REPO_ROOT, Settings  # noqa: E402
 from pipelines.warehouse import connect  # noqa: E402
 
 SWEDEN = REPO_ROOT.parent / "shared" / "data" / "polisen" / "events_sweden.jsonl.gz"
@@ -51,14 +51,14 @@ def row(label: str, seconds: float, note: str = "") -> None:
 def run_sql_directly(warehouse: Path) -> float:
     """Every dbt model's compiled SQL as `create or replace table`, in dbt's order, in one DuckDB connection."""
     manifest = json.loads(MANIFEST.read_text())
-    order = json.loads((DBT_PROJECT_DIR / "target" / "run_results.json").read_text())["results"]
+    order = json.loads((DBT_TARGET_DIR / "run_results.json").read_text())["results"]
     nodes = manifest["nodes"]
     statements = []
     for result in order:
         node = nodes.get(result["unique_id"])
         if not node or node["resource_type"] != "model":
             continue
-        compiled = DBT_PROJECT_DIR / "target" / "compiled" / "lagesbild" / node["original_file_path"]
+        compiled = DBT_TARGET_DIR / "compiled" / "lagesbild" / node["original_file_path"]
         statements.append(f'create or replace table {node["schema"]}.{node["name"]} as {compiled.read_text()}')
     with duckdb.connect(str(warehouse)) as con:
         start = time.perf_counter()

@@ -167,6 +167,10 @@ def dagster_server(tmp_path_factory):
     )
     server.home.mkdir()
     (server.home / "dagster.yaml").write_text(DAGSTER_YAML)
+    # Dagster's "join the community" dialog, as dismissed once by the operator (dagster/_core/nux.py:
+    # the file's existence is what counts): no page needs a pause to close it.
+    (server.home / ".nux").mkdir()
+    (server.home / ".nux" / "nux.yaml").write_text("seen: 1\n")
     shutil.copytree(SAMPLE, server.data_dir)
     server.env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("LAGESBILD_", "DAGSTER_"))},

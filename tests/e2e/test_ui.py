@@ -22,6 +22,7 @@ import warnings
 import dagster as dg
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -32,17 +33,21 @@ NEW_ROWS = 7  # snatteri in Gimo, 2026-T1
 
 
 def _open(page, server, path: str, wait_for: str):
+    """Open a page and wait until `wait_for` shows (the community dialog is off: e2e/conftest.py)."""
     page.goto(server.url + path)
     page.get_by_text(wait_for, exact=True).first.wait_for()
-    skip = page.get_by_role("button", name="Skip")  # Dagster's "join the community" dialog
-    time.sleep(1.5)
-    if skip.is_visible():
-        skip.click()
 
 
 def _automation_switch(page, name: str):
     row = page.locator("div[class*=ListItem_listItem]", has_text=name)
     return row.locator("label[class*=formatSwitch]"), row.locator("label[class*=formatSwitch] input")
+
+
+def _open_automation(page, server):
+    """The Automation page once the states have loaded: the switches are drawn before, all off,
+    so wait until a schedule that is on by default shows as on."""
+    _open(page, server, "/automation", "inbox")
+    expect(_automation_switch(page, "tertial_lagesbild")[1]).to_be_checked(timeout=30_000)
 
 
 def test_1_asset_graph_and_automations_are_shown(dagster_server, page, shots):
@@ -56,7 +61,7 @@ def test_1_asset_graph_and_automations_are_shown(dagster_server, page, shots):
     page.get_by_text("Never materialized").first.wait_for()
     shots(page, "1-publish-group-never-materialized")
 
-    _open(page, dagster_server, "/automation", "inbox")
+    _open_automation(page, dagster_server)
     for name, on in (("tertial_lagesbild", True), ("monthly_refresh", True), ("inbox", False)):
         _, state = _automation_switch(page, name)
         assert state.is_checked() is on, name
@@ -67,7 +72,7 @@ def test_1_asset_graph_and_automations_are_shown(dagster_server, page, shots):
 
 
 def test_2_switching_the_sensor_on_builds_everything(dagster_server, page, shots):
-    _open(page, dagster_server, "/automation", "inbox")
+    _open_automation(page, dagster_server)
     switch, state = _automation_switch(page, "inbox")
     switch.click()
     deadline = time.monotonic() + 60
