@@ -77,7 +77,10 @@ CASES = [
     Case("wrong separator", "partners/pipes.csv",
          csv(PARTNER_HEADER.replace(";", "|"), VALID_PARTNER.replace(";", "|")), file_error=r"[Rr]ubrik|kolumn"),
     Case("xlsx without a table", "partners/ingen_tabell.xlsx", xlsx([["Bara en anteckning"]]), file_error=r"."),
-    Case("unsupported file type", "partners/rapport.pdf", b"%PDF-1.4", file_error=None, table=None),
+    Case("unsupported file type", "partners/rapport.pdf", b"%PDF-1.4", file_error=r"Filtypen \.pdf läses inte"),
+    Case("old Excel format", "police/local/utdrag.xls", b"\xd0\xcf\x11\xe0 old", file_error=r"Spara den som \.xlsx"),
+    Case("a note beside the data", "partners/LÄSMIG.txt", "Skicka rapporterna till samordnaren.".encode(),
+         file_error=None, table=None),
     Case("BRÅ file without a year in its name", "police/bra/Anmälda brott per kommun.csv",
          "\ufeffKommun;Antal;Per 100 000 inv.\r\nÖsthammar;1 700;7 600,1\r\n".encode(), file_error=r"årtal"),
     Case("survey export without the id column", "surveys/utan_id.csv",
@@ -220,7 +223,7 @@ def test_case_outcome(corpus_run, case):
         if case.unchanged:
             assert con.execute("select count(*) from audit.loaded_files where source_file = ?", [case.path]).fetchall() == [(0,)]
             return
-        if case.table is None:  # not a file type of the contract: ignored, never loaded
+        if case.table is None:  # a note, not data: ignored, never loaded
             assert con.execute("select count(*) from audit.loaded_files where source_file = ?", [case.path]).fetchall() == [(0,)]
             return
         rejected = dict(con.execute(
