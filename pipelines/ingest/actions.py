@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ..config import Action, entry_lines
-from .common import _relative, file_sha256  # _source_file as every loader writes it
+from .common import file_sha256, relative_source_file  # _source_file as every loader writes it
 from .redact import free_text, neutralise_formula
 
 DDL = """
@@ -50,7 +50,7 @@ def write_actions(con: duckdb.DuckDBPyConnection, path: Path, data_dir: Path, ac
     sha = file_sha256(path) if present else None
     if present and actions and loaded_sha(con) == sha:
         return {"actions": len(actions), "updates": sum(len(a.updates) for a in actions), "changed": False}
-    source_file, now = _relative(path, data_dir), datetime.now().replace(microsecond=0)
+    source_file, now = relative_source_file(path, data_dir), datetime.now().replace(microsecond=0)
     lines = entry_lines(path, "updates") if present else []
     action_rows, update_rows = [], []
     for order, (action, (line, update_lines)) in enumerate(zip(actions, lines), start=1):

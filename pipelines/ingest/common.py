@@ -119,7 +119,7 @@ def load_file(
     write: Writer,
 ) -> FileOutcome:
     """Load one file (see module docstring). `write` inserts the prepared rows and returns how many it kept."""
-    source_file = _relative(path, data_dir)
+    source_file = relative_source_file(path, data_dir)
     sha = file_sha256(path)
     # DuckDB 2.0: fetchone() leaves the result open and blocks the connection; fetchall() completes it.
     earlier = con.execute(
@@ -158,7 +158,7 @@ def load_file(
     return FileOutcome(source_file, sha, "loaded", kept, len(parsed.rejections))
 
 
-def _relative(path: Path, data_dir: Path) -> str:
+def relative_source_file(path: Path, data_dir: Path) -> str:
     try:
         return path.resolve().relative_to(data_dir.resolve()).as_posix()
     except ValueError:
