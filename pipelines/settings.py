@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import layout
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # dbt's target folder (manifest, partial parse) as dbt itself finds it: DBT_TARGET_PATH,
@@ -180,8 +182,33 @@ class Settings:
     def questions_file(self) -> Path:
         return self.source_dir("surveys") / "questions.yaml"
 
-    def period_dir(self, period: str) -> Path:
-        return self.output_dir / period
+    def period_dir(self, period: str, code: str | None = None) -> Path:
+        """A tertial's report folder: output/<period>/ for a single municipality (or `code`
+        None), output/<code>-<name>/<period>/ for municipality `code` of a region."""
+        return self.municipality_output_dir(code) / period if code else self.output_dir / period
+
+    # Several municipalities (DATA-CONTRACT §6, pipelines/layout.py)
+    @property
+    def is_region(self) -> bool:
+        return layout.is_region(self.data_dir)
+
+    @property
+    def municipalities(self) -> list[layout.MunicipalityDir]:
+        """Every municipality folder of the data dir (the data dir itself when it is one)."""
+        return layout.municipality_dirs(self.data_dir)
+
+    def municipality(self, code: str) -> layout.MunicipalityDir:
+        for entry in self.municipalities:
+            if entry.code == code:
+                return entry
+        raise KeyError(code)
+
+    def municipality_output_dir(self, code: str) -> Path:
+        return layout.municipality_output_dir(self.output_dir, self.municipality(code), self.is_region)
+
+    def region_dir(self, period: str) -> Path:
+        """The regional overview of a tertial: output/region/<period>/."""
+        return self.output_dir / layout.REGION_OUTPUT / period
 
     @property
     def run_log(self) -> Path:
