@@ -24,7 +24,7 @@ MUNICIPALITY_FILE = "municipality.yaml"
 # Shared sources at the root of a region (settings.SOURCE_DIRS keys); the others are per municipality.
 SHARED_SOURCES = ("police_events", "police_bra", "police_local")
 REGION_OUTPUT = "region"
-_CODE_PREFIX = re.compile(r"^(\d{4})(?:\b|_|-)")
+_CODE_PREFIX = re.compile(r"^(\d{4})(?:[-_ ]+|$)")
 
 
 @dataclass(frozen=True)
