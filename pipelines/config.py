@@ -221,6 +221,39 @@ def load_municipality(path: Path) -> Municipality:
     return load_model(path, Municipality)
 
 
+def load_municipalities(entries: list) -> list[Municipality]:
+    """Every municipality folder's municipality.yaml (`entries`: pipelines.layout.MunicipalityDir),
+    validated, in the same order. One ConfigError for all broken files (each line names its
+    file, so kommuner/0360-tierp/municipality.yaml in a region); then a code that is no
+    Swedish municipality (dbt_project/seeds/kommuner.csv) or that two folders share."""
+    from .ingest.kommuner import kommun_code_of, names_by_code  # reads dbt seeds; import late
+
+    municipalities, lines = [], []
+    for entry in entries:
+        try:
+            municipalities.append(load_municipality(entry.municipality_file))
+        except ConfigError as exc:
+            lines += exc.lines
+    if lines:
+        raise _config_error(lines)
+    known = names_by_code()
+    first: dict[str, Path] = {}
+    for entry, municipality in zip(entries, municipalities):
+        name = _file_name(entry.municipality_file)
+        if municipality.code not in known:
+            right = kommun_code_of(municipality.name)
+            hint = (f"; {municipality.name} har kommunkoden {msg.quote(right)}" if right
+                    else " (dbt_project/seeds/kommuner.csv)")
+            raise ConfigError(name, [("", f'fältet "code": {msg.quote(municipality.code)} är ingen svensk '
+                                             f"kommunkod{hint}")])
+        if municipality.code in first:
+            other = msg.display_name(first[municipality.code], data_dir_from_env())
+            raise ConfigError(name, [("", f'fältet "code": kommunkoden {msg.quote(municipality.code)} finns redan i '
+                                             f"{other}/; varje kommun ska ha en enda mapp")])
+        first[municipality.code] = entry.path
+    return municipalities
+
+
 # --------------------------------------------------------------------------- shared checks
 
 

@@ -24,7 +24,8 @@ create table if not exists audit.loaded_files (
     source_kind   varchar not null,
     rows_loaded   bigint  not null,
     rows_rejected bigint  not null,
-    loaded_at     timestamp not null
+    loaded_at     timestamp not null,
+    kommun_code   varchar             -- the folder's municipality; null for a shared file of a region
 );
 create table if not exists audit.rejected_rows (
     source_file varchar not null,
@@ -33,8 +34,12 @@ create table if not exists audit.rejected_rows (
     raw_record  varchar,
     source_kind varchar,
     file_sha256 varchar,
-    rejected_at timestamp
+    rejected_at timestamp,
+    kommun_code varchar            -- as in audit.loaded_files
 );
+-- warehouses from before DATA-CONTRACT §6 (see adopt_unowned_rows)
+alter table audit.loaded_files add column if not exists kommun_code varchar;
+alter table audit.rejected_rows add column if not exists kommun_code varchar;
 """
 
 
@@ -77,3 +82,11 @@ def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     with registered(con, "_append_frame", frame):
         con.execute(f"insert into {table} by name select * from _append_frame")
     return len(frame)
+
+
+def adopt_unowned_rows(con: duckdb.DuckDBPyConnection, table: str, column: str, code: str, where: str = "") -> None:
+    """Give rows without a municipality (`column` null) to municipality `code`: only for a
+    single-municipality data dir, where every file is that municipality's and null can only
+    come from a warehouse built before the column existed. Without this, its files would
+    not be recognised as loaded (the dedupe key is sha256 and municipality) and load twice."""
+    con.execute(f"update {table} set {column} = ? where {column} is null {where}", [code])

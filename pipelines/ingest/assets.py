@@ -4,22 +4,28 @@ They only load and record; every business rule lives in dbt.
 """
 
 
-from types import SimpleNamespace
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import dagster as dg
 
-from ..config import ConfigError, load_actions, load_municipality, load_pledges, load_questions
+from .. import layout
+from ..config import ConfigError, load_actions, load_municipalities, load_municipality, load_pledges, load_questions
 from ..resources import Warehouse
 from ..retries import retry_transient
+from ..settings import SOURCE_DIRS, Settings
+from ..warehouse import adopt_unowned_rows
 from . import partners as partners_source
 from . import police_bra as police_bra_source
 from . import police_events as police_events_source
 from . import police_local as police_local_source
 from . import surveys as surveys_source
-from .actions import write_actions
-from .common import FileOutcome, find_files, load_file, unsupported_files, unsupported_parser
+from .actions import ActionPlan, write_action_plans
+from .common import FileOutcome, find_files, load_file, relative_source_file, unsupported_files, unsupported_parser
 from .municipality import write_config
-from .pledges import load_and_write as write_pledges_file
+from .pledges import write_pledges
+from .redact import redaction_scope
 
 CONFIG_TABLES = ("config_municipality", "config_area_names", "config_area_population")
 # The coordinator's team drops the files; data ops keep the loading running.
@@ -33,24 +39,24 @@ OWNERS = ["team:dataops"]
             group_name="ingest",
             kinds={"duckdb", "yaml"},
             owners=OWNERS,
-            description=f"municipality.yaml, validated, as raw.{table} (replaced on every run).",
+            description=f"Every municipality's municipality.yaml, validated, as raw.{table} (replaced on every run).",
         )
         for table in CONFIG_TABLES
     ],
     name="municipality_config",
 )
 def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Read and validate municipality.yaml once and hand it to dbt as raw tables."""
-    municipality = load_municipality(warehouse.settings.municipality_file)
+    """Read and validate every municipality.yaml once (a broken one, a code that is no
+    municipality or that two folders share fails the run) and hand them to dbt as raw tables."""
+    municipalities = load_municipalities(warehouse.settings.municipalities)
     with retry_transient(context, "Inläsning av municipality.yaml", str(warehouse.settings.warehouse)):
         with warehouse.connect() as con:
-            counts = write_config(con, municipality)
-    context.log.info(f"{municipality.name} ({municipality.code}): {counts['areas']} areas")
+            counts = write_config(con, municipalities)
+    names = ", ".join(f"{m.name} ({m.code})" for m in municipalities)
+    for municipality in municipalities:
+        context.log.info(f"{municipality.name} ({municipality.code}): {len(municipality.areas)} areas")
     for table in CONFIG_TABLES:
-        yield dg.MaterializeResult(
-            asset_key=["raw", table],
-            metadata={"municipality": f"{municipality.name} ({municipality.code})", **counts},
-        )
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata={"municipality": names, **counts})
 
 
 def load_municipality_checking(path, check_own_file):
@@ -64,30 +70,79 @@ def load_municipality_checking(path, check_own_file):
         raise
 
 
-def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -> dict:
-    """Load every file of one source folder into raw.<raw_table>; a failed file is reported,
-    the others still load. A locked warehouse or busy disk is retried (pipelines.retries).
+@dataclass(frozen=True)
+class Folder:
+    """One folder of a source: whose files they are (`kommun_code`; None for a shared folder
+    at the root of a region) and whose names redaction protects in them."""
 
-    `source` is a source module: SOURCE_KIND, FILE_PATTERNS, parse(path), write(con, rows).
+    path: Path
+    kommun_code: str | None
+    municipality_files: tuple[Path, ...]
+    parse: Callable | None = None  # instead of the source's parse (a municipality's own catalogue)
+
+
+def source_folders(settings: Settings, source_key: str) -> list[Folder]:
+    """The folders of a source (a key of SOURCE_DIRS): every municipality folder's, then, in a
+    region, the shared one at the root (police events, BRÅ, local police; DATA-CONTRACT §6)."""
+    entries = settings.municipalities
+    folders = [Folder(e.source_dir(SOURCE_DIRS[source_key]), e.code, (e.municipality_file,)) for e in entries]
+    if source_key in layout.SHARED_SOURCES:
+        shared = layout.shared_source_dir(settings.data_dir, SOURCE_DIRS[source_key])
+        if shared is not None:
+            folders.append(Folder(shared, None, tuple(e.municipality_file for e in entries)))
+    return folders
+
+
+def adopt_single_municipality(con, settings: Settings, source, raw_table: str) -> None:
+    """In a single-municipality data dir every row is its municipality's: rows written before
+    `kommun_code` existed (or under a code since corrected) are given the current one, so
+    their files still count as loaded (the dedupe key is sha256 and municipality)."""
+    if settings.is_region:
+        return
+    code = settings.municipalities[0].code
+    con.execute(source.RAW_DDL)
+    adopt_unowned_rows(con, f"raw.{raw_table}", "_kommun_code", code)
+    for table in ("audit.loaded_files", "audit.rejected_rows"):
+        adopt_unowned_rows(con, table, "kommun_code", code, f"and source_kind = '{source.SOURCE_KIND}'")
+
+
+def load_folder(context, warehouse: Warehouse, folders: "Path | list[Folder]", source, raw_table: str) -> dict:
+    """Load every file of a source's folders into raw.<raw_table>, each file with its
+    folder's municipality as `_kommun_code`; a failed file is reported, the others still
+    load. A locked warehouse or busy disk is retried (pipelines.retries).
+
+    `source` is a source module: SOURCE_KIND, FILE_PATTERNS, RAW_DDL, parse(path), write(con, rows).
     """
     settings = warehouse.settings
+    if isinstance(folders, Path):  # one folder of a single-municipality data dir
+        entry = settings.municipalities[0]
+        folders = [Folder(folders, entry.code, (entry.municipality_file,))]
     wrong_type = unsupported_parser(source.FILE_PATTERNS)
-    files = [(path, source.parse) for path in find_files(folder, source.FILE_PATTERNS)]
-    files += [(path, wrong_type) for path in unsupported_files(folder, source.FILE_PATTERNS)]
     outcomes: list[FileOutcome] = []
-    with retry_transient(context, f"Inläsning av {folder}", str(settings.warehouse)), warehouse.connect() as con:
-        for path, parse in files:
-            outcome = load_file(
-                con, path, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND,
-                parse=parse, write=source.write,
-            )
-            outcomes.append(outcome)
-            if outcome.status == "failed":
-                context.log.warning(f"{outcome.source_file}: {outcome.message}")
-            elif outcome.status == "loaded":
-                context.log.info(
-                    f"{outcome.source_file}: {outcome.rows_loaded} rows loaded, {outcome.rows_rejected} rejected"
-                )
+    files_found = 0
+    where = ", ".join(f"{relative_source_file(f.path, settings.data_dir)}/" for f in folders[:3])
+    where += " …" if len(folders) > 3 else ""
+    with retry_transient(context, f"Inläsning av {where}", str(settings.warehouse)), warehouse.connect() as con:
+        adopt_single_municipality(con, settings, source, raw_table)
+        for folder in folders:
+            parse = folder.parse or source.parse
+            files = [(path, parse) for path in find_files(folder.path, source.FILE_PATTERNS)]
+            files += [(path, wrong_type) for path in unsupported_files(folder.path, source.FILE_PATTERNS)]
+            files_found += len(files)
+            with redaction_scope(folder.municipality_files):
+                for path, parse_file in files:
+                    outcome = load_file(
+                        con, path, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND,
+                        parse=parse_file, write=source.write, kommun_code=folder.kommun_code,
+                    )
+                    outcomes.append(outcome)
+                    if outcome.status == "failed":
+                        context.log.warning(f"{outcome.source_file}: {outcome.message}")
+                    elif outcome.status == "loaded":
+                        context.log.info(
+                            f"{outcome.source_file}: {outcome.rows_loaded} rows loaded, "
+                            f"{outcome.rows_rejected} rejected"
+                        )
         # An empty folder still leaves an (empty) table for dbt to read.
         con.execute(source.RAW_DDL)
         row_count = con.execute(f"select count(*) from raw.{raw_table}").fetchall()[0][0]
@@ -96,7 +151,7 @@ def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -
     )
     return {
         "dagster/row_count": row_count,
-        "files_found": len(files),
+        "files_found": files_found,
         "files_loaded": sum(o.status == "loaded" for o in outcomes),
         "files_unchanged": sum(o.status == "unchanged" for o in outcomes),
         "files_failed": sum(o.status == "failed" for o in outcomes),
@@ -111,17 +166,21 @@ def load_folder(context, warehouse: Warehouse, folder, source, raw_table: str) -
     }
 
 
-def source_asset(source, *, table: str, folder: str, kinds: set[str], description: str) -> dg.AssetsDefinition:
-    """An ingest asset loading the source folder `folder` (a key of settings.SOURCE_DIRS)
-    with a source module into raw.<table>."""
+def source_asset(source, *, table: str, folder: str, kinds: set[str], description: str,
+                 shared_parse: Callable | None = None) -> dg.AssetsDefinition:
+    """An ingest asset loading the source folder `folder` (a key of settings.SOURCE_DIRS) of
+    every municipality (and the region's shared one) with a source module into raw.<table>;
+    `shared_parse` parses the region's shared folder instead of source.parse."""
 
     @dg.asset(
         key=["raw", table], group_name="ingest", kinds={"duckdb", *kinds}, owners=OWNERS, description=description
     )
     def _load(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        return dg.MaterializeResult(
-            metadata=load_folder(context, warehouse, warehouse.settings.source_dir(folder), source, table)
-        )
+        folders = source_folders(warehouse.settings, folder)
+        if shared_parse is not None:
+            folders = [f if f.kommun_code is not None else Folder(f.path, None, f.municipality_files, shared_parse)
+                       for f in folders]
+        return dg.MaterializeResult(metadata=load_folder(context, warehouse, folders, source, table))
 
     return _load
 
@@ -152,8 +211,10 @@ police_local = source_asset(
     kinds={"csv", "xlsx"},
     description=(
         "Local police extracts, reported crimes per month, area and category (police/local/*.csv|*.xlsx) "
-        "as raw.police_local; '..' (suppressed at source) kept as unknown, not zero."
+        "as raw.police_local; '..' (suppressed at source) kept as unknown, not zero. A shared extract "
+        "at the root of a region names each row's municipality (Kommun column, raw kommun_text)."
     ),
+    shared_parse=police_local_source.parse_shared,
 )
 
 partner_reports = source_asset(
@@ -185,19 +246,25 @@ SURVEY_TABLES = {
     name="surveys",
 )
 def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Validate the question catalogue once (a broken one fails the run), then load the exports with it."""
+    """Validate every municipality's question catalogue once (a broken one fails the run), then
+    load each municipality's exports with its own catalogue."""
     settings = warehouse.settings
-    source = surveys_source
-    if settings.questions_file.exists():
-        questions = load_questions(settings.questions_file)
+    catalogues = {
+        entry.code: load_questions(entry.questions_file)
+        for entry in settings.municipalities
+        if entry.questions_file.exists()
+    }
+    if catalogues:
         with retry_transient(context, "Inläsning av surveys/questions.yaml", str(settings.warehouse)):
             with warehouse.connect() as con:
-                surveys_source.write_catalogue(con, questions)
-        source = SimpleNamespace(
-            **{name: getattr(surveys_source, name) for name in ("SOURCE_KIND", "FILE_PATTERNS", "RAW_DDL", "write")},
-            parse=surveys_source.make_parser(questions),
-        )
-    metadata = load_folder(context, warehouse, settings.source_dir("surveys"), source, "survey_responses")
+                surveys_source.write_catalogue(con, catalogues)
+    # without a catalogue, the module's parse fails each file with a reason naming the missing file
+    folders = [
+        Folder(f.path, f.kommun_code, f.municipality_files,
+               surveys_source.make_parser(catalogues[f.kommun_code]) if f.kommun_code in catalogues else None)
+        for f in source_folders(settings, "surveys")
+    ]
+    metadata = load_folder(context, warehouse, folders, surveys_source, "survey_responses")
     with warehouse.connect() as con:
         ignored = surveys_source.ignored_columns(con)
     metadata["columns_not_stored"] = dg.MetadataValue.md(
@@ -219,14 +286,17 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
 def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """A broken pledges.yaml fails the run with a ConfigError naming file, field and pledge."""
     settings = warehouse.settings
-    municipality = load_municipality_checking(
-        settings.municipality_file, lambda: load_pledges(settings.pledges_file, None)
-    )
+    pledges = {}
+    for entry in settings.municipalities:
+        municipality = load_municipality_checking(
+            entry.municipality_file, lambda: load_pledges(entry.pledges_file, None)
+        )
+        pledges[entry.code] = load_pledges(entry.pledges_file, municipality)
     with retry_transient(context, "Inläsning av pledges.yaml", str(settings.warehouse)), warehouse.connect() as con:
-        count = write_pledges_file(con, settings.pledges_file, municipality)
-    present = settings.pledges_file.exists()
+        count = write_pledges(con, pledges)
+    present = sum(entry.pledges_file.exists() for entry in settings.municipalities)
     context.log.info(f"{count} pledges" if present else "no pledges.yaml: no pledges")
-    return dg.MaterializeResult(metadata={"pledges": count, "file_present": present})
+    return dg.MaterializeResult(metadata={"pledges": count, "file_present": bool(present), "files_present": present})
 
 
 ACTION_TABLES = {
@@ -246,21 +316,24 @@ ACTION_TABLES = {
 def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """A broken actions.yaml fails the run with a ConfigError naming file, measure, line and field."""
     settings = warehouse.settings
-    municipality = load_municipality_checking(
-        settings.municipality_file, lambda: load_actions(settings.actions_file, None, None)
-    )
-    try:
-        pledges = load_pledges(settings.pledges_file, municipality)
-    except ConfigError:
-        load_actions(settings.actions_file, municipality, None)  # its own problems first, then the pledges'
-        raise
-    actions = load_actions(settings.actions_file, municipality, pledges)
+    plans = []
+    for entry in settings.municipalities:
+        municipality = load_municipality_checking(
+            entry.municipality_file, lambda: load_actions(entry.actions_file, None, None)
+        )
+        try:
+            pledges = load_pledges(entry.pledges_file, municipality)
+        except ConfigError:
+            load_actions(entry.actions_file, municipality, None)  # its own problems first, then the pledges'
+            raise
+        plans.append(ActionPlan(entry.code, entry.actions_file, load_actions(entry.actions_file, municipality, pledges)))
     with retry_transient(context, "Inläsning av actions.yaml", str(settings.warehouse)), warehouse.connect() as con:
-        counts = write_actions(con, settings.actions_file, settings.data_dir, actions)
-    present = settings.actions_file.exists()
+        counts = write_action_plans(con, settings.data_dir, plans)
+    present = sum(plan.path.exists() for plan in plans)
     context.log.info(f"{counts['actions']} measures, {counts['updates']} updates" if present
                      else "no actions.yaml: no measures")
-    yield dg.MaterializeResult(asset_key=["raw", "actions"], metadata={**counts, "file_present": present})
+    yield dg.MaterializeResult(asset_key=["raw", "actions"],
+                               metadata={**counts, "file_present": bool(present), "files_present": present})
     yield dg.MaterializeResult(asset_key=["raw", "action_updates"], metadata={"updates": counts["updates"]})
 
 

@@ -1,6 +1,9 @@
 """Loading one file into raw.*: the rules every source shares.
 
-- A file whose bytes were loaded before (under any name) adds nothing.
+- A file whose bytes were loaded before (under any name) for the same municipality adds
+  nothing. The municipality is the folder's (`kommun_code`, DATA-CONTRACT §6; null for a
+  shared file at the root of a region): the same bytes under two municipalities' folders
+  are two municipalities' rows. Every raw row carries it as `_kommun_code`.
 - Each file loads in one transaction: valid rows, rejected rows and the
   audit.loaded_files entry land together or not at all.
 - A file that cannot be read is recorded in audit.rejected_rows (source_row
@@ -117,13 +120,15 @@ def load_file(
     source_kind: str,
     parse: Callable[[Path], Parsed],
     write: Writer,
+    kommun_code: str | None = None,
 ) -> FileOutcome:
     """Load one file (see module docstring). `write` inserts the prepared rows and returns how many it kept."""
     source_file = relative_source_file(path, data_dir)
     sha = file_sha256(path)
     # DuckDB 2.0: fetchone() leaves the result open and blocks the connection; fetchall() completes it.
     earlier = con.execute(
-        "select source_file from audit.loaded_files where file_sha256 = ? limit 1", [sha]
+        "select source_file from audit.loaded_files where file_sha256 = ? and kommun_code is not distinct from ? "
+        "limit 1", [sha, kommun_code]
     ).fetchall()
     if earlier:
         note = "" if earlier[0][0] == source_file else f"samma innehåll som {earlier[0][0]}"
@@ -133,29 +138,40 @@ def load_file(
     try:
         parsed = parse(path)
     except BadFileError as exc:
-        return _record_failed_file(con, source_file, sha, source_kind, exc.reason, now)
+        return _record_failed_file(con, source_file, sha, source_kind, exc.reason, now, kommun_code)
     except Exception as exc:  # a reader bug must not stop the other files
         reason = f"Filen kunde inte läsas ({type(exc).__name__}: {exc})."
-        return _record_failed_file(con, source_file, sha, source_kind, reason, now)
+        return _record_failed_file(con, source_file, sha, source_kind, reason, now, kommun_code)
 
     rows = parsed.rows  # the parser's own frame: lineage columns are added in place
     rows["_source_file"] = source_file
     rows["_file_sha256"] = sha
     rows["_loaded_at"] = now
+    rows["_kommun_code"] = pd.Series([kommun_code] * len(rows), index=rows.index, dtype="object")
     con.execute("begin transaction")
     try:
         kept = write(con, rows)
-        _insert_rejections(con, source_file, sha, source_kind, parsed.rejections, now)
+        _insert_rejections(con, source_file, sha, source_kind, parsed.rejections, now, kommun_code)
         con.execute(
-            "insert into audit.loaded_files values (?, ?, ?, ?, ?, ?)",
-            [source_file, sha, source_kind, kept, len(parsed.rejections), now],
+            "insert into audit.loaded_files (source_file, file_sha256, source_kind, rows_loaded, rows_rejected, "
+            "loaded_at, kommun_code) values (?, ?, ?, ?, ?, ?, ?)",
+            [source_file, sha, source_kind, kept, len(parsed.rejections), now, kommun_code],
         )
         con.execute("commit")
     except Exception as exc:
         con.execute("rollback")
         reason = f"Filen kunde inte sparas i lagret ({type(exc).__name__}: {exc})."
-        return _record_failed_file(con, source_file, sha, source_kind, reason, now)
+        return _record_failed_file(con, source_file, sha, source_kind, reason, now, kommun_code)
     return FileOutcome(source_file, sha, "loaded", kept, len(parsed.rejections))
+
+
+def single_kommun_code() -> str:
+    """The code of the data dir's municipality, for a caller of a one-municipality helper
+    that names none (a single-municipality data dir, as before DATA-CONTRACT §6)."""
+    from .. import layout
+    from ..settings import data_dir_from_env
+
+    return layout.municipality_dirs(data_dir_from_env())[0].code
 
 
 def relative_source_file(path: Path, data_dir: Path) -> str:
@@ -165,7 +181,7 @@ def relative_source_file(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Rejection], now) -> None:
+def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Rejection], now, kommun_code) -> None:
     """Rejected rows are stored too, so they are redacted like any free text: a reason
     quotes the bad value, and the raw record may hold anything."""
     if not rejections:
@@ -179,15 +195,19 @@ def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Reje
             "source_kind": source_kind,
             "file_sha256": sha,
             "rejected_at": now,
+            "kommun_code": pd.Series([kommun_code] * len(rejections), dtype="object"),
         }
     )
     append_frame(con, "audit.rejected_rows", frame)
 
 
-def _record_failed_file(con, source_file, sha, source_kind, reason, now) -> FileOutcome:
+def _record_failed_file(con, source_file, sha, source_kind, reason, now, kommun_code) -> FileOutcome:
     """A failed file is retried on the next run, so its earlier rejection is replaced, not repeated."""
     con.execute("begin transaction")
-    con.execute("delete from audit.rejected_rows where file_sha256 = ? and source_row is null", [sha])
-    _insert_rejections(con, source_file, sha, source_kind, [Rejection(None, reason, None)], now)
+    con.execute(
+        "delete from audit.rejected_rows where file_sha256 = ? and source_row is null "
+        "and kommun_code is not distinct from ?", [sha, kommun_code]
+    )
+    _insert_rejections(con, source_file, sha, source_kind, [Rejection(None, reason, None)], now, kommun_code)
     con.execute("commit")
     return FileOutcome(source_file, sha, "failed", 0, 0, reason)

@@ -1,7 +1,7 @@
 """municipality.yaml -> raw.config_municipality, raw.config_area_names, raw.config_area_population.
 
 The configuration is the current truth, so these tables are replaced as a
-whole on every run (in one transaction).
+whole on every run (in one transaction), with every municipality's rows (DATA-CONTRACT §6).
 """
 
 from __future__ import annotations
@@ -27,26 +27,30 @@ create or replace table raw.config_area_population (
 """
 
 
-def write_config(con: duckdb.DuckDBPyConnection, municipality: Municipality) -> dict[str, int]:
-    names = [
-        (municipality.code, area.id, label, label == area.name, order)
-        for order, area in enumerate(municipality.areas, start=1)
-        for label in [area.name, *area.aliases]
-    ]
-    population = [
-        (municipality.code, area.id, year, count)
-        for area in municipality.areas
-        for year, count in sorted(area.population.items())
-    ]
+def write_config(con: duckdb.DuckDBPyConnection, municipalities: "Municipality | list[Municipality]") -> dict[str, int]:
+    """Replace the three tables with every municipality's rows (DATA-CONTRACT §6), in one transaction."""
+    if isinstance(municipalities, Municipality):
+        municipalities = [municipalities]
+    config, names, population = [], [], []
+    for municipality in municipalities:
+        config.append((municipality.code, municipality.name, municipality.county, municipality.suppression_threshold,
+                       municipality.survey_min_respondents))
+        names += [
+            (municipality.code, area.id, label, label == area.name, order)
+            for order, area in enumerate(municipality.areas, start=1)
+            for label in [area.name, *area.aliases]
+        ]
+        population += [
+            (municipality.code, area.id, year, count)
+            for area in municipality.areas
+            for year, count in sorted(area.population.items())
+        ]
     con.execute("begin transaction")
     try:
         con.execute(DDL)
-        con.execute(
-            "insert into raw.config_municipality values (?, ?, ?, ?, ?)",
-            [municipality.code, municipality.name, municipality.county, municipality.suppression_threshold,
-             municipality.survey_min_respondents],
-        )
         for table, rows, columns in (
+            ("config_municipality", config,
+             ["kommun_code", "name", "county", "suppression_threshold", "survey_min_respondents"]),
             ("config_area_names", names, ["kommun_code", "area_id", "label", "is_primary", "sort_order"]),
             ("config_area_population", population, ["kommun_code", "area_id", "year", "population"]),
         ):
@@ -56,4 +60,5 @@ def write_config(con: duckdb.DuckDBPyConnection, municipality: Municipality) -> 
     except Exception:
         con.execute("rollback")
         raise
-    return {"areas": len(municipality.areas), "area_labels": len(names), "population_rows": len(population)}
+    return {"municipalities": len(municipalities), "areas": sum(len(m.areas) for m in municipalities),
+            "area_labels": len(names), "population_rows": len(population)}

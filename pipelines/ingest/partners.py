@@ -76,8 +76,10 @@ create table if not exists raw.partner_reports (
     _source_file       varchar not null,
     _source_row        bigint  not null,
     _file_sha256       varchar not null,
-    _loaded_at         timestamp not null
-)
+    _loaded_at         timestamp not null,
+    _kommun_code       varchar
+);
+alter table raw.partner_reports add column if not exists _kommun_code varchar
 """
 COLUMNS = [
     "report_date",
@@ -262,7 +264,7 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
         con.execute(
             f"""
             insert into raw.partner_reports by name
-            select {', '.join(COLUMNS)}, _source_file, _source_row, _file_sha256, _loaded_at
+            select {', '.join(COLUMNS)}, _source_file, _source_row, _file_sha256, _loaded_at, _kommun_code
             from _partner_rows
             """
         )

@@ -43,8 +43,10 @@ create table if not exists raw.police_bra (
     _source_file     varchar not null,
     _source_row      bigint  not null,
     _file_sha256     varchar not null,
-    _loaded_at       timestamp not null
-)
+    _loaded_at       timestamp not null,
+    _kommun_code     varchar
+);
+alter table raw.police_bra add column if not exists _kommun_code varchar
 """
 COLUMNS = ["kommun", "reported_crimes", "per_100k", "year"]
 

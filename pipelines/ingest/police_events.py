@@ -39,8 +39,10 @@ create table if not exists raw.police_events (
     _source_file  varchar not null,
     _source_row   bigint  not null,
     _file_sha256  varchar not null,
-    _loaded_at    timestamp not null
-)
+    _loaded_at    timestamp not null,
+    _kommun_code  varchar
+);
+alter table raw.police_events add column if not exists _kommun_code varchar
 """
 COLUMNS = ["id", "datetime", "name", "summary", "url", "type", "location_name", "location_gps"]
 
@@ -173,6 +175,8 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
             where not exists (
                 select 1 from raw.police_events as raw_events
                 where raw_events.id = new_events.id and {same_version}
+                  -- the same version from two municipalities' folders is each one's row
+                  and raw_events._kommun_code is not distinct from new_events._kommun_code
             )
             """
         ).fetchall()[0][0]

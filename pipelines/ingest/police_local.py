@@ -12,7 +12,14 @@ Validation only, one Swedish reason per rejected row:
 * ``Antal``: a whole number ≥ 0, or ``..`` = suppressed at source, stored as
   ``reported_count`` null with ``suppressed`` true — never as zero;
 * ``Område`` is never a reason to reject: an unknown or empty area becomes the unknown
-  area (``okant``) in dbt.
+  area (``okant``) in dbt;
+* ``Kommun`` (optional, DATA-CONTRACT §6): whose row it is, a municipality's name or
+  4-digit code, stored as written in ``kommun_text``; a text that names no Swedish
+  municipality (pipelines/ingest/kommuner.py) is rejected. A shared extract at the root
+  of a region must have the column and a municipality on every row (``parse(path,
+  shared=True)``: a file without it fails); in a municipality's own folder it is optional,
+  an empty cell means the folder's municipality, and a row naming another municipality
+  is kept (dbt decides where it counts).
 
 Summing duplicates within a file, "the newest file wins" across overlapping
 extracts, and the mapping to area and category ids are dbt's job
@@ -33,7 +40,8 @@ from .. import settings
 from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_names
 from ..warehouse import registered
-from .common import Parsed, Rejection, raw_record_text
+from .common import BadFileError, Parsed, Rejection, raw_record_text
+from .kommuner import kommun_code_of, unknown_kommun_reason
 from .readers import parse_int, parse_month, read_table
 from .redact import neutralise_formula, redact
 from .taxonomy import is_known_category, unknown_category_reason
@@ -42,6 +50,7 @@ SOURCE_KIND = "police_local"
 FILE_PATTERNS = ("*.csv", "*.xlsx")
 
 HEADER = ["Månad", "Område", "Brottskategori", "Antal"]
+KOMMUN = "Kommun"  # optional; required in a shared extract
 SUPPRESSED = ".."
 
 RAW_DDL = """
@@ -54,8 +63,12 @@ create table if not exists raw.police_local (
     _source_file    varchar not null,
     _source_row     bigint  not null,
     _file_sha256    varchar not null,
-    _loaded_at      timestamp not null
-)
+    _loaded_at      timestamp not null,
+    _kommun_code    varchar,
+    kommun_text     varchar
+);
+alter table raw.police_local add column if not exists kommun_text varchar;
+alter table raw.police_local add column if not exists _kommun_code varchar
 """
 COLUMNS = ["month", "area", "category", "reported_count", "suppressed"]
 
@@ -112,13 +125,36 @@ def _check_count(text: str | None):
     return (value, False), None
 
 
+def _check_kommun(text: str | None, *, shared: bool):
+    if text is None:
+        if shared:
+            return None, f"{KOMMUN} saknas: i ett gemensamt utdrag måste varje rad ange sin kommun."
+        return None, None
+    if kommun_code_of(text) is None:
+        return None, unknown_kommun_reason(KOMMUN, text)
+    return text, None
+
+
 def _clean_area(text: str | None):
     return neutralise_formula(redact(text)), None
 
 
-def parse(path: Path) -> Parsed:
+SHARED_WITHOUT_KOMMUN = (
+    "Filen ligger i den gemensamma mappen police/local/ i datamappens rot men har ingen kolumn "
+    f"{KOMMUN}. Ett gemensamt utdrag måste säga vilken kommun varje rad gäller: lägg till kolumnen "
+    f"{KOMMUN} (kommunens namn eller kommunkod), eller lägg filen i kommunens egen mapp "
+    "(kommuner/<kod>-<namn>/police/local/)."
+)
+
+
+def parse(path: Path, *, shared: bool = False) -> Parsed:
+    """`shared`: the file is a shared extract at the root of a region (see module docstring)."""
     table = read_table(path, expected_columns=HEADER)
     at = [table.column_index(c) for c in HEADER]
+    k_at = table.column_index(KOMMUN)
+    if k_at is None and shared:
+        raise BadFileError(SHARED_WITHOUT_KOMMUN)
+    kommuner = _Cache(partial(_check_kommun, shared=shared))
     width = len(table.columns)
     check_month = partial(
         _check_month, earliest=earliest_date().replace(day=1), latest=settings.as_of().replace(day=1)
@@ -129,7 +165,8 @@ def parse(path: Path) -> Parsed:
     c_index = at[2]
     normalise_names({cells[c_index] for cells in table.rows if len(cells) > c_index})  # one DuckDB call, cached
 
-    out_month, out_area, out_category, out_count, out_suppressed, out_row = [], [], [], [], [], []
+    out_month, out_area, out_category, out_count, out_suppressed, out_row, out_kommun = [], [], [], [], [], [], []
+    kommun = None
     rejections: list[Rejection] = []
     m_at, a_at, c_at, n_at = at
     for cells, line in zip(table.rows, table.row_numbers):
@@ -141,6 +178,8 @@ def parse(path: Path) -> Parsed:
                 category, problem = categories[cells[c_at]]
             if problem is None:
                 count, problem = counts[cells[n_at]]
+            if problem is None and k_at is not None:
+                kommun, problem = kommuner[cells[k_at]]
         if problem:
             # reasons quote the bad value: redacted like the raw record
             record = raw_record_text(redact(";".join(c or "" for c in cells)))
@@ -152,6 +191,7 @@ def parse(path: Path) -> Parsed:
         out_count.append(count[0])
         out_suppressed.append(count[1])
         out_row.append(line)
+        out_kommun.append(kommun)
 
     frame = pd.DataFrame(
         {
@@ -163,18 +203,26 @@ def parse(path: Path) -> Parsed:
             "_source_row": pd.Series(out_row, dtype="int64"),
         }
     )
+    if k_at is not None:  # only a file with the column has it (write stores null otherwise)
+        frame["kommun_text"] = pd.Series(out_kommun, dtype="object")
     return Parsed(frame, rejections)
+
+
+def parse_shared(path: Path) -> Parsed:
+    return parse(path, shared=True)
 
 
 def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
     """Append the file's rows as they are; dbt sums and picks the newest file."""
     con.execute(RAW_DDL)
+    kommun_text = "kommun_text" if "kommun_text" in rows.columns else "null"
     with registered(con, "_local_rows", rows):
         con.execute(
-            """
+            f"""
             insert into raw.police_local by name
             select cast(month as date) as month, area, category, reported_count, suppressed,
-                   _source_file, _source_row, _file_sha256, _loaded_at
+                   _source_file, _source_row, _file_sha256, _loaded_at, _kommun_code,
+                   cast({kommun_text} as varchar) as kommun_text
             from _local_rows
             """
         )

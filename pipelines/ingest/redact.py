@@ -3,7 +3,8 @@
 The one place every caller redacts free text: :func:`redact` (and :func:`free_text`,
 which also honours ``LAGESBILD_FREE_TEXT=off``) use the run's :class:`Redactor`,
 configured from the data directory's ``municipality.yaml`` (areas and their aliases,
-``places``, ``partners``: names that are not people). Numbers first (below), then:
+``places``, ``partners``: names that are not people; in a region, the loading folder's
+own file, or every municipality's for a shared file: :func:`redaction_scope`). Numbers first (below), then:
 
 - Swedish vehicle registration numbers (``ABC 123``, ``ABC123``, ``ABC 12A``,
   ``abc-123``; lower case with a space only after a word like ``regnr``/``bil``,
@@ -35,13 +36,15 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterable
 
 from .names_in_text import NotPeople, find_names
 
 __all__ = [
-    "redact", "free_text", "redactor", "Redactor", "neutralise_formula",
+    "redact", "free_text", "redactor", "redaction_scope", "Redactor", "neutralise_formula",
     "PERSONNUMMER", "TELEFON", "EPOST", "NAMN", "REGNR", "ADRESS",
 ]
 
@@ -254,38 +257,68 @@ def municipality_not_people(municipality) -> list[str]:
     return names
 
 
-_current: tuple[object, Redactor] | None = None
-_checked: tuple[str | None, float] = (None, 0.0)
-RECHECK_SECONDS = 1.0  # municipality.yaml is looked at again at most this often
+# Whose names the run's redactor protects: the municipality.yaml files in force. Unset, the
+# data dir's own (one municipality), or every municipality's in a region (a shared root file
+# may name places of any of them); the loaders set one folder's file around its files.
+_scope: ContextVar[tuple[Path, ...] | None] = ContextVar("redaction_scope", default=None)
+_checked: dict[tuple, tuple[float, Redactor]] = {}  # (data dir, scope) -> (when looked at, redactor)
+_built: dict[tuple, Redactor] = {}  # the files' (path, mtime, size) -> redactor
+RECHECK_SECONDS = 1.0  # the files are looked at again at most this often
+
+
+@contextmanager
+def redaction_scope(municipality_files: Iterable[Path]):
+    """Within the block, :func:`redact` protects the names of these municipality.yaml files
+    (a municipality folder's own; all of a region's for a shared file)."""
+    token = _scope.set(tuple(Path(f) for f in municipality_files))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _default_files() -> tuple[Path, ...]:
+    from .. import layout
+    from ..settings import data_dir_from_env
+
+    return tuple(entry.municipality_file for entry in layout.municipality_dirs(data_dir_from_env()))
+
+
+def _stat_key(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+        return (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return (str(path), None)
 
 
 def redactor() -> Redactor:
-    """The run's redactor: from the data directory's municipality.yaml (re-read when the data
-    directory or that file changes; the file is looked at most once a second, as this is
-    called for every cell); without a readable file, the shop names alone (the config check
-    reports the file)."""
-    global _current, _checked
-    data_dir = os.environ.get("LAGESBILD_DATA_DIR")
+    """The run's redactor: from the municipality.yaml files in scope (see `_scope`; re-read
+    when one changes; they are looked at most once a second, as this is called for every
+    cell). A file that cannot be read adds no names (the config check reports it); the shop
+    names are always protected."""
+    scope = _scope.get()
+    key = (os.environ.get("LAGESBILD_DATA_DIR"), scope)
     now = time.monotonic()
-    if _current is not None and _checked[0] == data_dir and now - _checked[1] < RECHECK_SECONDS:
-        return _current[1]
+    seen = _checked.get(key)
+    if seen is not None and now - seen[0] < RECHECK_SECONDS:
+        return seen[1]
     from ..config import ConfigError, load_municipality
-    from ..settings import municipality_file
 
-    path = municipality_file()
-    try:
-        stat = path.stat()
-        key: object = (str(path), stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = (str(path), None)
-    if _current is None or _current[0] != key:
-        try:
-            names = municipality_not_people(load_municipality(Path(path)))
-        except (ConfigError, OSError):
-            names = []
-        _current = (key, Redactor(names))
-    _checked = (data_dir, now)
-    return _current[1]
+    files = scope if scope is not None else _default_files()
+    stats = tuple(_stat_key(path) for path in files)
+    if stats not in _built:
+        names: list[str] = []
+        for path in files:
+            try:
+                names += municipality_not_people(load_municipality(Path(path)))
+            except (ConfigError, OSError):
+                pass
+        if len(_built) > 64:  # edits over a long-running process: forget old versions
+            _built.clear()
+        _built[stats] = Redactor(names)
+    _checked[key] = (now, _built[stats])
+    return _built[stats]
 
 
 def redact(text: str | None) -> str | None:

@@ -61,7 +61,7 @@ from .. import settings
 from ..config import ConfigError, Questions, header_key, load_questions
 from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_name
-from .common import BadFileError, Parsed, Rejection, raw_record_text
+from .common import BadFileError, Parsed, Rejection, raw_record_text, single_kommun_code
 from .readers import read_table
 from .redact import free_text, neutralise_formula, redact
 
@@ -81,9 +81,12 @@ create table if not exists raw.survey_responses (
     _source_file  varchar   not null,
     _source_row   bigint    not null,
     _file_sha256  varchar   not null,
-    _loaded_at    timestamp not null
+    _loaded_at    timestamp not null,
+    _kommun_code  varchar
 );
+alter table raw.survey_responses add column if not exists _kommun_code varchar;
 create table if not exists raw.config_survey_questions (
+    kommun_code   varchar not null,  -- whose catalogue (DATA-CONTRACT §6)
     question_id   varchar not null,
     header        varchar not null,
     header_key    varchar not null,
@@ -93,12 +96,15 @@ create table if not exists raw.config_survey_questions (
     sort_order    integer not null
 );
 create table if not exists raw.config_survey_scale_labels (
+    kommun_code varchar not null,
     scale     varchar not null,
     label     varchar not null,
     label_key varchar not null,
     kind      varchar not null,  -- problem | no_problem | ignore
     position  integer            -- the answer digit: 1 = first problem label, then on through no_problem; null for ignore
 );
+alter table raw.config_survey_questions add column if not exists kommun_code varchar;
+alter table raw.config_survey_scale_labels add column if not exists kommun_code varchar;
 create table if not exists audit.ignored_columns (
     source_file   varchar   not null,
     column_header varchar   not null,
@@ -110,11 +116,11 @@ create table if not exists audit.ignored_columns (
 
 CATALOGUE_DDL = """
 create or replace table raw.config_survey_questions (
-    question_id varchar not null, header varchar not null, header_key varchar not null,
+    kommun_code varchar not null, question_id varchar not null, header varchar not null, header_key varchar not null,
     category_text varchar, scale varchar, free_text boolean not null, sort_order integer not null
 );
 create or replace table raw.config_survey_scale_labels (
-    scale varchar not null, label varchar not null, label_key varchar not null,
+    kommun_code varchar not null, scale varchar not null, label varchar not null, label_key varchar not null,
     kind varchar not null, position integer
 );
 """
@@ -135,30 +141,37 @@ class SurveyParsed(Parsed):
 # --------------------------------------------------------------------------- catalogue
 
 
-def write_catalogue(con: duckdb.DuckDBPyConnection, questions: Questions) -> dict[str, int]:
-    """Replace raw.config_survey_questions and raw.config_survey_scale_labels (one transaction)."""
-    question_rows = [
-        (q.id, q.header, header_key(q.header), q.category, q.scale, q.free_text, order)
-        for order, q in enumerate(questions.questions, start=1)
-    ]
-    label_rows = []
-    for name, scale in questions.scales.items():
-        for position, label in enumerate(scale.counted_labels(), start=1):
-            kind = "problem" if position <= len(scale.problem) else "no_problem"
-            label_rows.append((name, label, normalise_name(label), kind, position))
-        label_rows += [(name, label, normalise_name(label), "ignore", None) for label in scale.ignore]
+def write_catalogue(con: duckdb.DuckDBPyConnection, catalogues: "Questions | dict[str, Questions]",
+                    kommun_code: str | None = None) -> dict[str, int]:
+    """Replace raw.config_survey_questions and raw.config_survey_scale_labels (one transaction)
+    with every municipality's catalogue: `catalogues` maps kommun_code -> Questions (or is one
+    catalogue, of `kommun_code`: default the data dir's municipality)."""
+    if isinstance(catalogues, Questions):
+        catalogues = {kommun_code or single_kommun_code(): catalogues}
+    question_rows, label_rows = [], []
+    for code, questions in catalogues.items():
+        question_rows += [
+            (code, q.id, q.header, header_key(q.header), q.category, q.scale, q.free_text, order)
+            for order, q in enumerate(questions.questions, start=1)
+        ]
+        for name, scale in questions.scales.items():
+            for position, label in enumerate(scale.counted_labels(), start=1):
+                kind = "problem" if position <= len(scale.problem) else "no_problem"
+                label_rows.append((code, name, label, normalise_name(label), kind, position))
+            label_rows += [(code, name, label, normalise_name(label), "ignore", None) for label in scale.ignore]
     con.execute("begin transaction")
     try:
         con.execute(CATALOGUE_DDL)
         if question_rows:
-            con.executemany("insert into raw.config_survey_questions values (?, ?, ?, ?, ?, ?, ?)", question_rows)
+            con.executemany("insert into raw.config_survey_questions values (?, ?, ?, ?, ?, ?, ?, ?)", question_rows)
         if label_rows:
-            con.executemany("insert into raw.config_survey_scale_labels values (?, ?, ?, ?, ?)", label_rows)
+            con.executemany("insert into raw.config_survey_scale_labels values (?, ?, ?, ?, ?, ?)", label_rows)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return {"questions": len(question_rows), "scales": len(questions.scales), "scale_labels": len(label_rows)}
+    return {"questions": len(question_rows), "scales": sum(len(q.scales) for q in catalogues.values()),
+            "scale_labels": len(label_rows)}
 
 
 # --------------------------------------------------------------------------- parsing
@@ -399,7 +412,7 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
                 response_id, submitted, submitted_at, area, sector,
                 substr(question_column, {len(_Q) + 1}) as question_id,
                 answer,
-                _source_file, _source_row, _file_sha256, _loaded_at
+                _source_file, _source_row, _file_sha256, _loaded_at, _kommun_code
             from _survey_wide
             unpivot include nulls (answer for question_column in (columns('^{_Q}')))
             """
