@@ -85,8 +85,9 @@ def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
 
 
 def adopt_unowned_rows(con: duckdb.DuckDBPyConnection, table: str, column: str, code: str, where: str = "") -> None:
-    """Give rows without a municipality (`column` null) to municipality `code`: only for a
-    single-municipality data dir, where every file is that municipality's and null can only
-    come from a warehouse built before the column existed. Without this, its files would
-    not be recognised as loaded (the dedupe key is sha256 and municipality) and load twice."""
-    con.execute(f"update {table} set {column} = ? where {column} is null {where}", [code])
+    """Give every row of `table` whose `column` is not `code` to municipality `code`: only for
+    a single-municipality data dir, where every file is that municipality's. Rows from a
+    warehouse built before the column existed have null there (and a municipality.yaml that
+    could not be read gave its folder's name); without this their files would no longer count
+    as loaded (the dedupe key is sha256 and municipality) and would load twice."""
+    con.execute(f"update {table} set {column} = ? where {column} is distinct from ? {where}", [code, code])

@@ -106,7 +106,7 @@ def adopt_single_municipality(con, settings: Settings, source, raw_table: str) -
         adopt_unowned_rows(con, table, "kommun_code", code, f"and source_kind = '{source.SOURCE_KIND}'")
 
 
-def load_folder(context, warehouse: Warehouse, folders: "Path | list[Folder]", source, raw_table: str) -> dict:
+def load_folder(context, warehouse: Warehouse, folders: list[Folder], source, raw_table: str) -> dict:
     """Load every file of a source's folders into raw.<raw_table>, each file with its
     folder's municipality as `_kommun_code`; a failed file is reported, the others still
     load. A locked warehouse or busy disk is retried (pipelines.retries).
@@ -114,9 +114,6 @@ def load_folder(context, warehouse: Warehouse, folders: "Path | list[Folder]", s
     `source` is a source module: SOURCE_KIND, FILE_PATTERNS, RAW_DDL, parse(path), write(con, rows).
     """
     settings = warehouse.settings
-    if isinstance(folders, Path):  # one folder of a single-municipality data dir
-        entry = settings.municipalities[0]
-        folders = [Folder(folders, entry.code, (entry.municipality_file,))]
     wrong_type = unsupported_parser(source.FILE_PATTERNS)
     outcomes: list[FileOutcome] = []
     files_found = 0

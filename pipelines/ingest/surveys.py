@@ -23,7 +23,7 @@ The question catalogue (questions.yaml) decides what is read:
   raw.config_survey_scale_labels.
 
 Which catalogue parses a file: `make_parser(questions)` returns a parser bound to an
-already validated catalogue (the asset passes `load_questions(settings.questions_file)`);
+already validated catalogue (the asset passes each municipality's own `surveys/questions.yaml`);
 the module-level `parse(path)` reads ``questions.yaml`` in the file's own folder (cached
 by the catalogue file's mtime and size), so the generic ingest asset can call it like
 any other source's parse. A catalogue change does not re-read files already loaded
