@@ -21,7 +21,7 @@ ROW_HEADERS = {
     "prioriteringar": "Prioritet", "sakerstallda": "Problemområde", "kan_vara_slump": "Problemområde",
     "loften": "Löfte", "bra": "År", "kvalitet_tackning": "Källa", "kvalitet_filer": "Källa",
     "kvalitet_avvisade": "Källa", "indikatorer": "Problemområde", "nyckeltal": "Nyckeltal",
-    "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag", "region_comparison": "Kommun",
+    "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag", "region_comparison": "Problemkategori",
 }
 
 

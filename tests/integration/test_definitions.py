@@ -64,10 +64,8 @@ def test_lagesbild_is_partitioned_by_the_data_dirs_municipalities(tmp_path, monk
     assert partitions.get_partitions_def_for_dimension("kommun").get_partition_keys() == ["0319", "0360", "0382"]
 
     schedule = defs.get_schedule_def("tertial_lagesbild")
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(
-            instance=instance, scheduled_execution_time=datetime(2026, 9, 1, 4, tzinfo=timezone.utc))
-        [request] = schedule.evaluate_tick(context).run_requests
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 9, 1, 4, tzinfo=timezone.utc))
+    [request] = schedule.evaluate_tick(context).run_requests
     keys = partitions.get_partition_keys_in_range(PartitionKeyRange(
         request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]))
     assert keys == ["0319|2026-05", "0360|2026-05", "0382|2026-05"]
