@@ -86,3 +86,11 @@ def range_tags(codes: list[str], first_tertial: str, last_tertial: str) -> dict[
         "dagster/asset_partition_range_start": str(lagesbild_key(codes[0], first_tertial)),
         "dagster/asset_partition_range_end": str(lagesbild_key(codes[-1], last_tertial)),
     }
+
+
+def full_range(codes: list[str] | None = None) -> str:
+    """'<first code>|<first tertial>...<last code>|<last tertial>': every municipality × every
+    tertial up to now, as `dagster asset materialize --partition-range` takes it (one run)."""
+    codes = sorted(codes or municipality_codes())
+    tags = range_tags(codes, tertial_partitions.get_first_partition_key(), tertial_partitions.get_last_partition_key())
+    return f"{tags['dagster/asset_partition_range_start']}...{tags['dagster/asset_partition_range_end']}"
