@@ -41,11 +41,12 @@ ui: setup
 	$(BIN)/python -c 'from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()'
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -w workspace.yaml --host 127.0.0.1 --port $${PORT:-3000}
 
-## Every tertial's lägesbild again from the warehouse as it is: one run (BackfillPolicy.single_run).
+## Every municipality's lägesbild of every tertial again from the warehouse as it is: one run
+## (BackfillPolicy.single_run; the range is every municipality × every tertial).
 backfill: setup
 	$(BIN)/python -c 'from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()'
 	$(BIN)/dagster asset materialize -m pipelines.definitions --select picture/lagesbild --partition-range \
-	  "$$($(BIN)/python -c 'from pipelines.partitions import tertial_partitions as t; print(t.get_first_partition_key() + "..." + t.get_last_partition_key())')"
+	  "$$($(BIN)/python -c 'from pipelines.partitions import full_range; print(full_range())')"
 
 ## Benchmarks: the pipeline against plain DuckDB doing the same work (prints figures).
 bench: setup

@@ -1,8 +1,7 @@
-"""Jobs: the warehouse (sources, marts, analyst copy), the tertial lägesbild, and both in one run."""
+"""Jobs: the warehouse (sources, marts, analyst copy), the lägesbild (municipality × tertial),
+and both in one run."""
 
 import dagster as dg
-
-from .partitions import tertial_partitions
 
 # Everything that writes the warehouse, and the analyst copy published from it.
 WAREHOUSE_GROUPS = ("ingest", "transform", "publish")
@@ -16,18 +15,18 @@ build_warehouse = dg.define_asset_job(
 build_lagesbild = dg.define_asset_job(
     "build_lagesbild",
     selection=dg.AssetSelection.groups("picture"),
-    partitions_def=tertial_partitions,
-    description="Render the lägesbild for one or more tertials from the marts.",
+    # partitioned like the lägesbild (municipality × tertial, made when the definitions load)
+    description="Render the lägesbild for one or more municipalities × tertials from the marts.",
 )
 
 # One run for the schedule and the inbox sensor: the warehouse steps run once (they are
-# not partitioned), then the lägesbild for the run's tertial or range of tertials.
+# not partitioned), then the lägesbild for the run's municipalities × tertials.
 update_lagesbild = dg.define_asset_job(
     "update_lagesbild",
     selection=dg.AssetSelection.groups(*WAREHOUSE_GROUPS, "picture"),
     description=(
         "Load every source, rebuild the marts, publish the analyst copy and render the lägesbild "
-        "for the run's tertial(s), in one run."
+        "for the run's municipalities × tertials, in one run."
     ),
 )
 

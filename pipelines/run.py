@@ -67,8 +67,8 @@ def main() -> int:
     ensure_manifest()
     from data_quality import gate
 
-    from .definitions import defs
-    from .partitions import key_of_period, period_of_key, tertial_partitions
+    from .definitions import build_defs
+    from .partitions import KOMMUN, key_of_period, period_of_key, range_tags, tertial_partitions
     from .periods import has_partition
     from . import run_summary
     from .picture import published
@@ -77,6 +77,9 @@ def main() -> int:
     settings.run_log.parent.mkdir(parents=True, exist_ok=True)
     settings.run_log.write_text("", encoding="utf-8")  # the log of this run only
     instance = _instance()
+    # The definitions of this data dir's municipalities (the lägesbild's partitions), also when
+    # one process runs several data dirs one after another (the tests).
+    defs = build_defs(settings)
 
     print("1/2 källor och indikatorer (ingest + dbt build)", flush=True)
     result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance)
@@ -90,22 +93,23 @@ def main() -> int:
 
     with connect(settings.warehouse, read_only=True) as con:
         periods = published.periods(con)
+        municipalities = published.municipalities(con)
         blocked = gate.blocked_periods(con)
+    # Every municipality of the lägesbild's partitions (the data dir's, when the definitions loaded).
+    lagesbild = defs.resolve_job_def("build_lagesbild")
+    codes = lagesbild.partitions_def.get_partitions_def_for_dimension(KOMMUN).get_partition_keys()
     # Complete tertials by the one clock (LAGESBILD_AS_OF) that Dagster also has a partition for.
     keys = [key_of_period(p) for p in periods
             if has_partition(p, settings.as_of) and tertial_partitions.has_partition_key(key_of_period(p))]
     publishable = [k for k in keys if period_of_key(k) not in blocked]
-    if publishable:
+    if publishable and set(codes) & set(municipalities):
         first, last = period_of_key(publishable[0]), period_of_key(publishable[-1])
-        print(f"2/2 lägesbild för {len(publishable)} tertial ({first} … {last})", flush=True)
-        # one run per unbroken stretch of publishable tertials (usually one)
+        several = f" × {len(municipalities)} kommuner" if settings.is_region else ""
+        print(f"2/2 lägesbild för {len(publishable)} tertial ({first} … {last}){several}", flush=True)
+        # One run per unbroken stretch of publishable tertials (usually one), each over every
+        # municipality: a range of municipality × tertial is their cross product.
         for start, end in gate.publishable_ranges(keys, {key_of_period(p) for p in blocked}):
-            result = _execute(
-                defs.resolve_job_def("build_lagesbild"),
-                settings,
-                instance=instance,
-                tags={"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end},
-            )
+            result = _execute(lagesbild, settings, instance=instance, tags=range_tags(codes, start, end))
             if not result.success:
                 return _failed(settings)
     else:
@@ -114,21 +118,49 @@ def main() -> int:
     print(f"{'Stoppad' if blocked else 'Klart'} på {time.monotonic() - started:.1f} s.")
     print(f"  lager:      {settings.warehouse}")
     print(f"  analytiker: {settings.analytics_copy} (skrivskyddad kopia, öppna den med read_only)")
-    print(f"  rapporter:  {settings.output_dir}/<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md")
-    reports = run_summary.quality_reports(settings.output_dir)
-    if reports:
-        print(f"  kvalitet:   {reports[-1]}" + (" (senaste tertialet; en per tertial)" if len(reports) > 1 else ""))
+    for line in report_lines(settings):
+        print(line)
     print(f"  logg:       {settings.run_log}")
     for line in _rejections(settings):
         print(line)
     if blocked:
         sys.stdout.flush()
         print(gate.explain(blocked), file=sys.stderr)
-        paths = run_summary.quality_reports(settings.output_dir, list(blocked))
+        paths = [p for folder in _report_folders(settings) for p in run_summary.quality_reports(folder, list(blocked))]
         for path in paths or [f"{settings.output_dir}/<tertial>/datakvalitet.html"]:
             print(f"  Vad som ska rättas: {path}", file=sys.stderr)
         return 1
     return 0
+
+
+def _report_folders(settings: Settings) -> list:
+    """Each municipality's output folder (the output dir itself for a single municipality)."""
+    if not settings.is_region:
+        return [settings.output_dir]
+    return [settings.municipality_output_dir(entry.code) for entry in settings.municipalities]
+
+
+def report_lines(settings: Settings) -> list[str]:
+    """Where the reports are: one line for a single municipality, one per municipality in a region."""
+    from . import run_summary
+
+    files = "<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md"
+    if not settings.is_region:
+        lines = [f"  rapporter:  {settings.output_dir}/{files}"]
+    else:
+        lines = [f"  rapporter:  en mapp per kommun, i varje {files}:"]
+        lines += [f"    {entry.name} ({entry.code}): {settings.municipality_output_dir(entry.code)}/"
+                  for entry in settings.municipalities]
+    reports = [p for folder in _report_folders(settings) for p in run_summary.quality_reports(folder)]
+    if reports and not settings.is_region:
+        lines.append(f"  kvalitet:   {reports[-1]}" + (" (senaste tertialet; en per tertial)" if len(reports) > 1 else ""))
+    elif reports:
+        latest = max(reports, key=lambda p: p.parent.name)
+        lines.append(f"  kvalitet:   datakvalitet.html bredvid varje lagesbild.html, t.ex. {latest}")
+    overviews = sorted(settings.region_dir("x").parent.glob("*/oversikt.html"))
+    if overviews:
+        lines.append(f"  översikt:   {overviews[-1]} (regionen, senaste tertialet)")
+    return lines
 
 
 if __name__ == "__main__":

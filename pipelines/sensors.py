@@ -5,9 +5,12 @@ the same bytes starts nothing, a changed file starts a run. The cursor, a JSON
 object path -> sha256, is kept by Dagster (instance storage in DAGSTER_HOME), so
 it survives a restart of the daemon.
 
-The run (job update_lagesbild) loads every source, rebuilds the marts, publishes
-the analyst copy and renders the lägesbild of every tertial (a late file can
-change any of them; rendering all costs a few seconds, one dbt build serves all).
+Every municipality folder is watched, and in a region the shared folders at its root
+(DATA-CONTRACT §6). A file belongs to the municipality whose folder holds it
+(layout.owner_of); a shared root file belongs to all of them. The run (job
+update_lagesbild) loads every source, rebuilds the marts, publishes the analyst copy
+and renders the lägesbild of every tertial of the municipalities the new files touch
+(a late file can change any tertial; one dbt build serves all).
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from . import layout
 from .ingest import partners, police_bra, police_events, police_local, surveys
 from .ingest.common import file_sha256, find_files, unsupported_files
 from .jobs import update_lagesbild
-from .partitions import tertial_partitions
-from .settings import Settings
+from .partitions import contiguous_blocks, range_tags, tertial_partitions
+from .settings import SOURCE_DIRS, Settings
 
 # The files each source folder's loader reads (settings.SOURCE_DIRS keys).
 WATCHED = {
@@ -39,12 +43,21 @@ SETTLE_SECONDS = 2.0
 MAX_TAG_LENGTH = 200
 
 
+def _source_files(folder: Path, patterns) -> list[Path]:
+    # a file of the wrong type too: the run it triggers reports it
+    return find_files(folder, patterns) + unsupported_files(folder, patterns)
+
+
 def watched_files(settings: Settings) -> list[Path]:
-    files = [settings.data_dir / name for name in CONFIG_FILES if (settings.data_dir / name).is_file()]
-    for source, patterns in WATCHED.items():
-        folder = settings.source_dir(source)
-        # a file of the wrong type too: the run it triggers reports it
-        files += find_files(folder, patterns) + unsupported_files(folder, patterns)
+    files: list[Path] = []
+    for entry in settings.municipalities:
+        files += [entry.path / name for name in CONFIG_FILES if (entry.path / name).is_file()]
+        for source, patterns in WATCHED.items():
+            files += _source_files(entry.source_dir(SOURCE_DIRS[source]), patterns)
+    for source in layout.SHARED_SOURCES:  # a region's shared folders at its root
+        folder = layout.shared_source_dir(settings.data_dir, SOURCE_DIRS[source])
+        if folder is not None:
+            files += _source_files(folder, WATCHED[source])
     return files
 
 
@@ -72,50 +85,73 @@ def _changes(previous: dict[str, str], current: dict[str, str]) -> tuple[list[st
     return new, changed
 
 
-def _all_tertials_tags() -> dict[str, str]:
-    keys = tertial_partitions.get_partition_keys()
-    return {
-        "dagster/asset_partition_range_start": keys[0],
-        "dagster/asset_partition_range_end": keys[-1],
-    }
+def touched_municipalities(files: list[str], dirs: list[layout.MunicipalityDir]) -> set[str]:
+    """The codes whose pictures the files can change: the owner of each file's folder, every
+    municipality for a shared file at the root of a region."""
+    touched: set[str] = set()
+    for name in files:
+        owner = layout.owner_of(name, dirs)
+        touched |= {entry.code for entry in dirs} if owner is None else {owner}
+    return touched
 
 
-@dg.sensor(
-    name="inbox",
-    job=update_lagesbild,
-    minimum_interval_seconds=15,
-    default_status=dg.DefaultSensorStatus.STOPPED,
-    description=(
-        "Watches the data directory (municipality.yaml, pledges.yaml, actions.yaml, surveys/, "
-        "police/events|bra|local/, partners/). A new or changed file (path and SHA-256) starts one run of update_lagesbild for all "
-        "tertials; an unchanged file starts nothing. Switch it on here; the first tick after switching on "
-        "counts every file present as new and rebuilds everything once."
-    ),
-)
-def inbox(context: dg.SensorEvaluationContext):
-    settings = Settings.from_env()
-    previous: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    current = scan(settings, previous)
-    cursor = json.dumps(current, sort_keys=True, ensure_ascii=False)
-    new, changed = _changes(previous, current)
-    if not new and not changed:
-        return dg.SensorResult(skip_reason=f"Inga nya eller ändrade filer i {settings.data_dir}.", cursor=cursor)
-    files = ", ".join(new + changed)
-    shown = ", ".join((new + changed)[:10]) + (" …" if len(new) + len(changed) > 10 else "")
-    context.log.info(f"{len(new)} new, {len(changed)} changed: {shown}")
-    return dg.SensorResult(
-        run_requests=[
-            dg.RunRequest(
-                tags={
-                    **_all_tertials_tags(),
-                    "lagesbild/new_files": str(len(new)),
-                    "lagesbild/changed_files": str(len(changed)),
-                    "lagesbild/files": files[:MAX_TAG_LENGTH],
-                },
-            )
-        ],
-        cursor=cursor,
+def build_inbox_sensor(codes: list[str]) -> dg.SensorDefinition:
+    """The inbox sensor; `codes` are the lägesbild's municipality partitions (definitions load)."""
+
+    @dg.sensor(
+        name="inbox",
+        job=update_lagesbild,
+        minimum_interval_seconds=15,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description=(
+            "Watches every municipality's folder (municipality.yaml, pledges.yaml, actions.yaml, surveys/, "
+            "police/events|bra|local/, partners/) and, in a data dir of several municipalities, the shared "
+            "police/ folders at its root. A new or changed file (path and SHA-256) starts one run of "
+            "update_lagesbild for every tertial of the municipalities it belongs to (a shared file: all); "
+            "an unchanged file starts nothing. Switch it on here; the first tick after switching on counts "
+            "every file present as new and rebuilds everything once."
+        ),
     )
+    def inbox(context: dg.SensorEvaluationContext):
+        settings = Settings.from_env()
+        previous: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+        current = scan(settings, previous)
+        cursor = json.dumps(current, sort_keys=True, ensure_ascii=False)
+        new, changed = _changes(previous, current)
+        if not new and not changed:
+            return dg.SensorResult(skip_reason=f"Inga nya eller ändrade filer i {settings.data_dir}.", cursor=cursor)
+        files = ", ".join(new + changed)
+        shown = ", ".join((new + changed)[:10]) + (" …" if len(new) + len(changed) > 10 else "")
+        context.log.info(f"{len(new)} new, {len(changed)} changed: {shown}")
+        touched = touched_municipalities(new + changed, settings.municipalities)
+        unknown = sorted(touched - set(codes))
+        if unknown:  # a folder added after the definitions loaded: its pictures wait for a reload
+            context.log.warning(
+                f"kommun {', '.join(unknown)} saknas bland lägesbildens partitioner: ladda om kodplatsen "
+                "(Reload definitions) för att få dess lägesbild")
+        # One run (one ingest, one dbt build): over the touched municipalities when they are one
+        # stretch of the partition order (one folder or all of them: the usual case), else over the
+        # smallest stretch that holds them all, whose untouched pictures the fingerprints keep as they are.
+        blocks = contiguous_blocks(codes, touched) or [codes]
+        keys = tertial_partitions.get_partition_keys()
+        rectangle = codes[codes.index(blocks[0][0]):codes.index(blocks[-1][-1]) + 1]
+        return dg.SensorResult(
+            run_requests=[
+                dg.RunRequest(
+                    tags={
+                        **range_tags(rectangle, keys[0], keys[-1]),
+                        "lagesbild/kommuner": ",".join(sorted(touched & set(codes)) or codes),
+                        "lagesbild/new_files": str(len(new)),
+                        "lagesbild/changed_files": str(len(changed)),
+                        "lagesbild/files": files[:MAX_TAG_LENGTH],
+                    },
+                )
+            ],
+            cursor=cursor,
+        )
+
+    return inbox
 
 
-sensors = [inbox]
+def build_sensors(codes: list[str]) -> list[dg.SensorDefinition]:
+    return [build_inbox_sensor(codes)]

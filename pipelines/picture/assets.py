@@ -1,4 +1,5 @@
-"""The tertial lägesbild asset: reads marts, renders the files under output/<period>/."""
+"""The published figures and the lägesbild asset (municipality × tertial): reads the marts,
+renders each municipality's files under settings.period_dir(period, code)."""
 
 
 import base64
@@ -8,7 +9,7 @@ import dagster as dg
 import vl_convert
 from data_quality import gate
 
-from ..partitions import period_of_key, tertial_partitions
+from ..partitions import period_of_key, split_key
 from ..resources import Warehouse
 from ..retries import retry_transient
 from . import figures, published
@@ -54,87 +55,146 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
     return dg.MaterializeResult(metadata={
         "dagster/row_count": rows,
         "periods": dg.MetadataValue.json(sorted(frame["period"].unique().tolist())),
+        "figures_by_municipality": dg.MetadataValue.json(
+            {str(k): int(v) for k, v in frame.groupby("kommun_code").size().items()}),
         "hidden": int(frame["shown"].str.startswith("<").sum() + (frame["shown"] == "dolt").sum()),
     })
 
 
-@dg.asset(
-    key=["picture", "lagesbild"],
-    # It reads only the figures; the marts are named too so that their failed blocking checks
-    # skip it in the same run (the gate below also refuses a stopped tertial in a later run).
-    deps=[FIGURES_KEY, *MART_DEPS],
-    partitions_def=tertial_partitions,
-    # One run renders any range of tertials (a backfill is one run, not one per tertial).
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name="picture",
-    kinds={"html", "pdf", "excel"},
-    owners=["team:brottsforebyggande"],
-    description=(
-        "The tertial lägesbild under `output/<period>/`: lagesbild.html (self-contained), lagesbild.pdf "
-        "(page-numbered), lagesbild.xlsx (indicator tables) and `pledges/<pledge_id>.md` (a brief per "
-        "medborgarlöfte); in Swedish, with small counts hidden everywhere."
-    ),
-)
-def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    settings = warehouse.settings
-    with warehouse.connect(read_only=True) as con:
-        # A failed blocking quality check (this run or an earlier one) keeps its tertials unpublished.
-        blocked = gate.blocked_periods(con, [period_of_key(k) for k in context.partition_keys])
-    if blocked:
-        raise dg.Failure(
-            description=f"Datakvalitetskontroller stoppar lägesbilden:\n{gate.explain(blocked)}",
-            metadata={"blocked_periods": sorted(blocked)},
-        )
-    written, unchanged = [], []
-    # One tertial: render its PDF here; several: in worker processes (spawning one costs ~1 s).
-    pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)
-    lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
-    with lock_retry, warehouse.connect(read_only=True) as con, pool as pdfs:
-        with_data = set(published.periods(con))
-        for key in context.partition_keys:
-            period = period_of_key(key)
-            if period not in with_data:
-                context.log.info(f"{period}: no data in the warehouse, no report written")
-                continue
-            fingerprint = period_fingerprint(con, period)
-            if is_current(settings.period_dir(period), fingerprint, REPORT_FILES):
-                unchanged.append(period)
-                continue
-            written.append((lagesbild_report.build(con, period, settings.output_dir, pdfs), fingerprint))
-        if unchanged:
-            context.log.info(f"inputs unchanged since the last rendering: {', '.join(unchanged)}")
-        for report, fingerprint in written:
-            report.wait()
-            mark_current(settings.period_dir(report.period), fingerprint)
-            context.log.info(
-                f"{report.period}: {len(report.paths)} files in {report.html_path.parent} "
-                f"({', '.join(f'{k} {v:.1f} s' for k, v in report.seconds.items())})"
-            )
-    if not written:
-        return dg.MaterializeResult(metadata={"reports_written": 0, "reports_unchanged": unchanged})
-    written = [report for report, _ in written]
-    latest = written[-1]
-    png = vl_convert.svg_to_png(latest.chart_svg, scale=1.0)
-    return dg.MaterializeResult(
-        metadata={
-            "reports_written": len(written),
-            "reports_unchanged": unchanged,
-            "periods": [r.period for r in written],
-            "latest_period": latest.period,
-            "latest_html": dg.MetadataValue.path(str(latest.html_path)),
-            "latest_pdf": dg.MetadataValue.path(str(latest.pdf_path)),
-            "latest_xlsx": dg.MetadataValue.path(str(latest.xlsx_path)),
-            "latest_pledge_briefs": dg.MetadataValue.md(
-                "\n".join(f"- `{p}`" for p in latest.brief_paths) or "Inga medborgarlöften."
-            ),
-            "latest_top_priorities": dg.MetadataValue.md(latest.top_markdown),
-            "latest_chart": dg.MetadataValue.md(
-                f"![Anmälda brott per problemkategori, {latest.period}]"
-                f"(data:image/png;base64,{base64.b64encode(png).decode()})"
-            ),
-            "render_seconds": dg.MetadataValue.json({r.period: r.seconds for r in written}),
-        }
+def _report_dir(settings, period: str, code: str):
+    """settings.period_dir of a municipality; a warehouse built from another data dir (a code
+    this data dir does not have) keeps the single layout's output/<period>/ when it is one."""
+    try:
+        return settings.period_dir(period, code)
+    except KeyError:
+        if settings.is_region:
+            raise
+        return settings.period_dir(period)
+
+
+def _per_municipality_table(rows: list[dict]) -> str:
+    lines = ["| Kommun | Skrivna | Oförändrade | Senaste tertial | Mapp |", "|---|---:|---:|---|---|"]
+    lines += [f"| {r['kommun']} ({r['code']}) | {len(r['written'])} | {len(r['unchanged'])} | "
+              f"{r['latest'] or '–'} | `{r['folder']}` |" for r in rows]
+    return "\n".join(lines)
+
+
+def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.AssetsDefinition:
+    """The lägesbild asset over `partitions_def` (municipality × tertial, pipelines/partitions.py),
+    made when the definitions load, from the data dir's municipalities."""
+
+    @dg.asset(
+        key=["picture", "lagesbild"],
+        # It reads only the figures; the marts are named too so that their failed blocking checks
+        # skip it in the same run (the gate below also refuses a stopped tertial in a later run).
+        deps=[FIGURES_KEY, *MART_DEPS],
+        partitions_def=partitions_def,
+        # One run renders any range of municipalities × tertials (a backfill is one run, not one per
+        # partition); Dagster reads a range of the two dimensions as their cross product.
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        group_name="picture",
+        kinds={"html", "pdf", "excel"},
+        owners=["team:brottsforebyggande"],
+        description=(
+            "The tertial lägesbild of each municipality (partitions: kommun × tertial) under "
+            "`output/<period>/`, or `output/<code>-<name>/<period>/` in a data dir of several municipalities: "
+            "lagesbild.html (self-contained), lagesbild.pdf (page-numbered), lagesbild.xlsx (indicator "
+            "tables) and `pledges/<pledge_id>.md` (a brief per medborgarlöfte); in Swedish, with small "
+            "counts hidden everywhere."
+        ),
     )
+    def lagesbild(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        settings = warehouse.settings
+        wanted: dict[str, list[str]] = {}  # code -> tertials, in partition order
+        for key in context.partition_keys:
+            code, tertial_key = split_key(key, partitions_def)
+            wanted.setdefault(code, []).append(period_of_key(tertial_key))
+        with warehouse.connect(read_only=True) as con:
+            # A failed blocking quality check (this run or an earlier one) keeps its tertials unpublished.
+            blocked = gate.blocked_periods(con, sorted({p for ps in wanted.values() for p in ps}))
+        if blocked:
+            raise dg.Failure(
+                description=f"Datakvalitetskontroller stoppar lägesbilden:\n{gate.explain(blocked)}",
+                metadata={"blocked_periods": sorted(blocked)},
+            )
+        written, summary = [], []
+        # One report: render its PDF here; several: in worker processes (spawning one costs ~1 s).
+        pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)
+        lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
+        with lock_retry, warehouse.connect(read_only=True) as con, pool as pdfs:
+            in_warehouse = set(published.municipalities(con))
+            names = dict(con.execute("select kommun_code, kommun_name from marts.dim_municipality").fetchall())
+            for code, tertials in sorted(wanted.items()):
+                if code not in in_warehouse:
+                    context.log.info(f"{code}: no published figures in the warehouse, no report written")
+                    continue
+                with_data = set(published.periods(con, code))
+                entry = {"code": code, "kommun": names.get(code, code), "written": [], "unchanged": [], "latest": None,
+                         "folder": str(_report_dir(settings, "<tertial>", code))}
+                summary.append(entry)
+                for period in tertials:
+                    if period not in with_data:
+                        context.log.info(f"{code} {period}: no data in the warehouse, no report written")
+                        continue
+                    folder = _report_dir(settings, period, code)
+                    fingerprint = period_fingerprint(con, period, code)
+                    if is_current(folder, fingerprint, REPORT_FILES):
+                        entry["unchanged"].append(period)
+                        continue
+                    report = lagesbild_report.build(con, period, settings.output_dir, pdfs, kommun_code=code,
+                                                    folder=folder)
+                    written.append((report, fingerprint, folder))
+                    entry["written"].append(period)
+                entry["latest"] = max(entry["written"] + entry["unchanged"], default=None)
+                if entry["unchanged"]:
+                    context.log.info(f"{code}: inputs unchanged since the last rendering: "
+                                     f"{', '.join(entry['unchanged'])}")
+            for report, fingerprint, folder in written:
+                report.wait()
+                mark_current(folder, fingerprint)
+                context.log.info(
+                    f"{report.kommun_code} {report.period}: {len(report.paths)} files in {report.html_path.parent} "
+                    f"({', '.join(f'{k} {v:.1f} s' for k, v in report.seconds.items())})"
+                )
+        unchanged = [f"{e['code']} {p}" for e in summary for p in e["unchanged"]]
+        # Per municipality at a glance (the partition grid shows each kommun × tertial's status).
+        metadata = {
+            "municipalities": dg.MetadataValue.md(_per_municipality_table(summary) if summary else "Ingen kommun."),
+            "reports_by_municipality": dg.MetadataValue.json(
+                {e["code"]: {"kommun": e["kommun"], "written": e["written"], "unchanged": e["unchanged"],
+                             "latest_period": e["latest"], "folder": e["folder"]} for e in summary}),
+        }
+        if not written:
+            return dg.MaterializeResult(metadata={**metadata, "reports_written": 0, "reports_unchanged": unchanged})
+        written = [report for report, _, _ in written]
+        latest = max(written, key=lambda r: (r.period, r.kommun_code))
+        png = vl_convert.svg_to_png(latest.chart_svg, scale=1.0)
+        return dg.MaterializeResult(
+            metadata={
+                **metadata,
+                "reports_written": len(written),
+                "reports_unchanged": unchanged,
+                "periods": sorted({r.period for r in written}),
+                "latest_period": latest.period,
+                "latest_municipality": f"{latest.kommun} ({latest.kommun_code})",
+                "latest_html": dg.MetadataValue.path(str(latest.html_path)),
+                "latest_pdf": dg.MetadataValue.path(str(latest.pdf_path)),
+                "latest_xlsx": dg.MetadataValue.path(str(latest.xlsx_path)),
+                "latest_pledge_briefs": dg.MetadataValue.md(
+                    "\n".join(f"- `{p}`" for p in latest.brief_paths) or "Inga medborgarlöften."
+                ),
+                "latest_top_priorities": dg.MetadataValue.md(latest.top_markdown),
+                "latest_chart": dg.MetadataValue.md(
+                    f"![Anmälda brott per problemkategori, {latest.kommun}, {latest.period}]"
+                    f"(data:image/png;base64,{base64.b64encode(png).decode()})"
+                ),
+                "render_seconds": dg.MetadataValue.json(
+                    {f"{r.kommun_code} {r.period}": r.seconds for r in written}),
+            }
+        )
+
+    return lagesbild
 
 
-assets = [fct_published_figures, lagesbild]
+def build_assets(partitions_def: dg.MultiPartitionsDefinition) -> list[dg.AssetsDefinition]:
+    return [fct_published_figures, build_lagesbild_asset(partitions_def)]

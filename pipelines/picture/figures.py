@@ -210,11 +210,19 @@ def _and(parts: list[str]) -> str:
 # =========================================================================== the tables of a tertial
 
 
-def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) -> pd.DataFrame:
-    """Every published figure of every tertial with data, as rows of fct_published_figures."""
-    data = marts.Marts(con)
-    book = Book(data)
+def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
+          kommun_codes: list[str] | None = None) -> pd.DataFrame:
+    """Every published figure of every tertial with data, as rows of fct_published_figures,
+    for every municipality of marts.dim_municipality (or those of `kommun_codes`). Each
+    municipality is a book of its own: its suppression is solved over its own tables only."""
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
+    frames = [build_municipality(con, code, generated) for code in kommun_codes or marts.municipality_codes(con)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def build_municipality(con: duckdb.DuckDBPyConnection, kommun_code: str, generated: datetime) -> pd.DataFrame:
+    data = marts.Marts(con, kommun_code)
+    book = Book(data)
     for period in data.periods:
         Tertial(book, period, generated).build()
     return book.frame()

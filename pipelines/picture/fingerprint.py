@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ..settings import REPO_ROOT
-from .published import TABLE
+from .published import only_municipality, rows_sql
 
 FINGERPRINT_FILE = ".fingerprint"
 _RENDERERS = REPO_ROOT / "pipelines" / "picture"
@@ -33,12 +33,15 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def period_fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
+def period_fingerprint(con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None) -> str:
+    """The fingerprint of one municipality's tertial (None: the warehouse's only municipality)."""
     digest = hashlib.sha256(_code_digest())
+    columns = ("kommun_code, period, table_name, row_label, column_label, value, shown, is_public, table_title, "
+               "row_key, column_key, kind")
     rows = con.execute(
-        f"select * exclude (row_order, column_order) from {TABLE} where period = ? "
-        "and not (table_name = 'meta' and row_key = 'framtagen') order by table_name, row_key, column_key",
-        [period],
+        f"select * from ({rows_sql(columns)}) where not (table_name = 'meta' and row_key = 'framtagen') "
+        "order by table_name, row_key, column_key",
+        [period, code := kommun_code or only_municipality(con), period, code],
     ).fetchall()
     for row in rows:
         digest.update(repr(row).encode())

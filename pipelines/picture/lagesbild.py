@@ -21,7 +21,7 @@ ROW_HEADERS = {
     "prioriteringar": "Prioritet", "sakerstallda": "Problemområde", "kan_vara_slump": "Problemområde",
     "loften": "Löfte", "bra": "År", "kvalitet_tackning": "Källa", "kvalitet_filer": "Källa",
     "kvalitet_avvisade": "Källa", "indikatorer": "Problemområde", "nyckeltal": "Nyckeltal",
-    "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag",
+    "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag", "region_comparison": "Problemkategori",
 }
 
 
@@ -32,6 +32,8 @@ def first_header(g: Grid) -> str:
 @dataclass
 class Report:
     period: str
+    kommun_code: str
+    kommun: str
     html_path: Path
     pdf_path: Path
     xlsx_path: Path
@@ -53,15 +55,18 @@ class Report:
         return [self.html_path, self.pdf_path, self.xlsx_path, *self.brief_paths]
 
 
-def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pdf_pool: PdfPool | None = None) -> Report:
-    """Render every file of one tertial. With a `pdf_pool` the PDF is written by a worker:
+def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pdf_pool: PdfPool | None = None, *,
+          kommun_code: str | None = None, folder: Path | None = None) -> Report:
+    """Render every file of one municipality's tertial (`kommun_code`; None: the warehouse's
+    only one) into `folder` (default output_dir/<period>; a region's municipality passes
+    settings.period_dir(period, code)). With a `pdf_pool` the PDF is written by a worker:
     `report.pdf_future` resolves when it is done."""
     timer = {"start": time.monotonic()}
-    f = Figures(con, period)
+    f = Figures(con, period, kommun_code)
     chart_svgs = _charts(f)
     timer["content"] = time.monotonic()
 
-    out = output_dir / period
+    out = folder or output_dir / period
     kommun = f.meta("kommun")
     html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header)
     html_path = write_atomic(out / "lagesbild.html", html.encode("utf-8"))
@@ -79,8 +84,8 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pdf_poo
 
     steps = ["start", "content", "html", "pdf", "xlsx", "briefs"]
     seconds = {b: round(timer[b] - timer[a], 2) for a, b in zip(steps, steps[1:])}
-    report = Report(period, html_path, pdf_path, xlsx_path, brief_paths, top_markdown(f), chart_svgs["categories"],
-                    seconds)
+    report = Report(period, f.kommun_code, kommun, html_path, pdf_path, xlsx_path, brief_paths, top_markdown(f),
+                    chart_svgs["categories"], seconds)
     report.pdf_future = pdf_future
     return report
 

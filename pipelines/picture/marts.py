@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
-from .sources import data_quality, quality_checks, table_exists
+from .sources import data_quality, has_column, quality_checks, table_exists
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,
@@ -22,11 +22,23 @@ from .suppression import is_unknown
 PERSONAL = r"\[(?:personnummer|telefon|e-post|namn|adress|regnr)\]|(?i:\bjag heter\b|\bmitt namn\b|\bkontakta mig\b)"
 
 
+def municipality_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The municipalities of the warehouse (marts.dim_municipality), in code order."""
+    return [r[0] for r in con.execute("select kommun_code from marts.dim_municipality order by 1").fetchall()]
+
+
 class Marts:
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    """One municipality's rows of the marts: every read below filters on its kommun_code
+    (the dimensions of time and category are shared by all municipalities)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, kommun_code: str):
         self.con = con
-        self.municipality = con.execute("select * from marts.dim_municipality").df().iloc[0].to_dict()
-        self.code = self.municipality["kommun_code"]
+        self.code = kommun_code
+        rows = con.execute("select * from marts.dim_municipality where kommun_code = ?", [kommun_code]).df()
+        if rows.empty:
+            raise KeyError(f"kommunen {kommun_code} finns inte i marts.dim_municipality")
+        self.municipality = rows.iloc[0].to_dict()
+        self._alone = len(municipality_codes(con)) == 1
         self.unknown_area = unknown_area_id()
         self.trend_steady_pct = int(dbt_vars()["trend_steady_pct"])
         self.significance_level = float(dbt_vars()["significance_level"])
@@ -40,11 +52,26 @@ class Marts:
         self.category_ids = [c for c, _ in self.categories]
         self.indicators = self._q("select * from marts.fct_problem_indicators where kommun_code = ?", self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
+        # A source counts as delivered for this municipality when a file of its own folder, or a
+        # shared file of the region's root (kommun_code null), had rows.
+        mine = " and (kommun_code = ? or kommun_code is null)" if has_column(con, "audit", "loaded_files",
+                                                                             "kommun_code") else ""
         self.loaded_kinds = {r[0] for r in con.execute(
-            "select distinct source_kind from audit.loaded_files where rows_loaded > 0").fetchall()}
+            "select distinct source_kind from audit.loaded_files where rows_loaded > 0" + mine,
+            [kommun_code] if mine else []).fetchall()}
 
     def _q(self, sql: str, *params) -> pd.DataFrame:
         return self.con.execute(sql, list(params)).df()
+
+    def _mine(self, schema: str, table: str) -> tuple[str, list]:
+        """The where clause that keeps this municipality's rows of a table. A table without
+        kommun_code is tolerated only in a warehouse of one municipality: with several it
+        would mix them, so that is an error, never a silent sum."""
+        if has_column(self.con, schema, table, "kommun_code"):
+            return " where kommun_code = ?", [self.code]
+        if self._alone:
+            return "", []
+        raise RuntimeError(f"{schema}.{table} saknar kolumnen kommun_code men lagret har flera kommuner")
 
     # ----------------------------------------------------------------------- dimensions
 
@@ -210,7 +237,8 @@ class Marts:
 
     @cached_property
     def _followup(self) -> pd.DataFrame:
-        return self._q("select * from marts.fct_pledge_followup order by pledge_id, period")
+        where, params = self._mine("marts", "fct_pledge_followup")
+        return self._q(f"select * from marts.fct_pledge_followup{where} order by pledge_id, period", *params)
 
     def pledges_given_by(self, period: str) -> list[dict]:
         return [{**p, "area_ids": list(p["area_ids"]) if p["area_ids"] is not None else []}
@@ -226,6 +254,6 @@ class Marts:
     # ----------------------------------------------------------------------- data quality
 
     def data_quality(self, period: str, period_end) -> dict:
-        dq = data_quality(self.con, pd.Timestamp(period_end).date())
+        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code)
         dq["checks"] = quality_checks(self.con, period)
         return dq

@@ -75,14 +75,40 @@ class Grid:
         return c.shown if c else default
 
 
+REGION = "region"  # kommun_code of the regional overview's rows (tables named region_*)
+# The table comparing a municipality with the region's other municipalities: its own rows
+# when the overview writes one per municipality, else the region's shared one.
+REGION_COMPARISON = "region_comparison"
+
+
+def only_municipality(con: duckdb.DuckDBPyConnection) -> str:
+    """The code of the one municipality with published figures (for callers of one municipality)."""
+    codes = municipalities(con)
+    if len(codes) != 1:
+        raise ValueError(f"ange kommun: {TABLE} har {len(codes)} kommuner ({', '.join(codes)})")
+    return codes[0]
+
+
+def rows_sql(columns: str = "*") -> str:
+    """One municipality's rows of a tertial (parameters: period, kommun_code, period, kommun_code),
+    with the region's comparison table when the municipality has none of its own."""
+    return (
+        f"select {columns} from {TABLE} where period = ? and kommun_code = ? "
+        f"union all select {columns} from {TABLE} where period = ? and kommun_code = '{REGION}' "
+        f"and table_name = '{REGION_COMPARISON}' and not exists (select 1 from {TABLE} "
+        f"where kommun_code = ? and table_name = '{REGION_COMPARISON}')"
+    )
+
+
 class Figures:
-    """The published figures of one tertial."""
+    """The published figures of one tertial of one municipality (`kommun_code`; None: the
+    warehouse's only municipality)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None):
         self.period = period
-        sql = f"select * from {TABLE} where period = ?" + (" and kommun_code = ?" if kommun_code else "")
-        frame = con.execute(sql + " order by table_name, row_order, column_order",
-                            [period, kommun_code] if kommun_code else [period]).df()
+        self.kommun_code = kommun_code or only_municipality(con)
+        frame = con.execute(f"select * from ({rows_sql()}) order by table_name, row_order, column_order",
+                            [period, self.kommun_code, period, self.kommun_code]).df()
         self._grids = {}
         for name, rows in frame.groupby("table_name", sort=False):
             rows_ = rows.drop_duplicates("row_key").sort_values("row_order")
@@ -101,6 +127,13 @@ class Figures:
         return self["meta"].shown(key, "text" if self["meta"].cell(key, "text") else "value")
 
 
-def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The tertials that have published figures."""
-    return [r[0] for r in con.execute(f"select distinct period from {TABLE} order by 1").fetchall()]
+def periods(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> list[str]:
+    """The tertials that have published figures (of `kommun_code`; None: of any municipality)."""
+    where, params = ("where kommun_code = ?", [kommun_code]) if kommun_code else ("where kommun_code <> ?", [REGION])
+    return [r[0] for r in con.execute(f"select distinct period from {TABLE} {where} order by 1", params).fetchall()]
+
+
+def municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The municipalities that have published figures, in code order."""
+    return [r[0] for r in con.execute(
+        f"select distinct kommun_code from {TABLE} where kommun_code <> ? order by 1", [REGION]).fetchall()]

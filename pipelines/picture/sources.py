@@ -18,6 +18,21 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
     ).fetchall()[0][0])
 
+
+def has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+        "and column_name = ?", [schema, table, column]).fetchall()[0][0])
+
+
+def _of_municipality(con, schema: str, table: str, kommun_code: str | None, shared: bool) -> tuple[str, list]:
+    """A condition on one municipality's rows of a table (with `shared`, also the rows of the
+    region's shared root files, kommun_code null); none when the table has no such column."""
+    if kommun_code is None or not has_column(con, schema, table, "kommun_code"):
+        return "true", []
+    return ("(kommun_code = ? or kommun_code is null)" if shared else "kommun_code = ?"), [kommun_code]
+
+
 SOURCE_NAMES = {
     "police_events": "Polisens händelser (polisen.se)",
     "police_local": "Anmälda brott, lokalpolisområdet",
@@ -60,20 +75,23 @@ def _months_back(end: date, count: int) -> list[date]:
     return months[::-1]
 
 
-def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, months: int = 12) -> dict:
-    """Everything the section shows, as plain rows for the template, the XLSX and tests."""
+def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: str | None = None,
+                 months: int = 12) -> dict:
+    """Everything the section shows, as plain rows for the template, the XLSX and tests; with
+    `kommun_code`, of that municipality (its own files and the region's shared ones)."""
     month_list = _months_back(period_end, months)
     present = set()
     if table_exists(con, "intermediate", "int_source_dates"):
+        dates, dates_params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code, shared=False)
         present = {
             (source, month)
             for source, month in con.execute(
-                """
+                f"""
                 select distinct source, date_trunc('month', data_date)::date
                 from intermediate.int_source_dates
-                where data_date between ? and ?
+                where data_date between ? and ? and {dates}
                 """,
-                [month_list[0], period_end],
+                [month_list[0], period_end, *dates_params],
             ).fetchall()
         }
     coverage = [
@@ -81,23 +99,30 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, months: int =
         for source, name in SOURCE_NAMES.items()
         if source != "police_bra"  # yearly file, no months
     ]
-    rejected = con.execute(
-        """
-        select coalesce(source_kind, '') as source_kind, reason, count(*) as rows
-        from audit.rejected_rows group by all order by rows desc, reason
-        """
-    ).fetchall() if table_exists(con, "audit", "rejected_rows") else []
-    files = con.execute(
-        """
-        select source_kind, count(*) as files, sum(rows_loaded) as rows_loaded, sum(rows_rejected) as rows_rejected,
-               max(loaded_at) as last_loaded
-        from audit.loaded_files group by all order by source_kind
-        """
-    ).fetchall() if table_exists(con, "audit", "loaded_files") else []
-    ignored = con.execute(
-        "select column_header, count(distinct source_file) as files, any_value(reason) from audit.ignored_columns "
-        "group by all order by column_header"
-    ).fetchall() if table_exists(con, "audit", "ignored_columns") else []
+    rejected = files = ignored = []
+    if table_exists(con, "audit", "rejected_rows"):
+        mine, params = _of_municipality(con, "audit", "rejected_rows", kommun_code, shared=True)
+        rejected = con.execute(
+            f"""
+            select coalesce(source_kind, '') as source_kind, reason, count(*) as rows
+            from audit.rejected_rows where {mine} group by all order by rows desc, reason
+            """, params
+        ).fetchall()
+    if table_exists(con, "audit", "loaded_files"):
+        mine, params = _of_municipality(con, "audit", "loaded_files", kommun_code, shared=True)
+        files = con.execute(
+            f"""
+            select source_kind, count(*) as files, sum(rows_loaded) as rows_loaded,
+                   sum(rows_rejected) as rows_rejected, max(loaded_at) as last_loaded
+            from audit.loaded_files where {mine} group by all order by source_kind
+            """, params
+        ).fetchall()
+    if table_exists(con, "audit", "ignored_columns"):
+        mine, params = _of_municipality(con, "audit", "ignored_columns", kommun_code, shared=True)
+        ignored = con.execute(
+            "select column_header, count(distinct source_file) as files, any_value(reason) "
+            f"from audit.ignored_columns where {mine} group by all order by column_header", params
+        ).fetchall()
     return {
         "months": [f"{m:%Y-%m}" for m in month_list],
         "coverage": coverage,

@@ -37,6 +37,7 @@ SHEETS = [
     ("kan_vara_slump", "Kan vara slump"),
     ("loften", "Medborgarlöften"),
     ("bra", "BRÅ"),
+    ("region_comparison", "Regionens kommuner"),
 ]
 # Number formats by kind of figure; a change in percent is stored as a fraction.
 FORMATS = {"count": "#,##0", "int": "0", "decimal1": "0.0", "decimal2": "0.00", "share": "0%",

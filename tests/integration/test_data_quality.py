@@ -49,21 +49,25 @@ def run_checks_and_picture(first_key: str | None, last_key: str | None, *, pictu
         assets=defs.assets, asset_checks=defs.asset_checks, jobs=[job], resources=defs.resources,
         executor=dg.in_process_executor,
     )
-    tags = (
-        {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
-        if picture else {}
-    )
+    tags = _range_tags(defs, first_key, last_key) if picture else {}
     return test_defs.resolve_job_def("quality_test").execute_in_process(
         raise_on_error=False, instance=dg.DagsterInstance.ephemeral(), tags=tags
     )
+
+
+def _range_tags(defs, first_key: str, last_key: str) -> dict[str, str]:
+    """Every municipality of the lägesbild's partitions × the tertials first_key..last_key."""
+    from pipelines.partitions import KOMMUN, range_tags
+
+    partitions = defs.resolve_job_def("build_lagesbild").partitions_def
+    return range_tags(partitions.get_partitions_def_for_dimension(KOMMUN).get_partition_keys(), first_key, last_key)
 
 
 def render(first_key: str, last_key: str):
     from pipelines.definitions import defs
 
     return defs.resolve_job_def("build_lagesbild").execute_in_process(
-        raise_on_error=False, instance=dg.DagsterInstance.ephemeral(),
-        tags={"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key},
+        raise_on_error=False, instance=dg.DagsterInstance.ephemeral(), tags=_range_tags(defs, first_key, last_key),
     )
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import filecmp
 import html as htmllib
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 
 
 from tests.edge_cases import PERIOD
@@ -22,9 +24,11 @@ NUMBER = re.compile(r"\d+(?:[,.]\d+)?")
 STATIC = [r"2023:196", r"\b\d\d–\d\d\b", r"95 %", r"5 % falska", r"1\u00a0?000 inv", r"1 000 inv", r"2023:196"]
 
 
-def figures_of(warehouse: Path, period: str):
+def figures_of(warehouse: Path, period: str | None):
+    """The published figures of a tertial (None: of every tertial)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute("select * from marts.fct_published_figures where period = ?", [period]).df()
+        return con.execute("select * from marts.fct_published_figures where coalesce(period = ?, true)",
+                           [period]).df()
 
 
 def visible_html(path: Path) -> tuple[list[str], str]:
@@ -164,3 +168,124 @@ def test_the_newest_version_of_an_event_wins_whatever_the_load_order(edge_run):
     assert f.loc[("omrade_kategori_handelser", "gimo", "inbrott"), "shown"] == "1"
     assert f.loc[("omrade_kategori_handelser", "gimo", "stold"), "shown"] == "0"
     assert f.loc[("omrade_kategori_handelser", "gimo", "inbrott"), "is_public"]   # public: never hidden
+
+
+# --------------------------------------------------------------------------- several municipalities
+
+NEIGHBOUR, NEIGHBOUR_NAME = "0360", "Tierp"
+
+
+def add_neighbour(warehouse: Path) -> None:
+    """Give the warehouse a second municipality: a copy of every marts and intermediate row
+    of 0382 under 0360 (as the marts of several municipalities key every row; BRÅ's rows of
+    0360 are there already), with one
+    police count of 0360 larger by 100 so that the two cannot be told apart by chance."""
+    with duckdb.connect(str(warehouse)) as con:
+        # A mart without kommun_code yet (the dbt side of issue 12 adds it): keyed as the contract says.
+        for (table,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' and table_name not in "
+                "(select table_name from information_schema.columns where table_schema = 'marts' "
+                "and column_name = 'kommun_code')").fetchall():
+            con.execute(f"alter table marts.{table} add column kommun_code varchar default '0382'")
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.columns where column_name = 'kommun_code' "
+            "and table_schema in ('marts', 'intermediate') and table_name not in "
+            "('fct_published_figures', 'dim_period', 'dim_month', 'dim_problem_category') "
+            "and table_name in (select table_name from information_schema.tables where table_type = 'BASE TABLE')"
+        ).fetchall()
+        for schema, table in tables:
+            # BRÅ's rows are keyed by their own content and hold every municipality already
+            if con.execute(f"select count(*) from {schema}.{table} where kommun_code = ?", [NEIGHBOUR]).fetchall()[0][0]:
+                continue
+            replace = "'0360' as kommun_code" + (", 'Tierp' as kommun_name" if table == "dim_municipality" else "")
+            con.execute(f"insert into {schema}.{table} select * replace ({replace}) "
+                        f"from {schema}.{table} where kommun_code = '0382'")
+        con.execute(
+            "update marts.fct_problem_indicators set police_reported_count = police_reported_count + 100 "
+            "where kommun_code = ? and period = ? and area_id = 'osthammar' and category_id = 'stold'",
+            [NEIGHBOUR, PERIOD])
+
+
+def test_every_municipality_gets_its_own_figures(sample_run, tmp_path):
+    from pipelines.picture import figures, published
+
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(sample_run.warehouse, warehouse)
+    add_neighbour(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        frame = figures.build(con)
+        published.write(con, frame)
+        assert published.municipalities(con) == [NEIGHBOUR, "0382"]
+        kommun = {code: published.Figures(con, PERIOD, code).meta("kommun") for code in (NEIGHBOUR, "0382")}
+    assert kommun == {NEIGHBOUR: NEIGHBOUR_NAME, "0382": "Östhammar"}
+    cell = frame.set_index(["kommun_code", "period", "table_name", "row_key", "column_key"])["value"]
+    reported = ("indikatorer", "osthammar:stold", "reported")
+    assert cell[(NEIGHBOUR, PERIOD, *reported)] == cell[("0382", PERIOD, *reported)] + 100
+    bra = ("bra", "2024", "reported")  # each its own municipality's row of BRÅ's statistics
+    assert cell[(NEIGHBOUR, PERIOD, *bra)] != cell[("0382", PERIOD, *bra)]
+    # Östhammar's figures are the same as when it was alone in the warehouse.
+    alone = figures_of(sample_run.warehouse, None)
+    ours = frame[frame["kommun_code"] == "0382"]
+    key = ["period", "table_name", "row_key", "column_key"]
+    printed = lambda f: f[~((f["table_name"] == "meta") & (f["row_key"] == "framtagen"))].set_index(key)["shown"]
+    assert printed(ours).sort_index().equals(printed(alone).sort_index())
+
+
+def test_one_run_renders_every_municipality_into_its_own_folder(sample_run, tmp_path, monkeypatch):
+    """A real materialisation of the lägesbild over a range of municipality × tertial: one run,
+    each municipality's files under output/<code>-<name>/<period>/, its own name and numbers."""
+    import dagster as dg
+
+    from pipelines.partitions import lagesbild_partitions_def, municipality_codes, range_tags
+    from pipelines.picture import figures, published
+    from pipelines.picture.assets import build_lagesbild_asset
+    from pipelines.resources import Warehouse
+    from tests.region_dirs import make_region_dir
+
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(sample_run.warehouse, warehouse)
+    add_neighbour(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        frame = figures.build(con)
+        # Tierp's comparison with the region's other municipalities (the overview's figures, issue 12)
+        comparison = [(NEIGHBOUR, period, "region_comparison", "Stöld", label, value, shown, True,
+                       "Jämförelse med regionens andra kommuner", "stold", column, 0, order, "decimal1")
+                      for period in ("2025-T1", PERIOD)
+                      for order, (column, label, value, shown) in enumerate(
+                          [(NEIGHBOUR, "Tierp", 41.5, "41,5"), ("0382", "Östhammar", 17.25, "17,3")])]
+        published.write(con, pd.concat([frame, pd.DataFrame(comparison, columns=frame.columns)]))
+    data_dir = make_region_dir(tmp_path, {NEIGHBOUR: NEIGHBOUR_NAME})
+    out = tmp_path / "out"
+    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("LAGESBILD_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(out))
+    codes = municipality_codes()
+    assert codes == [NEIGHBOUR, "0382"]
+    asset = build_lagesbild_asset(lagesbild_partitions_def(codes))
+    job = dg.Definitions(assets=[asset], resources={"warehouse": Warehouse()}).resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(tags=range_tags(codes, "2025-01", "2025-05"),
+                                    instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    materialised = {e.event_specific_data.materialization.partition for e in result.all_events
+                    if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert materialised == {f"{c}|{t}" for c in codes for t in ("2025-01", "2025-05")}
+    for folder, name in (("0360-tierp", "Tierp"), ("0382-osthammar", "Östhammar")):
+        for period in ("2025-T1", PERIOD):
+            html = (out / folder / period / "lagesbild.html").read_text(encoding="utf-8")
+            assert f"<h1>Lägesbild {name}s kommun</h1>" in html, (folder, period)
+            assert (out / folder / period / "lagesbild.xlsx").is_file()
+    assert not (out / PERIOD).exists()
+    tierp, osthammar = (visible_html(out / f / PERIOD / "lagesbild.html") for f in ("0360-tierp", "0382-osthammar"))
+    assert "Jämförelse med regionens övriga kommuner" in tierp[1] and {"41,5", "17,3"} <= set(tierp[0])
+    assert "Jämförelse med regionens övriga kommuner" not in osthammar[1]
+    assert "Regionens kommuner" in openpyxl.load_workbook(out / "0360-tierp" / PERIOD / "lagesbild.xlsx").sheetnames
+    # Östhammar's report in the region is the same as when it was alone (the figures' time aside).
+    alone, region = sample_run.output_dir / PERIOD / "lagesbild.html", out / "0382-osthammar" / PERIOD / "lagesbild.html"
+    framtagen = re.compile(r"framtagen \d{4}-\d\d-\d\d \d\d:\d\d")
+    assert framtagen.sub("", region.read_text(encoding="utf-8")) == framtagen.sub("", alone.read_text(encoding="utf-8"))
+    meta = [e.event_specific_data.materialization.metadata for e in result.all_events
+            if e.event_type_value == "ASSET_MATERIALIZATION"][0]
+    by_code = meta["reports_by_municipality"].value
+    assert by_code[NEIGHBOUR]["written"] == ["2025-T1", PERIOD]
+    assert by_code[NEIGHBOUR]["folder"] == str(out / "0360-tierp" / "<tertial>")
+    assert "| Tierp (0360) | 2 | 0 | 2025-T2 |" in meta["municipalities"].value

@@ -88,13 +88,17 @@ def test_asset_metadata_shows_paths_priorities_and_a_chart(sample_run, tmp_path,
     """The Dagster asset renders from the published figures: what the UI shows about the files."""
     import dagster as dg
 
-    from pipelines.picture.assets import lagesbild as asset
+    from pipelines.partitions import lagesbild_partitions_def, municipality_codes
+    from pipelines.picture.assets import build_lagesbild_asset
     from pipelines.resources import Warehouse
 
     monkeypatch.setenv("LAGESBILD_WAREHOUSE", str(sample_run.warehouse))
     monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(tmp_path / "out"))
     monkeypatch.setenv("LAGESBILD_DATA_DIR", str(sample_run.data_dir))
-    result = dg.materialize([asset], partition_key="2025-05", resources={"warehouse": Warehouse()})
+    codes = municipality_codes()
+    assert codes == ["0382"]
+    asset = build_lagesbild_asset(lagesbild_partitions_def(codes))
+    result = dg.materialize([asset], partition_key="0382|2025-05", resources={"warehouse": Warehouse()})
     assert result.success
     meta = result.asset_materializations_for_node("picture__lagesbild")[0].metadata
     for key, name in [("latest_html", "lagesbild.html"), ("latest_pdf", "lagesbild.pdf"),
@@ -103,3 +107,8 @@ def test_asset_metadata_shows_paths_priorities_and_a_chart(sample_run, tmp_path,
     assert "2025-t2-snatteri.md" in meta["latest_pledge_briefs"].value
     assert meta["latest_top_priorities"].value.count("**") >= 4
     assert meta["latest_chart"].value.startswith("![") and "data:image/png;base64," in meta["latest_chart"].value
+    # per municipality at a glance: what was written, the latest tertial, the folder
+    assert meta["reports_by_municipality"].value == {"0382": {
+        "kommun": "Östhammar", "written": [PERIOD], "unchanged": [], "latest_period": PERIOD,
+        "folder": str(tmp_path / "out" / "<tertial>")}}
+    assert "| Östhammar (0382) | 1 | 0 | 2025-T2 |" in meta["municipalities"].value

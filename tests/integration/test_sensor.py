@@ -105,8 +105,11 @@ def test_run_targets_warehouse_and_every_tertial(inbox):
     groups = {job.asset_layer.asset_graph.get(key).group_name for key in job.asset_layer.selected_asset_keys}
     assert groups == {"ingest", "transform", "publish", "picture"}
     keys = tertial_partitions.get_partition_keys()
-    assert request.tags["dagster/asset_partition_range_start"] == keys[0] == "2023-01"
-    assert request.tags["dagster/asset_partition_range_end"] == keys[-1]
+    assert keys[0] == "2023-01"
+    # the sample's one municipality × every tertial
+    assert request.tags["dagster/asset_partition_range_start"] == "0382|2023-01"
+    assert request.tags["dagster/asset_partition_range_end"] == f"0382|{keys[-1]}"
+    assert request.tags["lagesbild/kommuner"] == "0382"
 
 
 def test_every_source_folder_is_watched_and_other_files_are_not(inbox):
@@ -152,3 +155,78 @@ def _sha(path: Path) -> str:
     from pipelines.ingest.common import file_sha256
 
     return file_sha256(path)
+
+
+# --------------------------------------------------------------------------- several municipalities
+
+
+@pytest.fixture
+def region_inbox(tmp_path, monkeypatch, instance):
+    """The sensor of definitions loaded on a region data dir: 0319, 0360 and 0382 (the sample)."""
+    from pipelines.definitions import build_defs
+    from tests.region_dirs import make_region_dir
+
+    data_dir = make_region_dir(tmp_path)
+    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("LAGESBILD_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(tmp_path / "out"))
+    return Inbox(data_dir, instance, build_defs())
+
+
+def _lagesbild_partitions(inbox: Inbox, request: dg.RunRequest) -> set[tuple[str, str]]:
+    """The (municipality, tertial) partitions the requested run renders, as Dagster resolves its range."""
+    from dagster._core.definitions.partitions.partition_key_range import PartitionKeyRange
+
+    partitions = inbox.defs.resolve_job_def(inbox.sensor.job_name).partitions_def
+    keys = partitions.get_partition_keys_in_range(PartitionKeyRange(
+        request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]))
+    return {(k.keys_by_dimension["kommun"], k.keys_by_dimension["tertial"]) for k in keys}
+
+
+def test_a_file_in_one_municipality_renders_only_that_municipality(region_inbox):
+    from pipelines.partitions import tertial_partitions
+
+    tertials = tertial_partitions.get_partition_keys()
+    first = region_inbox.tick()  # every file present is new: every municipality
+    assert {c for c, _ in _lagesbild_partitions(region_inbox, *first)} == {"0319", "0360", "0382"}
+
+    region_inbox.drop("kommuner/0360-tierp/partners/ica_tierp_2026.csv",
+                      ["2026-03-02;ICA Tierp;snatteri;Tierp;Butiken;;Tog godis"])
+    [request] = region_inbox.tick()
+    assert _lagesbild_partitions(region_inbox, request) == {("0360", t) for t in tertials}
+    assert request.tags["lagesbild/kommuner"] == "0360"
+    assert request.tags["lagesbild/files"] == "kommuner/0360-tierp/partners/ica_tierp_2026.csv"
+
+    region_inbox.drop("kommuner/0382-osthammar/surveys/enkat_2026.csv", ["x"])
+    [request] = region_inbox.tick()
+    assert _lagesbild_partitions(region_inbox, request) == {("0382", t) for t in tertials}
+
+
+def test_a_shared_file_at_the_root_renders_every_municipality(region_inbox):
+    from pipelines.partitions import tertial_partitions
+
+    region_inbox.tick()
+    region_inbox.drop("police/local/lpo_uppland_2026.csv", ["x"])
+    [request] = region_inbox.tick()
+    assert request.tags["lagesbild/kommuner"] == "0319,0360,0382"
+    assert _lagesbild_partitions(region_inbox, request) == {
+        (c, t) for c in ("0319", "0360", "0382") for t in tertial_partitions.get_partition_keys()}
+    # a municipality's own configuration is its own
+    path = region_inbox.data_dir / "kommuner/0319-alvkarleby/municipality.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# ändrad\n", encoding="utf-8")
+    settled = time.time() - 60
+    os.utime(path, (settled, settled))
+    [request] = region_inbox.tick()
+    assert request.tags["lagesbild/kommuner"] == "0319"
+    assert {c for c, _ in _lagesbild_partitions(region_inbox, request)} == {"0319"}
+
+
+def test_files_of_two_municipalities_apart_start_one_run_over_both(region_inbox):
+    """One run (one ingest, one dbt build): a range of the kommun dimension is one stretch, so
+    0319 and 0382 together take 0360 along; its fingerprints keep its files as they are."""
+    region_inbox.tick()
+    region_inbox.drop("kommuner/0319-alvkarleby/partners/a.csv", ["2026-03-02;ICA;snatteri;Gimo;Butiken;;"])
+    region_inbox.drop("kommuner/0382-osthammar/partners/b.csv", ["2026-03-02;ICA;snatteri;Gimo;Butiken;;"])
+    [request] = region_inbox.tick()
+    assert request.tags["lagesbild/kommuner"] == "0319,0382"
+    assert {c for c, _ in _lagesbild_partitions(region_inbox, request)} == {"0319", "0360", "0382"}

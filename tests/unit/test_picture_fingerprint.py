@@ -37,3 +37,24 @@ def test_is_current_needs_the_stamp_and_every_file(tmp_path):
     assert is_current(period_dir, "f1", ["lagesbild.html"])
     assert not is_current(period_dir, "f2", ["lagesbild.html"])
     assert not is_current(period_dir, "f1", ["lagesbild.html", "lagesbild.pdf"])
+
+
+def _rows(code: str, shown: str, table: str = "nyckeltal") -> list[tuple]:
+    return [(code, "2025-T1", table, "Anmälda brott", "Värde", 12.0, shown, False, "Nyckeltal", "reported", "value",
+             0, 0, "count")]
+
+
+def test_fingerprint_is_per_municipality():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    published.write(con, pd.DataFrame(_rows("0360", "12") + _rows("0382", "12"), columns=COLUMNS))
+    first = {c: period_fingerprint(con, "2025-T1", c) for c in ("0360", "0382")}
+    published.write(con, pd.DataFrame(_rows("0360", "<3") + _rows("0382", "12"), columns=COLUMNS))
+    assert period_fingerprint(con, "2025-T1", "0382") == first["0382"]
+    assert period_fingerprint(con, "2025-T1", "0360") != first["0360"]
+    # the region's comparison table is printed in every municipality's report
+    region = _rows("region", "40", "region_comparison")
+    published.write(con, pd.DataFrame(_rows("0360", "<3") + _rows("0382", "12") + region, columns=COLUMNS))
+    assert period_fingerprint(con, "2025-T1", "0382") != first["0382"]
+    assert published.Figures(con, "2025-T1", "0382")["region_comparison"].shown("reported", "value") == "40"
+    assert published.municipalities(con) == ["0360", "0382"]

@@ -69,3 +69,29 @@ def test_quality_reports_newest_last(tmp_path):
     assert [p.parent.name for p in run_summary.quality_reports(tmp_path)] == ["2025-T1", "2025-T3", "2026-T1"]
     assert [p.parent.name for p in run_summary.quality_reports(tmp_path, ["2025-T3"])] == ["2025-T3"]
     assert run_summary.quality_reports(tmp_path / "absent") == []
+
+
+def test_where_the_reports_are_one_line_alone_one_per_municipality_in_a_region(tmp_path):
+    from pipelines.run import report_lines
+    from pipelines.settings import Settings
+    from tests.region_dirs import SAMPLE, make_region_dir
+
+    out = tmp_path / "out"
+
+    def settings(data_dir):
+        return Settings(data_dir=data_dir, warehouse=tmp_path / "w.duckdb", output_dir=out,
+                        analytics_copy=tmp_path / "a.duckdb")
+
+    assert report_lines(settings(SAMPLE)) == [
+        f"  rapporter:  {out}/<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md"]
+    region = settings(make_region_dir(tmp_path))
+    assert report_lines(region) == [
+        "  rapporter:  en mapp per kommun, i varje <tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md:",
+        f"    Älvkarleby (0319): {out}/0319-alvkarleby/",
+        f"    Tierp (0360): {out}/0360-tierp/",
+        f"    Östhammar (0382): {out}/0382-osthammar/",
+    ]
+    quality = out / "0360-tierp" / "2025-T2" / "datakvalitet.html"
+    quality.parent.mkdir(parents=True)
+    quality.write_text("x", encoding="utf-8")
+    assert report_lines(region)[-1] == f"  kvalitet:   datakvalitet.html bredvid varje lagesbild.html, t.ex. {quality}"
