@@ -50,11 +50,11 @@ def category_grids(f: Figures) -> list[Grid]:
 
 
 def build(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | None = None, pdf: bool = True) -> Overview:
-    """Write the tertial's overview into `out_dir` (default: Settings().region_dir(period))."""
+    """Write the tertial's overview into `out_dir` (default: Settings.from_env().region_dir(period))."""
     if out_dir is None:
         from ..settings import Settings
 
-        out_dir = Settings().region_dir(period)
+        out_dir = Settings.from_env().region_dir(period)
     f = Figures(con, period, REGION)
     if not f["region_meta"]:
         raise ValueError(f"Inga regionsiffror för {period} i marts.fct_published_figures (kör region_figures först).")
