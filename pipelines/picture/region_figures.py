@@ -5,8 +5,8 @@ rows of marts.fct_published_figures (the same COLUMNS as figures.py).
   `region_meta`, `region_totalt` (the region per category), `region_kategori:<category>`
   (every municipality side by side, and the region), `region_karta` (the map's values).
 - kommun_code of a municipality, table_name `region_comparison`: that municipality against
-  each other municipality of the region, per category, per 1 000 inhabitants (only in a
-  region of two or more).
+  each other municipality of the region (of its own county when the region spans several),
+  and the region, per category, per 1 000 inhabitants (only in a region of two or more).
 
 Every number comes from marts.fct_municipality_comparison (dbt). Decided here, as in
 figures.py: which cells to hide and how each figure is written. Suppression follows
@@ -83,9 +83,10 @@ class RegionBook:
         self.rows = con.execute(
             "select * from marts.fct_municipality_comparison order by period, kommun_code, category_id").df()
         municipalities = con.execute(
-            "select kommun_code, kommun_name, suppression_threshold, survey_min_respondents "
+            "select kommun_code, kommun_name, county, suppression_threshold, survey_min_respondents "
             "from marts.dim_municipality order by kommun_name, kommun_code").df()
         self.municipalities = list(zip(municipalities["kommun_code"], municipalities["kommun_name"]))
+        self.county = dict(zip(municipalities["kommun_code"], municipalities["county"]))
         self.threshold = int(municipalities["suppression_threshold"].max()) if len(municipalities) else 3
         self.min_respondents = int(municipalities["survey_min_respondents"].max()) if len(municipalities) else 10
         cats = con.execute("select category_id, name_sv from marts.dim_problem_category order by sort_order").df()
@@ -299,12 +300,23 @@ class RegionTertial:
             t.put(code, kommun, "per_1000", "Per 1 000 invånare", "decimal1", _value(r.get("police_reported_per_1000")),
                   deps=(key,), missing=_no_police(r))
 
+    def neighbours(self, code: str) -> list[str]:
+        """The region's other municipalities; in a region of several counties (the whole
+        country), those of the same county: a table of 289 columns compares nothing."""
+        county = self.b.county
+        if len({county[c] for c in self.codes}) == 1:
+            return [c for c in self.codes if c != code]
+        return [c for c in self.codes if c != code and county[c] == county[code]]
+
     def comparison(self, code: str) -> None:
         """One municipality against each other municipality of the region and the region."""
+        others = self.neighbours(code)
+        if not others:
+            return
         t = self.table(COMPARISON, "Jämförelse med regionens andra kommuner: anmälda brott per 1 000 invånare",
                        kommun_code=code)
         names = dict(self.b.municipalities)
-        order = [code, *[c for c in self.codes if c != code], REGION]
+        order = [code, *others, REGION]
         for category, name in self.b.categories:
             for other in order:
                 r = self.b.row(other, self.period, category)

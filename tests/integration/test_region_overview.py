@@ -209,3 +209,12 @@ def test_a_municipality_without_a_figure_is_drawn_grey_without_a_number():
     svg = maps.choropleth(values, "Karta", "Per 1 000 invånare")
     assert maps.NO_FIGURE in svg and "Tierp: dolt" in svg and "Östhammar: 12,5" in svg
     assert maps.text_alternative(values, "Per 1 000") == "Per 1 000: Östhammar 12,5; Tierp dolt."
+
+
+def test_a_region_of_several_counties_compares_within_the_county(two, tmp_path):
+    warehouse = copy_warehouse(two, tmp_path)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.dim_municipality set county = 'Gävleborgs län' where kommun_code = ?", [SECOND])
+        region = region_figures.build(con)
+    assert region_figures.COMPARISON not in set(region["table_name"])  # no neighbour in the same county
+    assert {FIRST, SECOND} <= set(region.loc[region["table_name"] == "region_karta", "row_key"])
