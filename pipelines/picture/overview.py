@@ -57,7 +57,8 @@ def build(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | None = No
         out_dir = Settings.from_env().region_dir(period)
     f = Figures(con, period, REGION)
     if not f["region_meta"]:
-        raise ValueError(f"Inga regionsiffror för {period} i marts.fct_published_figures (kör region_figures först).")
+        raise ValueError(f"Inga regionsiffror för {period} i marts.fct_published_figures "
+                         "(region_figures.build har inte körts).")
     values = map_values(f)
     legend = "Anmälda brott per 1 000 invånare"
     svg = maps.choropleth(values, f"{f['region_karta'].title}, {period}", legend)
@@ -88,11 +89,13 @@ def write_workbook(f: Figures, path: Path) -> Path:
                                           "strings_to_urls": False})
     # the same figures give the same bytes: the document's date is when the figures were made
     book.set_properties({"created": datetime.strptime(meta.shown("framtagen", "text"), "%Y-%m-%d %H:%M")})
-    fmt = {kind: book.add_format({"num_format": code, "align": "right"}) for kind, code in workbook.FORMATS.items()}
+    fmt = {kind: book.add_format({"num_format": code, "align": "right"})
+           for kind, code in workbook.FORMATS.items()}
     fmt.update(
         title=book.add_format({"bold": True, "font_size": 13}),
         note=book.add_format({"italic": True, "font_color": "#555555"}),
-        header=book.add_format({"bold": True, "bg_color": "#EEF3F7", "border": 1, "text_wrap": True, "valign": "top"}),
+        header=book.add_format({"bold": True, "bg_color": "#EEF3F7", "border": 1, "text_wrap": True,
+                                "valign": "top"}),
         text=book.add_format({}),
         hidden=book.add_format({"align": "right"}),
     )

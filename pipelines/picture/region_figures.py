@@ -239,7 +239,8 @@ class RegionTertial:
               text=self.generated.strftime("%Y-%m-%d %H:%M"))
         t.put("threshold", "Gräns för små tal", "value", "Värde", "int", self.b.threshold, public=True)
         t.put("survey_min", "Minsta antal svarande", "value", "Värde", "int", self.b.min_respondents, public=True)
-        preliminary = [n for c, n in self.b.municipalities if _true(self.b.row(c, self.period, ALL).get("is_preliminary"))]
+        preliminary = [n for c, n in self.b.municipalities
+                       if _true(self.b.row(c, self.period, ALL).get("is_preliminary"))]
         t.put("preliminary", "Preliminära kommuner", "text", "Text", "text", text=", ".join(preliminary))
         t.put("kartunderlag", "Kartunderlag", "text", "Text", "text", text=CREDIT)
 
@@ -297,8 +298,8 @@ class RegionTertial:
         for code, kommun in self.b.municipalities:
             r = self.b.row(code, self.period, ALL)
             key = self.b.cell("rc", code, self.period, ALL, r.get("police_reported_count"))
-            t.put(code, kommun, "per_1000", "Per 1 000 invånare", "decimal1", _value(r.get("police_reported_per_1000")),
-                  deps=(key,), missing=_no_police(r))
+            t.put(code, kommun, "per_1000", "Per 1 000 invånare", "decimal1",
+                  _value(r.get("police_reported_per_1000")), deps=(key,), missing=_no_police(r))
 
     def neighbours(self, code: str) -> list[str]:
         """The region's other municipalities; in a region of several counties (the whole
