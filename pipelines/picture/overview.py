@@ -4,6 +4,7 @@ region_figures.py); nothing is computed here."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,10 @@ from .published import Figures, Grid
 from .region_figures import ALL, REGION
 from .render import render, write_atomic, write_pdf
 
+FILES = ["oversikt.html", "oversikt.pdf", "oversikt.xlsx"]
+# The code that lays the overview out: a change re-renders it (as fingerprint.py does for the lägesbild).
+_LAYOUT = ["overview.py", "maps.py", "render.py", "published.py", "workbook.py", "templates/oversikt.html.j2",
+           "geo/kommuner.geojson"]
 ROW_HEADERS = {"region_totalt": "Problemkategori", "region_karta": "Kommun", "region_comparison": "Problemkategori"}
 
 
@@ -72,6 +77,22 @@ def build(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | None = No
         write_pdf(html, pdf_path)
     xlsx_path = write_workbook(f, out_dir / "oversikt.xlsx")
     return Overview(period, html_path, pdf_path, xlsx_path)
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
+    """The tertial's region rows (without their build time) and the layout code: unchanged,
+    the overview would come out the same (use with fingerprint.is_current / mark_current)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _LAYOUT:
+        digest.update(name.encode() + (here / name).read_bytes())
+    rows = con.execute(
+        "select * exclude (row_order, column_order) from marts.fct_published_figures "
+        "where period = ? and kommun_code = ? and not (table_name = 'region_meta' and row_key = 'framtagen') "
+        "order by table_name, row_key, column_key", [period, REGION]).fetchall()
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
 
 
 def write_workbook(f: Figures, path: Path) -> Path:

@@ -219,3 +219,17 @@ def test_a_region_of_several_counties_compares_within_the_county(two, tmp_path):
         region = region_figures.build(con)
     assert region_figures.COMPARISON not in set(region["table_name"])  # no neighbour in the same county
     assert {FIRST, SECOND} <= set(region.loc[region["table_name"] == "region_karta", "row_key"])
+
+
+def test_the_overview_fingerprint_follows_the_figures_not_the_clock(one, tmp_path):
+    with duckdb.connect(str(copy_warehouse(one, tmp_path))) as con:
+        frame = figures.build(con)
+        first = region_figures.build(con, frame)
+        published.write(con, pd.concat([frame, first], ignore_index=True))
+        before = overview.fingerprint(con, "2024-T2")
+        later = region_figures.build(con, frame, generated_at=pd.Timestamp("2030-01-01", tz="UTC").to_pydatetime())
+        published.write(con, pd.concat([frame, later], ignore_index=True))
+        assert overview.fingerprint(con, "2024-T2") == before
+        con.execute("update marts.fct_published_figures set shown = 'x' where kommun_code = 'region' "
+                    "and period = '2024-T2' and table_name = 'region_karta'")
+        assert overview.fingerprint(con, "2024-T2") != before
