@@ -6,13 +6,14 @@ import base64
 import contextlib
 
 import dagster as dg
+import pandas as pd
 import vl_convert
 from data_quality import gate
 
 from ..partitions import period_of_key, split_key
 from ..resources import Warehouse
 from ..retries import retry_transient
-from . import figures, published
+from . import figures, overview, published, region_figures
 from . import lagesbild as lagesbild_report
 from .fingerprint import is_current, mark_current, period_fingerprint
 from .render import PdfPool
@@ -32,6 +33,7 @@ MART_DEPS = [
     ["marts", "dim_pledge"],
     ["marts", "fct_reference_crime_rates"],
     ["marts", "fct_pledge_followup"],
+    ["marts", "fct_municipality_comparison"],
 ]
 
 
@@ -51,6 +53,8 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
     settings = warehouse.settings
     with retry_transient(context, "Publicerade siffror", str(settings.warehouse)), warehouse.connect() as con:
         frame = figures.build(con)
+        if settings.is_region:  # the overview's figures and each municipality's comparison with the others
+            frame = pd.concat([frame, region_figures.build(con, frame)], ignore_index=True)
         rows = published.write(con, frame)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": rows,
@@ -77,6 +81,23 @@ def _per_municipality_table(rows: list[dict]) -> str:
     lines += [f"| {r['kommun']} ({r['code']}) | {len(r['written'])} | {len(r['unchanged'])} | "
               f"{r['latest'] or '–'} | `{r['folder']}` |" for r in rows]
     return "\n".join(lines)
+
+
+def _render_overviews(context, con, settings, wanted: dict[str, list[str]]) -> list:
+    """The regional overview (output/region/<period>/) of every tertial this run renders that has
+    the region's figures; re-rendered only when those figures or the layout changed."""
+    paths = []
+    with_region = set(published.periods(con, region_figures.REGION))
+    for period in sorted({p for ps in wanted.values() for p in ps} & with_region):
+        folder = settings.region_dir(period)
+        fingerprint = overview.fingerprint(con, period)
+        if is_current(folder, fingerprint, overview.FILES):
+            continue
+        result = overview.build(con, period, folder)
+        mark_current(folder, fingerprint)
+        paths.append(result.html_path)
+        context.log.info(f"region {period}: oversikt in {folder}")
+    return paths
 
 
 def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.AssetsDefinition:
@@ -149,6 +170,7 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                 if entry["unchanged"]:
                     context.log.info(f"{code}: inputs unchanged since the last rendering: "
                                      f"{', '.join(entry['unchanged'])}")
+            overviews = _render_overviews(context, con, settings, wanted) if settings.is_region else []
             for report, fingerprint, folder in written:
                 report.wait()
                 mark_current(folder, fingerprint)
@@ -159,6 +181,7 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
         unchanged = [f"{e['code']} {p}" for e in summary for p in e["unchanged"]]
         # Per municipality at a glance (the partition grid shows each kommun × tertial's status).
         metadata = {
+            "overviews": dg.MetadataValue.md("\n".join(f"- `{path}`" for path in overviews) or "–"),
             "municipalities": dg.MetadataValue.md(_per_municipality_table(summary) if summary else "Ingen kommun."),
             "reports_by_municipality": dg.MetadataValue.json(
                 {e["code"]: {"kommun": e["kommun"], "written": e["written"], "unchanged": e["unchanged"],

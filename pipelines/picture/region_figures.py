@@ -27,13 +27,13 @@ import pandas as pd
 
 from .figures import COLUMNS, STOCKHOLM, Figure, Table, fmt
 from .maps import CREDIT
+from .published import REGION, REGION_COMPARISON  # REGION: kommun_code of the region's rows
 from .sources import table_exists
 from .suppression import COMPLEMENTARY, FEW_ANSWERS, MISSING, PRELIMINARY, UNKNOWN, Suppressor, is_unknown
 
-REGION = "region"      # kommun_code of the region's rows (fct_municipality_comparison, fct_published_figures)
 ALL = "alla"           # category_id of every category together
 PREFIX = "region_"
-COMPARISON = "region_comparison"
+COMPARISON = REGION_COMPARISON
 HIDDEN_ELSEWHERE = "hidden elsewhere"
 # A count of the region table and where the municipality's own lägesbild prints the same count:
 # (table, row_key, column_key) with the row_key '{category}' or fixed.
