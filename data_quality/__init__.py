@@ -11,7 +11,8 @@ results.py   audit.quality_results (run_id, table_name, expectation, success, ob
 checks.py    `build_quality_checks(assets)`: the `raw_quality` and `marts_quality` multi-asset
              checks (check name `gx_suite` on every table's asset key)
 gate.py      which tertials may be published; helpers for `make run`
-summary.py   the Swedish quality report, output/<period>/datakvalitet.html
+summary.py   the Swedish quality report per municipality and tertial, settings.period_dir(period,
+             code)/datakvalitet.html (output/<period>/ for a single data dir)
 
 How blocking works
 ------------------
@@ -31,11 +32,14 @@ API for the lägesbild (picture/)
     blocked = gate.blocked_periods(con, periods)      # {period: [Blocker]}; empty = publish
     if blocked: raise dg.Failure(gate.explain(blocked))  # refuse to render those tertials
 
-    s = quality_summary(con, period)          # read-only; QualitySummary (summary.py)
-    s = write_quality_summary(con, period, output_dir)   # also writes datakvalitet.html
+    s = quality_summary(con, period, kommun_code=code)   # read-only; QualitySummary (summary.py)
+    s = write_quality_summary(con, period, output_dir, kommun_code=code,
+                              period_dir=settings.period_dir(period, code))   # also writes datakvalitet.html
+
+(`kommun_code` may be left out when the warehouse has one municipality.)
 
 `QualitySummary` (frozen dataclass) for the *Datakvalitet* section:
-    period, municipality, checked_at
+    period, municipality, kommun_code, municipalities (configured), checked_at
     blocked: bool, blockers / warnings / failures: tuple[Failure]   (Failure.message is Swedish)
     tables: tuple[TableCheck]         table, label (sv), layer, rows, expectations, failed, status
     checks_total, checks_failed
@@ -44,9 +48,13 @@ API for the lägesbild (picture/)
     ignored_columns: tuple[IgnoredColumn]   source_file, column, reason
     sources: tuple[SourceCoverage]    label, unit, rows, unknown_area_rows (the unknown area, 'okant'),
                                       months_without_data, areas_without_data
+    outside: tuple[OutsideRows], outside_rows, outside_text   rows of shared sources for
+                                      municipalities outside the data dir (Swedish line)
     html_path                         set by write_quality_summary
-The marts check already writes datakvalitet.html for every tertial with a lägesbild partition
-after each validation (also when it fails); the picture need only link to it
+Checks are the warehouse's (one validation for all municipalities); rejected rows, ignored
+columns and coverage are the municipality's own plus the shared root files'.
+The marts check already writes datakvalitet.html for every municipality's every tertial with a
+lägesbild partition after each validation (also when it fails); the picture need only link to it
 (`datakvalitet.html` next to `lagesbild.html`) and show the summary's figures.
 """
 
@@ -54,6 +62,7 @@ from .gate import Blocker, blocked_periods
 from .summary import (
     Failure,
     IgnoredColumn,
+    OutsideRows,
     QualitySummary,
     RejectedReason,
     SourceCoverage,
@@ -66,6 +75,7 @@ __all__ = [
     "Blocker",
     "Failure",
     "IgnoredColumn",
+    "OutsideRows",
     "QualitySummary",
     "RejectedReason",
     "SourceCoverage",

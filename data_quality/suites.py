@@ -8,6 +8,10 @@ sanity check against the previous run, which warns.
 
 Value sets come from the warehouse itself (`Inputs`), so the suites check cross-table
 consistency: every area, category and period in a fact exists in its dimension.
+
+Nothing assumes one municipality (DATA-CONTRACT §6): every key includes kommun_code (an
+area id, a question id, a pledge id is unique only within its municipality), and the
+configuration holds one row per configured municipality.
 """
 
 from __future__ import annotations
@@ -176,7 +180,9 @@ def _police_local(b: _Builder) -> None:
     b.not_null("month_day", "category", "suppressed")
     b.not_future("month_day", b.inputs.this_month, "Månaden")
     b.at_least("reported_count", 0, "Antal anmälda brott är inte negativt")
-    b.unique("_source_file", "_file_sha256", "_source_row")  # a row of one version of a file
+    # a row of one version of a file, of one municipality (the same bytes under two folders
+    # are two municipalities' rows)
+    b.unique("_kommun_code", "_source_file", "_file_sha256", "_source_row")
 
 
 def _partner_reports(b: _Builder) -> None:
@@ -185,7 +191,7 @@ def _partner_reports(b: _Builder) -> None:
     b.not_null("report_day", "partner", "category_text", "report_count")
     b.not_future("report_day", b.inputs.today, "Rapportdatum")
     b.at_least("report_count", 1, "Antal i en rapport är minst 1")
-    b.unique("_source_file", "_file_sha256", "_source_row")  # a row of one version of a file
+    b.unique("_kommun_code", "_source_file", "_file_sha256", "_source_row")  # a row of one version of a file
 
 
 def _survey_responses(b: _Builder) -> None:
@@ -196,12 +202,14 @@ def _survey_responses(b: _Builder) -> None:
     b.not_future("submitted_day", b.inputs.today + SURVEY_FUTURE_MARGIN, "Inskickat-datum")
     if b.inputs.question_ids:
         b.in_set("question_id", b.inputs.question_ids, "Frågan finns i frågekatalogen")
-    b.unique("_source_file", "response_id", "question_id")
+    b.unique("_kommun_code", "_source_file", "response_id", "question_id")
 
 
 def _config_municipality(b: _Builder) -> None:
     b.columns("kommun_code", "name", "suppression_threshold")
-    b.add(gxe.ExpectTableRowCountToEqual(value=1), "Exakt en kommun är konfigurerad")
+    b.not_empty("Minst en kommun är konfigurerad")
+    b.not_null("kommun_code")
+    b.unique("kommun_code")
     b.regex("kommun_code", KOMMUN_CODE, "Kommunkoden har fyra siffror")
     b.between("suppression_threshold", 1, 100, "Gränsen för små tal ligger mellan 1 och 100")
 
@@ -224,24 +232,24 @@ def _config_area_population(b: _Builder) -> None:
 
 
 def _config_survey_questions(b: _Builder) -> None:
-    b.columns("question_id", "header_key", "scale")
-    b.unique("question_id")
-    b.unique("header_key")
+    b.columns("kommun_code", "question_id", "header_key", "scale")
+    b.unique("kommun_code", "question_id")
+    b.unique("kommun_code", "header_key")
     if b.inputs.scales:
         b.in_set("scale", b.inputs.scales, "Frågans svarsskala finns i katalogen")
 
 
 def _config_survey_scale_labels(b: _Builder) -> None:
-    b.columns("scale", "label_key", "kind")
+    b.columns("kommun_code", "scale", "label_key", "kind")
     b.in_set("kind", SCALE_KINDS, "Svarsalternativet är problem, inte problem eller ignoreras")
-    b.unique("scale", "label_key")
+    b.unique("kommun_code", "scale", "label_key")
 
 
 def _config_pledges(b: _Builder) -> None:
     # no not_empty: a municipality without pledges has an empty table
-    b.columns("pledge_id", "period", "category_text", "indicator", "baseline_period")
-    b.not_null("pledge_id", "period", "category_text", "indicator", "baseline_period")
-    b.unique("pledge_id")
+    b.columns("kommun_code", "pledge_id", "period", "category_text", "indicator", "baseline_period")
+    b.not_null("kommun_code", "pledge_id", "period", "category_text", "indicator", "baseline_period")
+    b.unique("kommun_code", "pledge_id")
     b.regex("period", PERIOD, "Löftets tertial har formen ÅÅÅÅ-T1, -T2 eller -T3")
     b.regex("baseline_period", PERIOD, "Jämförelsetertialen har formen ÅÅÅÅ-T1, -T2 eller -T3")
 
@@ -254,8 +262,8 @@ def _fct_problem_indicators(b: _Builder) -> None:
     b.columns("period", "area_id", "category_id", "police_reported_count", "police_event_count",
               "partner_report_count", "survey_respondents", "survey_problem_share", "survey_ci_low",
               "survey_ci_high", "population", "police_reported_per_1000", "priority_rank")
-    b.not_null("period", "area_id", "category_id")
-    b.unique("period", "area_id", "category_id")
+    b.not_null("period", "kommun_code", "area_id", "category_id")
+    b.unique("period", "kommun_code", "area_id", "category_id")
     b.in_set("period", i.periods, "Tertialen finns i dim_period")
     b.in_set("area_id", i.area_ids, "Området finns i dim_area")
     b.in_set("category_id", i.category_ids, "Problemkategorin finns i dim_problem_category")
@@ -282,8 +290,8 @@ def _fct_problem_indicators(b: _Builder) -> None:
 def _dim_area(b: _Builder) -> None:
     b.columns("area_id", "area_name", "population", "population_year")
     b.not_empty("Kommunen har områden")
-    b.not_null("area_id", "area_name")
-    b.unique("area_id")
+    b.not_null("kommun_code", "area_id", "area_name")
+    b.unique("kommun_code", "area_id")  # an area id is unique only within its municipality
     b.regex("area_id", AREA_ID, "Områdes-id består av a–z, 0–9 och _")
     unknown = unknown_area_id()
     b.add(gxe.ExpectColumnDistinctValuesToContainSet(column="area_id", value_set=[unknown]),
@@ -311,7 +319,9 @@ def _dim_period(b: _Builder) -> None:
 
 def _dim_municipality(b: _Builder) -> None:
     b.columns("kommun_code", "kommun_name", "suppression_threshold")
-    b.add(gxe.ExpectTableRowCountToEqual(value=1), "Exakt en kommun")
+    b.not_empty("Minst en kommun")
+    b.not_null("kommun_code")
+    b.unique("kommun_code")
     b.regex("kommun_code", KOMMUN_CODE, "Kommunkoden har fyra siffror")
     b.between("suppression_threshold", 1, 100, "Gränsen för små tal ligger mellan 1 och 100")
 
@@ -328,9 +338,10 @@ def _fct_reference_crime_rates(b: _Builder) -> None:
 
 def _fct_pledge_followup(b: _Builder) -> None:
     i = b.inputs
-    b.columns("pledge_id", "period", "category_id", "status")
-    b.not_null("pledge_id", "period", "status")
-    b.unique("pledge_id", "period")
+    b.columns("kommun_code", "pledge_id", "period", "category_id", "status")
+    b.not_null("kommun_code", "pledge_id", "period", "status")
+    b.unique("kommun_code", "pledge_id", "period")
+    b.in_set("kommun_code", i.kommun_codes, "Kommunen finns i dim_municipality")
     b.in_set("status", PLEDGE_STATUS, "Status är on_track, off_track eller no_data")
     b.in_set("period", i.periods, "Tertialen finns i dim_period")
     b.in_set("category_id", i.category_ids, "Problemkategorin finns i dim_problem_category")

@@ -1,13 +1,20 @@
-"""The Swedish quality report for the coordinator: output/<period>/datakvalitet.html.
+"""The Swedish quality report for the coordinator, one per municipality and tertial:
+`settings.period_dir(period, code)/datakvalitet.html` (output/<period>/ for a single data
+dir, output/<code>-<name>/<period>/ in a region; DATA-CONTRACT §6).
 
-`quality_summary(con, period)` gathers what the lägesbild's *Datakvalitet* section needs
-(a `QualitySummary`); `write_quality_summary(con, period, output_dir)` also writes the
-report page. Read-only: everything comes from the warehouse (audit.quality_results,
-audit.rejected_rows, audit.ignored_columns, the marts and the intermediate models).
+`quality_summary(con, period, kommun_code=…)` gathers what the lägesbild's *Datakvalitet*
+section needs (a `QualitySummary`); `write_quality_summary(…)` also writes the report page.
+Read-only: everything comes from the warehouse (audit.quality_results, audit.rejected_rows,
+audit.ignored_columns, the marts and the intermediate models). The checks are the
+warehouse's (one validation for every municipality); rejected rows, ignored columns and
+coverage are the municipality's own, plus what the shared files at the root of a region
+had (they are every municipality's), and the rows of the shared sources that belong to
+municipalities outside the data dir are counted (intermediate.int_rows_outside_data_dir).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -109,6 +116,17 @@ class SourceCoverage:
 
 
 @dataclass(frozen=True)
+class OutsideRows:
+    """Rows of a shared source for a municipality outside the data dir (never in an indicator)."""
+
+    source_kind: str
+    source_label: str
+    kommun_code: str | None
+    kommun_name: str | None
+    rows: int
+
+
+@dataclass(frozen=True)
 class QualitySummary:
     period: str
     municipality: str
@@ -120,6 +138,9 @@ class QualitySummary:
     rejected_files: int
     ignored_columns: tuple[IgnoredColumn, ...]
     sources: tuple[SourceCoverage, ...]
+    kommun_code: str | None = None
+    municipalities: int = 1  # configured in the warehouse (more than one: a region)
+    outside: tuple[OutsideRows, ...] = ()
     html_path: Path | None = field(default=None, compare=False)
 
     @property
@@ -143,13 +164,37 @@ class QualitySummary:
     def checks_failed(self) -> int:
         return sum(t.failed for t in self.tables)
 
+    @property
+    def outside_rows(self) -> int:
+        return sum(o.rows for o in self.outside)
 
-def quality_summary(con, period: str, *, as_of: date | None = None) -> QualitySummary:
-    """Everything the quality report and the lägesbild's Datakvalitet section show for `period`.
+    @property
+    def outside_text(self) -> str:
+        """'Rader för kommuner utanför datamappen: …' (Swedish, one line), or '' when none."""
+        if not self.outside:
+            return ""
+        parts = []
+        for kind in dict.fromkeys(o.source_kind for o in self.outside):
+            rows = sorted((o for o in self.outside if o.source_kind == kind), key=lambda o: (-o.rows, o.kommun_name or ""))
+            names = ", ".join(f"{o.kommun_name or 'okänd'} {_number(o.rows)}" for o in rows[:5])
+            more = f" och {len(rows) - 5} till" if len(rows) > 5 else ""
+            parts.append(f"{rows[0].source_label} {_number(sum(o.rows for o in rows))} ({names}{more})")
+        return (f"Rader för kommuner utanför datamappen: {_number(self.outside_rows)} – {'; '.join(parts)}. "
+                "De finns kvar i källdatan men räknas inte in i någon indikator.")
+
+
+def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: date | None = None) -> QualitySummary:
+    """Everything the quality report and the lägesbild's Datakvalitet section show for
+    `period` of municipality `kommun_code` (default: the warehouse's only municipality; with
+    several and none named, every municipality's rows together).
 
     `as_of` (default: LAGESBILD_AS_OF, pipelines/settings.py) decides which of the
     tertial's months have begun, and so can lack data."""
     as_of = as_of or pipeline_settings.as_of()
+    codes = _table_values(con, "marts.dim_municipality", "kommun_code") or _table_values(
+        con, "raw.config_municipality", "kommun_code")
+    if kommun_code is None and len(codes) == 1:
+        kommun_code = codes[0]
     latest = results.latest(con)
     tables, failures = [], []
     for name, rows in latest.groupby("table_name", sort=False):
@@ -184,43 +229,52 @@ def quality_summary(con, period: str, *, as_of: date | None = None) -> QualitySu
     order = {t.name: i for i, t in enumerate(BY_NAME.values())}
     tables.sort(key=lambda t: order.get(t.table, len(order)))
     failures.sort(key=lambda f: (not f.stops_this_period, f.severity != "error", order.get(f.table, len(order))))
-    rejected, rejected_rows, rejected_files = _rejected(con)
+    rejected, rejected_rows, rejected_files = _rejected(con, kommun_code)
     return QualitySummary(
         period=period,
-        municipality=_municipality(con),
+        municipality=_municipality(con, kommun_code),
         checked_at=max((t.checked_at for t in tables if t.checked_at), default=None),
         tables=tuple(tables),
         failures=tuple(failures),
         rejected=rejected,
         rejected_rows=rejected_rows,
         rejected_files=rejected_files,
-        ignored_columns=_ignored(con),
-        sources=_coverage(con, period, as_of),
+        ignored_columns=_ignored(con, kommun_code),
+        sources=_coverage(con, period, as_of, kommun_code),
+        kommun_code=kommun_code,
+        municipalities=max(len(codes), 1),
+        outside=_outside(con),
     )
 
 
-def write_quality_summary(con, period: str, output_dir: Path, *, as_of: date | None = None) -> QualitySummary:
-    """quality_summary(), and the report written to output_dir/<period>/datakvalitet.html."""
-    summary = quality_summary(con, period, as_of=as_of)
-    path = output_dir / period / "datakvalitet.html"
+def write_quality_summary(con, period: str, output_dir: Path, *, kommun_code: str | None = None,
+                          period_dir: Path | None = None, as_of: date | None = None) -> QualitySummary:
+    """quality_summary(), and the report written to period_dir/datakvalitet.html
+    (default output_dir/<period>/: a single data dir; settings.period_dir(period, code))."""
+    summary = quality_summary(con, period, kommun_code=kommun_code, as_of=as_of)
+    path = (period_dir or output_dir / period) / "datakvalitet.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(render(summary, output_dir), encoding="utf-8")
+    tmp.write_text(render(summary, output_dir, path.parent), encoding="utf-8")
     tmp.replace(path)
     return QualitySummary(**{**summary.__dict__, "html_path": path})
 
 
 def write_all(settings) -> list[QualitySummary]:
-    """The report of every tertial that gets a lägesbild (a tertial with data that has a
-    partition, i.e. is complete, on the as-of date)."""
+    """The report of every municipality's every tertial that gets a lägesbild (a tertial with
+    the municipality's data that has a partition, i.e. is complete, on the as-of date)."""
     from pipelines.warehouse import connect
 
     with connect(settings.warehouse, read_only=True) as con:
-        periods = [
-            p for p in _table_values(con, "marts.dim_period", "period")
-            if tertials.has_partition(p, settings.as_of)
-        ]
-        return [write_quality_summary(con, p, settings.output_dir, as_of=settings.as_of) for p in periods]
+        written = []
+        for entry in settings.municipalities:
+            periods = [p for p in _periods_of(con, entry.code) if tertials.has_partition(p, settings.as_of)]
+            written += [
+                write_quality_summary(con, p, settings.output_dir, kommun_code=entry.code,
+                                      period_dir=settings.period_dir(p, entry.code), as_of=settings.as_of)
+                for p in periods
+            ]
+        return written
 
 
 _env = jinja2.Environment(
@@ -240,10 +294,12 @@ def _number(value) -> str:
 _env.filters["n"] = _number
 
 
-def render(summary: QualitySummary, output_dir: Path) -> str:
-    """The report page; links to the GX Data Docs (output/quality/<layer>/) when they exist."""
+def render(summary: QualitySummary, output_dir: Path, page_dir: Path | None = None) -> str:
+    """The report page (in `page_dir`, default output_dir/<period>/); links to the GX Data
+    Docs (output/quality/<layer>/) when they exist."""
+    page_dir = page_dir or output_dir / summary.period
     docs = {
-        layer: f"../quality/{layer}/index.html"
+        layer: Path(os.path.relpath(quality_docs_dir(output_dir, layer) / "index.html", page_dir)).as_posix()
         for layer in ("raw", "marts")
         if (quality_docs_dir(output_dir, layer) / "index.html").exists()
     }
@@ -271,27 +327,61 @@ def _table_values(con, table: str, column: str) -> list:
     return [r[0] for r in con.execute(f"select {column} from {table} order by 1").fetchall()]
 
 
-def _municipality(con) -> str:
-    for table, column in (("marts.dim_municipality", "kommun_name"), ("raw.config_municipality", "name")):
-        names = _table_values(con, table, column)
+def _has_column(con, table: str, column: str) -> bool:
+    schema, name = table.split(".")
+    return bool(con.execute(
+        "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+        "and column_name = ?", [schema, name, column]).fetchall()[0][0])
+
+
+def _periods_of(con, kommun_code: str) -> list[str]:
+    """The municipality's tertials (marts.dim_municipality_period; dim_period in a warehouse
+    built before it existed)."""
+    if _exists(con, "marts.dim_municipality_period"):
+        return [r[0] for r in con.execute(
+            "select period from marts.dim_municipality_period where kommun_code = ? order by 1", [kommun_code]
+        ).fetchall()]
+    return _table_values(con, "marts.dim_period", "period")
+
+
+def _municipality(con, kommun_code: str | None) -> str:
+    for table, code, column in (("marts.dim_municipality", "kommun_code", "kommun_name"),
+                                ("raw.config_municipality", "kommun_code", "name")):
+        if not _exists(con, table):
+            continue
+        names = [r[0] for r in con.execute(
+            f"select {column} from {table} where ? is null or {code} = ? order by {code}", [kommun_code, kommun_code]
+        ).fetchall()]
         if names:
-            return names[0]
+            return ", ".join(names)
     return ""
 
 
-def _rejected(con) -> tuple[tuple[RejectedReason, ...], int, int]:
+def _own_rows(con, table: str, kommun_code: str | None) -> tuple[str, list]:
+    """A where clause for the audit rows of `kommun_code`: those of its folder and those of
+    the shared files at the root of a region (kommun_code null). Every row when no
+    municipality is named, or in a warehouse whose audit tables predate kommun_code."""
+    if kommun_code is None or not _has_column(con, table, "kommun_code"):
+        return "true", []
+    return "(kommun_code = ? or kommun_code is null)", [kommun_code]
+
+
+def _rejected(con, kommun_code: str | None = None) -> tuple[tuple[RejectedReason, ...], int, int]:
     if not _exists(con, "audit.rejected_rows"):
         return (), 0, 0
+    where, params = _own_rows(con, "audit.rejected_rows", kommun_code)
     rows = con.execute(
-        """
+        f"""
         select coalesce(source_kind, ''), reason,
                count(source_row) as rows_,
                count(*) filter (where source_row is null) as files_,
                list(source_file || coalesce(' rad ' || source_row, '') order by source_file, source_row)[1:3]
         from audit.rejected_rows
+        where {where}
         group by all
         order by rows_ + files_ desc, 1, 2
-        """
+        """,
+        params,
     ).fetchall()
     reasons = tuple(
         RejectedReason(kind, SOURCE_KINDS.get(kind, kind), reason, int(n), int(f), tuple(ex))
@@ -300,13 +390,31 @@ def _rejected(con) -> tuple[tuple[RejectedReason, ...], int, int]:
     return reasons, sum(r.rows for r in reasons), sum(r.whole_files for r in reasons)
 
 
-def _ignored(con) -> tuple[IgnoredColumn, ...]:
+def _ignored(con, kommun_code: str | None = None) -> tuple[IgnoredColumn, ...]:
     if not _exists(con, "audit.ignored_columns"):
         return ()
+    where, params = "true", []
+    if (kommun_code is not None and _exists(con, "audit.loaded_files")
+            and _has_column(con, "audit.loaded_files", "kommun_code")):
+        # whose a survey file is: the municipality audit.loaded_files recorded for it
+        where = ("source_file not in (select source_file from audit.loaded_files "
+                 "where kommun_code is distinct from ? and kommun_code is not null)")
+        params = [kommun_code]
     rows = con.execute(
-        "select distinct source_file, column_header, reason from audit.ignored_columns order by 1, 2"
+        f"select distinct source_file, column_header, reason from audit.ignored_columns where {where} order by 1, 2",
+        params,
     ).fetchall()
     return tuple(IgnoredColumn(*row) for row in rows)
+
+
+def _outside(con) -> tuple[OutsideRows, ...]:
+    if not _exists(con, "intermediate.int_rows_outside_data_dir"):
+        return ()
+    rows = con.execute(
+        "select source_kind, kommun_code, kommun_name, row_count from intermediate.int_rows_outside_data_dir "
+        "order by source_kind, row_count desc, kommun_name"
+    ).fetchall()
+    return tuple(OutsideRows(kind, SOURCE_KINDS.get(kind, kind), code, name, int(n)) for kind, code, name, n in rows)
 
 
 def _months(period: str, as_of: date) -> list[str]:
@@ -314,11 +422,14 @@ def _months(period: str, as_of: date) -> list[str]:
     return [f"{m:%Y-%m}" for m in tertials.months(period) if m <= as_of]
 
 
-def _coverage(con, period: str, as_of: date) -> tuple[SourceCoverage, ...]:
+def _coverage(con, period: str, as_of: date, kommun_code: str | None = None) -> tuple[SourceCoverage, ...]:
     unknown = unknown_area_id()
+    # every model here has kommun_code: the municipality's rows only (all when none is named)
+    mine, code = "(? is null or kommun_code = ?)", [kommun_code, kommun_code]
     areas = (
         con.execute(
-            "select area_id, area_name from marts.dim_area where area_id <> ? order by sort_order", [unknown]
+            f"select area_id, area_name from marts.dim_area where area_id <> ? and {mine} "
+            "order by kommun_code, sort_order", [unknown, *code]
         ).fetchall()
         if _exists(con, "marts.dim_area")
         else []
@@ -327,7 +438,8 @@ def _coverage(con, period: str, as_of: date) -> tuple[SourceCoverage, ...]:
     dates = {}
     if _exists(con, "intermediate.int_source_dates"):
         for source, month in con.execute(
-            "select distinct source, strftime(data_date, '%Y-%m') from intermediate.int_source_dates"
+            f"select distinct source, strftime(data_date, '%Y-%m') from intermediate.int_source_dates where {mine}",
+            code,
         ).fetchall():
             dates.setdefault(source, set()).add(month)
     out = []
@@ -336,8 +448,8 @@ def _coverage(con, period: str, as_of: date) -> tuple[SourceCoverage, ...]:
             continue
         counts = dict(
             con.execute(
-                f"select area_id, count(*) from {table} where period = ? and {condition} group by area_id",
-                [period],
+                f"select area_id, count(*) from {table} where period = ? and {condition} and {mine} group by area_id",
+                [period, *code],
             ).fetchall()
         )
         out.append(

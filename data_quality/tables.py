@@ -54,13 +54,13 @@ RAW = (
     Table("raw.police_bra", "BRÅ:s anmälda brott per kommun och år",
           "kommun, reported_crimes, per_100k, year, _source_file, _source_row"),
     Table("raw.police_local", "Lokalpolisens utdrag (anmälda brott per månad)",
-          "area, category, reported_count, suppressed, _source_file, _source_row, _file_sha256, "
+          "area, category, reported_count, suppressed, _kommun_code, _source_file, _source_row, _file_sha256, "
           + day("month", "month_day")),
     Table("raw.partner_reports", "Partnerrapporter",
-          "partner, category_text, report_count, _source_file, _source_row, _file_sha256, "
+          "partner, category_text, report_count, _kommun_code, _source_file, _source_row, _file_sha256, "
           + day("report_date", "report_day")),
     Table("raw.survey_responses", "Enkätsvar",
-          "response_id, question_id, _source_file, _source_row, "
+          "response_id, question_id, _kommun_code, _source_file, _source_row, "
           + day("submitted_at", "submitted_day")),
     Table("raw.config_municipality", "Kommunens uppgifter (municipality.yaml)", "*"),
     Table("raw.config_area_names", "Områdesnamn och alias (municipality.yaml)", "*"),
@@ -68,7 +68,7 @@ RAW = (
     Table("raw.config_survey_questions", "Frågekatalogen (surveys/questions.yaml)", "*"),
     Table("raw.config_survey_scale_labels", "Svarsskalorna (surveys/questions.yaml)", "*"),
     Table("raw.config_pledges", "Medborgarlöften (pledges.yaml)",
-          "pledge_id, period, category_text, indicator, baseline_period", optional=True),
+          "kommun_code, pledge_id, period, category_text, indicator, baseline_period", optional=True),
 )
 
 MARTS = (

@@ -232,9 +232,9 @@ def test_duplicated_key_in_a_dimension_stops_every_tertial(sample_run, tmp_path,
     with duckdb.connect(str(warehouse), read_only=True) as con:
         blocked = gate.blocked_periods(con)
     assert sorted(blocked) == sorted(periods)
-    assert any("area_id förekommer bara en gång" in b.message for b in blocked[periods[0]])
+    assert any("Kombinationen (kommun_code, area_id) förekommer bara en gång" in b.message for b in blocked[periods[0]])
     html = (output_dir / periods[-1] / "datakvalitet.html").read_text(encoding="utf-8")
-    assert "area_id förekommer bara en gång" in html and "gimo" in html
+    assert "Kombinationen (kommun_code, area_id) förekommer bara en gång" in html and "gimo" in html
 
 
 # --------------------------------------------------------------------------- make run

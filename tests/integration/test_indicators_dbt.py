@@ -31,6 +31,7 @@ from pipelines.ingest import partners, police_bra, police_events, police_local, 
 from pipelines.ingest.common import load_file
 from pipelines.ingest.municipality import write_config
 from pipelines.ingest.pledges import write_pledges
+from tests.raw_lineage import own_rows
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
@@ -182,6 +183,7 @@ def built(tmp_path_factory) -> Path:
             assert outcome.status == "loaded" and outcome.rows_rejected == 0, outcome
         for module in (police_events, police_bra, police_local, partners, surveys):
             con.execute(module.RAW_DDL)  # sources without files: empty tables
+        own_rows(con, municipality.code)
     result = dbt(base, wh, "build", "--select", "+path:models/marts")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return wh
@@ -383,6 +385,7 @@ def test_no_pledges_is_an_empty_followup(built, tmp_path):
     shutil.copy(built, copy)
     with warehouse.connect(copy) as con:
         write_pledges(con, load_pledges(tmp_path / "absent.yaml", load_municipality(REPO / "data/sample/municipality.yaml")))
+        own_rows(con, "0382")
     result = dbt(tmp_path, copy, "build", "--select", "stg_config__pledges", "int_pledge_followup", "fct_pledge_followup")
     assert result.returncode == 0, result.stdout[-3000:]
     assert rows(copy, "select count(*) as n from marts.fct_pledge_followup") == [{"n": 0}]

@@ -18,6 +18,7 @@ import pytest
 
 from pipelines.ingest import partners
 from pipelines.warehouse import connect
+from tests.raw_lineage import own_rows
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
@@ -41,10 +42,13 @@ def dbt_categories(tmp_path_factory) -> dict[str, str | None]:
         con.execute(partners.RAW_DDL)
         for row, text in enumerate(TEXTS, start=2):
             con.execute(
-                "insert into raw.partner_reports values (date '2025-03-04', '2025-03-04', 'ICA Gimo', ?, 'Gimo', "
+                "insert into raw.partner_reports (report_date, report_date_text, partner, category_text, area_text, "
+                "place, report_count, report_count_text, description, description_sha256, _source_file, _source_row, "
+                "_file_sha256, _loaded_at) values (date '2025-03-04', '2025-03-04', 'ICA Gimo', ?, 'Gimo', "
                 "'Butiken', 1, null, null, sha256(''), 'partners/x.csv', ?, 'abc', now())",
                 [text, row],
             )
+        own_rows(con, "0382")
     result = subprocess.run(
         [
             str(DBT), "build", "--profiles-dir", ".", "--select", "+int_category_keys", "stg_partners__reports",

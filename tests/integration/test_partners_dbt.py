@@ -17,6 +17,7 @@ from pipelines.config import load_municipality
 from pipelines.ingest import partners, police_events
 from pipelines.ingest.common import find_files, load_file
 from pipelines.ingest.municipality import write_config
+from tests.raw_lineage import own_rows
 from pipelines.warehouse import connect
 from tests.privacy import find_personal_data
 
@@ -100,6 +101,7 @@ def built(tmp_path_factory):
                     "where _source_file = 'partners/rapport_2024.csv'"
                 )
         con.execute(partners.RAW_DDL)
+        own_rows(con, load_municipality(REPO / "data" / "sample" / "municipality.yaml").code)
     result = run_dbt(tmp_path, warehouse)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return warehouse, statuses, result

@@ -30,6 +30,7 @@ from pipelines.config import load_municipality
 from pipelines.ingest import police_bra, police_local
 from pipelines.ingest.common import load_file
 from pipelines.ingest.municipality import write_config
+from tests.raw_lineage import own_rows
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
@@ -120,6 +121,7 @@ def built(tmp_path_factory):
             load(path, police_bra)
         time.sleep(1.1)
         load(bra_revised, police_bra)
+        own_rows(con, load_municipality(data_dir / "municipality.yaml").code)
 
     target = base / "dbt"
     result = subprocess.run(

@@ -20,6 +20,7 @@ from pipelines.config import load_municipality, load_questions
 from pipelines.ingest import police_events, surveys
 from pipelines.ingest.common import load_file
 from pipelines.ingest.municipality import write_config
+from tests.raw_lineage import own_rows
 from pipelines.resources import dbt_executable
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,6 +128,7 @@ def built(tmp_path_factory) -> Path:
                                 parse=parser, write=surveys.write)
             assert outcome.status == "loaded", outcome
         con.execute(surveys.RAW_DDL)
+        own_rows(con, load_municipality(SAMPLE / "municipality.yaml").code)
     result = dbt_build(base, warehouse_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     # 'Kanske' and '7' match nothing in their scale: the build warns, it does not fail.

@@ -59,6 +59,7 @@ def partner_reports(rows: int = 5) -> pd.DataFrame:
             "partner": "Handeln",
             "category_text": "snatteri",
             "report_count": [1] * rows,
+            "_kommun_code": "0382",
             "_source_file": "partners/handel.csv",
             "_source_row": list(range(2, rows + 2)),
             "_file_sha256": "v1",
@@ -117,9 +118,9 @@ def test_duplicated_key_fails_uniqueness():
     frame = pd.concat([fct(), fct().iloc[[0]]], ignore_index=True)
     failure = only_failure(validate("marts.fct_problem_indicators", frame))
     assert failure.expectation == "expect_compound_columns_to_be_unique"
-    assert failure.column == "period, area_id, category_id"
+    assert failure.column == "period, kommun_code, area_id, category_id"
     assert failure.periods == ("2024-T1",)
-    assert "(t.ex. (2024-T1, gimo, stold))" in failure.message_sv
+    assert "(t.ex. (2024-T1, 0382, gimo, stold))" in failure.message_sv
 
 
 def test_share_outside_its_interval_fails_but_rounding_does_not():
@@ -195,3 +196,36 @@ def test_every_table_has_a_suite_with_swedish_texts(name):
     assert items
     assert all(e.meta.get("sv") for e in items)
     assert {e.severity.value for e in items} <= ({"warning"} if name.startswith("raw.") else {"critical", "warning"})
+
+
+# --------------------------------------------------------------------------- several municipalities
+
+
+def dim_area(codes=("0382", "0360")) -> pd.DataFrame:
+    """The same area ids in every municipality of `codes`."""
+    rows = [(code, area, area.title(), 1000, 2024) for code in codes for area in ("gimo", "osthammar", "okant")]
+    return pd.DataFrame(rows, columns=["kommun_code", "area_id", "area_name", "population", "population_year"])
+
+
+def test_an_area_id_is_unique_only_within_its_municipality():
+    inputs = Inputs(as_of=NOW.date(), kommun_codes=("0360", "0382"))
+    assert validate("marts.dim_area", dim_area(), inputs).passed
+    twice = pd.concat([dim_area(), dim_area().iloc[[0]]], ignore_index=True)
+    failure = only_failure(validate("marts.dim_area", twice, inputs))
+    assert failure.column == "kommun_code, area_id" and failure.severity == "error"
+    assert "(t.ex. (0382, gimo))" in failure.message_sv
+
+
+def test_several_municipalities_are_configured_each_once():
+    frame = pd.DataFrame({"kommun_code": ["0382", "0360"], "name": ["Östhammar", "Tierp"],
+                          "suppression_threshold": [3, 3]})
+    assert validate("raw.config_municipality", frame).passed
+    failure = only_failure(validate("raw.config_municipality", pd.concat([frame, frame.iloc[[1]]], ignore_index=True)))
+    assert failure.column == "kommun_code" and "0360" in failure.message_sv
+    municipalities = frame.rename(columns={"name": "kommun_name"})
+    assert validate("marts.dim_municipality", municipalities).passed
+
+
+def test_the_same_file_under_two_municipalities_is_two_municipalities_rows():
+    other = partner_reports().assign(_kommun_code="0360")
+    assert validate("raw.partner_reports", pd.concat([partner_reports(), other], ignore_index=True)).passed

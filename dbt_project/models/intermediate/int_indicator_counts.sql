@@ -1,5 +1,5 @@
 -- The counts of fct_problem_indicators: one row per (period, area, category) of the
--- configured municipality with any data, every source in its own column, plus the
+-- configured municipalities with any data, every source in its own column, plus the
 -- population of the period's year. Trends and priorities are computed from this.
 --
 -- police_reported_months (0–4): the months of the tertial a local extract covers for the

@@ -1,5 +1,6 @@
 -- Municipality names as they occur in sources -> SCB code. Accepts the plain name,
--- "X kommun", the genitive "Xs kommun", listed variants, and the configured municipality.
+-- "X kommun", the genitive "Xs kommun", listed variants, the configured municipalities'
+-- names, and the 4-digit code itself (a shared extract's Kommun column may hold either).
 -- Keys keep accents (Håbo and Habo are different municipalities); an accent-free
 -- spelling ("Hoor" for Höör) is accepted only where it points to a single municipality.
 with kommuner as (
@@ -16,6 +17,8 @@ spellings as (
     select kommun_code, variant from {{ ref('kommun_name_variants') }}
     union all
     select kommun_code, kommun_name from {{ ref('stg_config__municipality') }}
+    union all
+    select kommun_code, kommun_code from kommuner
 ),
 
 exact as (

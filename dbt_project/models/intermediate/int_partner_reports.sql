@@ -1,6 +1,6 @@
--- Partner reports of the configured municipality with area, category and tertial,
--- one row per natural key (DATA-CONTRACT §2.5):
---   (partner, report_date, area_id, category_id, place, description_sha256, file row)
+-- Partner reports of each configured municipality (the folder that held the file) with
+-- area, category and tertial, one row per natural key (DATA-CONTRACT §2.5):
+--   (kommun_code, partner, report_date, area_id, category_id, place, description_sha256, file row)
 -- "File row" is the occurrence of an identical row within its file (1, 2, ... in file
 -- order): two identical rows in one file are two incidents; the same row in another file
 -- (a re-export under a new name) is the same incident. When several files carry a key,
@@ -11,7 +11,7 @@
 with reports as (
     select * from {{ ref('stg_partners__reports') }}
     qualify file_sha256 = first_value(file_sha256) over (
-        partition by source_file order by loaded_at desc, file_sha256 desc
+        partition by kommun_code, source_file order by loaded_at desc, file_sha256 desc
     )
 ),
 
@@ -30,13 +30,12 @@ category_keys as (
 mapped as (
     select
         reports.*,
-        municipality.kommun_code,
         coalesce(area_keys.area_id, '{{ var("unknown_area_id") }}') as area_id,
         category_keys.category_id
     from reports
-    cross join municipality
+    inner join municipality using (kommun_code)
     left join area_keys
-        on area_keys.kommun_code = municipality.kommun_code
+        on area_keys.kommun_code = reports.kommun_code
         and area_keys.label_key = reports.area_key
     left join category_keys
         on category_keys.category_key = reports.category_key
@@ -46,7 +45,7 @@ numbered as (
     select
         *,
         row_number() over (
-            partition by source_file, partner_key, report_date, area_id, category_id,
+            partition by kommun_code, source_file, partner_key, report_date, area_id, category_id,
                 place_key, description_sha256
             order by source_row
         ) as occurrence_in_file
@@ -57,7 +56,7 @@ deduplicated as (
     select *
     from numbered
     qualify row_number() over (
-        partition by partner_key, report_date, area_id, category_id, place_key,
+        partition by kommun_code, partner_key, report_date, area_id, category_id, place_key,
             description_sha256, occurrence_in_file
         order by loaded_at desc, source_file desc
     ) = 1

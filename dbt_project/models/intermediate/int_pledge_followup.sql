@@ -1,5 +1,7 @@
 -- Pledge follow-up (DATA-CONTRACT §2.2), the logic of marts.fct_pledge_followup: one row
--- per pledge and tertial after its declared baseline tertial.
+-- per pledge and tertial after its declared baseline tertial. A pledge id is unique only
+-- within its municipality (each folder's pledges.yaml): every key includes kommun_code, and
+-- the tertials are the municipality's own (int_municipality_periods).
 --
 -- 1. Value: the pledge's indicator over its areas. Counts are summed; a count is unknown
 --    (null) when its source has no data for the municipality in the tertial, or when any
@@ -41,7 +43,7 @@ municipality as (
 ),
 
 periods as (
-    select period, period_end from {{ ref('int_periods') }}
+    select kommun_code, period, period_end from {{ ref('int_municipality_periods') }}
 ),
 
 counts as (
@@ -59,23 +61,23 @@ population as (
 
 pledges as (
     select
+        pledge_rows.kommun_code,
         pledge_rows.pledge_id,
         pledge_rows.indicator,
         pledge_rows.baseline_period,
         pledge_rows.target_change_pct,
         pledge_rows.area_ids,
         category_keys.category_id,
-        municipality.kommun_code,
         municipality.suppression_threshold,
         municipality.survey_min_respondents
     from pledge_rows
+    inner join municipality using (kommun_code)
     left join category_keys
         on category_keys.category_key = {{ normalise_name('pledge_rows.category_text') }}
-    cross join municipality
 ),
 
 pledge_areas as (
-    select pledge_id, unnest(area_ids) as area_id from pledges
+    select kommun_code, pledge_id, unnest(area_ids) as area_id from pledges
 ),
 
 -- Whether police events and partner reports exist for the municipality in a tertial.
@@ -101,6 +103,7 @@ covered_tertials as (
 -- Every pledge in every tertial: the areas' counts, respondents and population.
 area_values as (
     select
+        pledges.kommun_code,
         pledges.pledge_id,
         periods.period,
         case pledges.indicator
@@ -114,8 +117,8 @@ area_values as (
         coalesce(counts.survey_problem_count, 0) as problem_count,
         population.population
     from pledges
-    inner join pledge_areas using (pledge_id)
-    cross join periods
+    inner join pledge_areas using (kommun_code, pledge_id)
+    inner join periods on periods.kommun_code = pledges.kommun_code
     left join source_coverage
         on source_coverage.period = periods.period
         and source_coverage.kommun_code = pledges.kommun_code
@@ -132,6 +135,7 @@ area_values as (
 
 pledge_values as (
     select
+        area_values.kommun_code,
         area_values.pledge_id,
         area_values.period,
         -- one unknown area makes the total unknown: never a partial sum
@@ -142,29 +146,30 @@ pledge_values as (
         sum(area_values.population) as population,
         coalesce(any_value(covered_tertials.covered_months), 0) as covered_months
     from area_values
-    inner join pledges using (pledge_id)
     left join covered_tertials
-        on covered_tertials.kommun_code = pledges.kommun_code
+        on covered_tertials.kommun_code = area_values.kommun_code
         and covered_tertials.period = area_values.period
-    group by area_values.pledge_id, area_values.period
+    group by area_values.kommun_code, area_values.pledge_id, area_values.period
 ),
 
 -- Reported crimes of a pledge per covered month, over its areas (null when any is `..`).
 pledge_months as (
     select
+        kommun_code,
         pledge_id,
         period,
         month_of_tertial,
         cast(case when count(area_value) = count(*) then sum(area_value) end as bigint) as month_count
     from (
         select
+            pledges.kommun_code,
             pledges.pledge_id,
             covered_months.period,
             covered_months.month_of_tertial,
             -- a covered month: no row is 0, `..` is null
             case when monthly.month is null then 0 else monthly.reported_count end as area_value
         from pledges
-        inner join pledge_areas using (pledge_id)
+        inner join pledge_areas using (kommun_code, pledge_id)
         inner join covered_months on covered_months.kommun_code = pledges.kommun_code
         left join monthly
             on monthly.kommun_code = pledges.kommun_code
@@ -173,18 +178,21 @@ pledge_months as (
             and monthly.category_id = pledges.category_id
         where pledges.indicator = 'police_reported_count'
     ) as area_months
-    group by pledge_id, period, month_of_tertial
+    group by kommun_code, pledge_id, period, month_of_tertial
 ),
 
 followups as (
     select
+        pledges.kommun_code,
         pledges.pledge_id,
         periods.period,
         periods.period_end,
         pledges.baseline_period as pledge_baseline_period,
         left(pledges.baseline_period, 4) || right(periods.period, 3) as seasonal_period
     from pledges
-    inner join periods on periods.period > pledges.baseline_period
+    inner join periods
+        on periods.kommun_code = pledges.kommun_code
+        and periods.period > pledges.baseline_period
 ),
 
 chosen as (
@@ -201,15 +209,17 @@ chosen as (
             else followups.pledge_baseline_period
         end as baseline_period
     from followups
-    inner join pledges using (pledge_id)
+    inner join pledges using (kommun_code, pledge_id)
     left join pledge_values as seasonal
-        on seasonal.pledge_id = followups.pledge_id
+        on seasonal.kommun_code = followups.kommun_code
+        and seasonal.pledge_id = followups.pledge_id
         and seasonal.period = followups.seasonal_period
 ),
 
 -- Reported crimes over the months (by place in the tertial) both tertials cover.
 police_compared as (
     select
+        chosen.kommun_code,
         chosen.pledge_id,
         chosen.period,
         count(*) as compared_months,
@@ -219,17 +229,20 @@ police_compared as (
             as baseline
     from chosen
     inner join pledge_months as current_month
-        on current_month.pledge_id = chosen.pledge_id
+        on current_month.kommun_code = chosen.kommun_code
+        and current_month.pledge_id = chosen.pledge_id
         and current_month.period = chosen.period
     inner join pledge_months as baseline_month
-        on baseline_month.pledge_id = chosen.pledge_id
+        on baseline_month.kommun_code = chosen.kommun_code
+        and baseline_month.pledge_id = chosen.pledge_id
         and baseline_month.period = chosen.baseline_period
         and baseline_month.month_of_tertial = current_month.month_of_tertial
-    group by chosen.pledge_id, chosen.period
+    group by chosen.kommun_code, chosen.pledge_id, chosen.period
 ),
 
 measured as (
     select
+        chosen.kommun_code,
         chosen.pledge_id,
         chosen.period,
         chosen.period_end,
@@ -263,15 +276,18 @@ measured as (
             else 0.5
         end as exposure_share
     from chosen
-    inner join pledges using (pledge_id)
+    inner join pledges using (kommun_code, pledge_id)
     left join pledge_values as current
-        on current.pledge_id = chosen.pledge_id
+        on current.kommun_code = chosen.kommun_code
+        and current.pledge_id = chosen.pledge_id
         and current.period = chosen.period
     left join pledge_values as baseline
-        on baseline.pledge_id = chosen.pledge_id
+        on baseline.kommun_code = chosen.kommun_code
+        and baseline.pledge_id = chosen.pledge_id
         and baseline.period = chosen.baseline_period
     left join police_compared
-        on police_compared.pledge_id = chosen.pledge_id
+        on police_compared.kommun_code = chosen.kommun_code
+        and police_compared.pledge_id = chosen.pledge_id
         and police_compared.period = chosen.period
 ),
 
@@ -342,6 +358,7 @@ tested as (
 )
 
 select
+    kommun_code,
     pledge_id,
     period,
     category_id,

@@ -1,8 +1,10 @@
 -- Police events, one row per event id in the version that counts (the newest `datetime`,
 -- int_police_event_versions), with municipality code, problem category, area and tertial.
--- Area: for events in the configured municipality, the area whose name or alias the
--- summary names (earliest mention first, then the longest name); otherwise the unknown
--- area (var unknown_area_id, 'okant').
+-- Area: for events in a configured municipality, the area of that municipality whose
+-- name or alias the summary names (earliest mention first, then the longest name);
+-- otherwise the unknown area (var unknown_area_id, 'okant'). Events of a municipality
+-- outside the data dir keep area_id null: they reach no indicator (counted in
+-- int_rows_outside_data_dir).
 with versions as (
     select * from {{ ref('int_police_event_versions') }}
 ),
@@ -20,7 +22,7 @@ municipality as (
 ),
 
 area_labels as (
-    select area_id, {{ word_key('label') }} as needle
+    select kommun_code, area_id, {{ word_key('label') }} as needle
     from {{ ref('stg_config__area_names') }}
 ),
 
@@ -50,7 +52,8 @@ mentions as (
         length(area_labels.needle) as needle_length
     from coded
     inner join area_labels
-        on strpos({{ word_text('coded.summary') }}, ' ' || area_labels.needle || ' ') > 0
+        on area_labels.kommun_code = coded.kommun_code
+        and strpos({{ word_text('coded.summary') }}, ' ' || area_labels.needle || ' ') > 0
     where coded.in_municipality
 ),
 

@@ -1,7 +1,10 @@
--- Local police extracts: one row per (month, area, category) of the configured
--- municipality, from the extract that wins it. Also the coverage list: a month is
--- covered when any row of it is here.
+-- Local police extracts: one row per (municipality, month, area, category) of the
+-- configured municipalities, from the extract that wins it. Also the coverage list: a
+-- month is covered for a municipality when any row of it is here.
 --
+-- 0. Municipality: stg_police_local__reported_crimes.kommun_code (the extract's Kommun
+--    column, else the folder). Rows of a municipality outside the data dir stop here
+--    (counted in int_rows_outside_data_dir).
 -- 1. Area: Område matched to the municipality's area names/aliases (case, accents,
 --    whitespace ignored); no match or empty -> the unknown area (var unknown_area_id).
 --    Category: id, name or alias.
@@ -11,7 +14,9 @@
 -- 3. Across files, for every (kommun_code, month) the newest extract that has any row
 --    for the month owns it whole (DATA-CONTRACT §2.4): an older extract's rows for that
 --    month are dropped, also for an (area, category) the newest one does not list (which
---    then counts 0). Newest = the extract whose latest month is latest (extracts are
+--    then counts 0). Newest = the extract whose latest month for the municipality is
+--    latest (per municipality, so that a shared extract ranks the same as that
+--    municipality's own rows would alone) (extracts are
 --    rolling twelve-month windows; file names and mtimes are unreliable after a copy or
 --    git clone); tie -> later loaded (_loaded_at); tie (same run, loaded in file-name
 --    order) -> later file name; then file_sha256. An extract is identified by its bytes
@@ -25,9 +30,7 @@ municipality as (
 ),
 
 area_keys as (
-    select area_id, label_key
-    from {{ ref('int_area_keys') }}
-    where kommun_code in (select kommun_code from municipality)
+    select kommun_code, area_id, label_key from {{ ref('int_area_keys') }}
 ),
 
 category_keys as (
@@ -36,7 +39,7 @@ category_keys as (
 
 mapped as (
     select
-        municipality.kommun_code,
+        extract_rows.kommun_code,
         extract_rows.file_sha256,
         extract_rows.source_file,
         extract_rows.month,
@@ -45,12 +48,13 @@ mapped as (
         extract_rows.reported_count,
         extract_rows.suppressed
     from extract_rows
-    cross join municipality
+    inner join municipality using (kommun_code)
     -- the loader rejects unknown categories, so the inner join drops nothing
     inner join category_keys
         on category_keys.category_key = {{ normalise_name('extract_rows.category_text') }}
     left join area_keys
-        on area_keys.label_key = {{ normalise_name('extract_rows.area_text') }}
+        on area_keys.kommun_code = extract_rows.kommun_code
+        and area_keys.label_key = {{ normalise_name('extract_rows.area_text') }}
 ),
 
 per_file as (
@@ -70,18 +74,21 @@ per_file as (
 
 extracts as (
     select
+        kommun_code,
         file_sha256,
         max(source_file) as source_file,
         max(month) as latest_month,
         max(loaded_at) as loaded_at
     from extract_rows
-    group by file_sha256
+    group by kommun_code, file_sha256
 ),
 
 ranked_extracts as (
     select
+        kommun_code,
         file_sha256,
         row_number() over (
+            partition by kommun_code
             order by latest_month desc, loaded_at desc, source_file desc, file_sha256 desc
         ) as recency_rank
     from extracts
@@ -91,7 +98,7 @@ ranked_extracts as (
 month_owners as (
     select per_file.kommun_code, per_file.month, per_file.file_sha256
     from per_file
-    inner join ranked_extracts using (file_sha256)
+    inner join ranked_extracts using (kommun_code, file_sha256)
     qualify row_number() over (
         partition by per_file.kommun_code, per_file.month
         order by ranked_extracts.recency_rank

@@ -3,7 +3,8 @@
 -- normalised key (case, accents, whitespace ignored), else a digit 1..n stands for the
 -- n-th label in scale order (1 = first problem label, then on through no_problem).
 -- answer_kind: problem | no_problem | ignore (an ignore label) | blank | unmatched.
--- Only problem and no_problem answers are counted.
+-- Only problem and no_problem answers are counted. Questions and scales are each
+-- municipality's own (its questions.yaml): joined on kommun_code.
 with responses as (
     select * from {{ ref('int_survey_responses') }}
 ),
@@ -44,17 +45,21 @@ matched as (
         coalesce(by_label.answer_digit, by_digit.answer_digit) as answer_digit
     from responses
     inner join answers
-        on answers.response_id = responses.response_id
+        on answers.kommun_code = responses.kommun_code
+        and answers.response_id = responses.response_id
         and answers.file_sha256 = responses.file_sha256
     inner join questions
-        on questions.question_id = answers.question_id
+        on questions.kommun_code = responses.kommun_code
+        and questions.question_id = answers.question_id
     left join category_keys
         on category_keys.category_key = {{ normalise_name('questions.category_text') }}
     left join labels as by_label
-        on by_label.scale = questions.scale
+        on by_label.kommun_code = responses.kommun_code
+        and by_label.scale = questions.scale
         and by_label.label_key = {{ normalise_name('answers.answer_text') }}
     left join labels as by_digit
-        on by_digit.scale = questions.scale
+        on by_digit.kommun_code = responses.kommun_code
+        and by_digit.scale = questions.scale
         and regexp_full_match(answers.answer_text, '[0-9]{1,3}')
         and by_digit.answer_digit = try_cast(answers.answer_text as integer)
 )

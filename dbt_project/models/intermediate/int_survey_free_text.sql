@@ -22,7 +22,9 @@ select
     answers.answer_text
 from responses
 inner join answers
-    on answers.response_id = responses.response_id
+    on answers.kommun_code = responses.kommun_code
+    and answers.response_id = responses.response_id
     and answers.file_sha256 = responses.file_sha256
 inner join questions
-    on questions.question_id = answers.question_id
+    on questions.kommun_code = responses.kommun_code
+    and questions.question_id = answers.question_id

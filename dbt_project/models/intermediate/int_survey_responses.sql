@@ -1,6 +1,7 @@
 -- One row per survey response id, taken from the newest export that contains it
 -- (survey tools export cumulatively, DATA-CONTRACT §2.3), with municipality, area and
--- tertial. "Newest export" is decided from the data, not from file names or times:
+-- tertial. A response id is unique only within its municipality (the folder that held
+-- the export): two municipalities' survey tools may number alike. "Newest export" is decided from the data, not from file names or times:
 -- the export whose latest submission time is latest; on a tie the one loaded later;
 -- then the later file name (files of one run are loaded in name order).
 with answers as (
@@ -9,28 +10,29 @@ with answers as (
 
 exports as (
     select
+        kommun_code,
         file_sha256,
         max(submitted_at) as latest_submission,
         max(loaded_at) as loaded_at,
         max(source_file) as source_file
     from answers
-    group by file_sha256
+    group by kommun_code, file_sha256
 ),
 
 responses as (
     select distinct
-        response_id, file_sha256, submitted_at, area_name, sector, source_file, source_row
+        kommun_code, response_id, file_sha256, submitted_at, area_name, sector, source_file, source_row
     from answers
 ),
 
 ranked as (
     select
         responses.*,
-        count(*) over (partition by responses.response_id) as export_count
+        count(*) over (partition by responses.kommun_code, responses.response_id) as export_count
     from responses
-    inner join exports using (file_sha256)
+    inner join exports using (kommun_code, file_sha256)
     qualify row_number() over (
-        partition by responses.response_id
+        partition by responses.kommun_code, responses.response_id
         order by exports.latest_submission desc, exports.loaded_at desc,
                  exports.source_file desc, exports.file_sha256 desc
     ) = 1
@@ -46,7 +48,7 @@ area_keys as (
 
 select
     ranked.response_id,
-    municipality.kommun_code,
+    ranked.kommun_code,
     coalesce(area_keys.area_id, '{{ var("unknown_area_id") }}') as area_id,
     ranked.area_name,
     ranked.sector,
@@ -57,7 +59,7 @@ select
     ranked.source_row,
     ranked.export_count
 from ranked
-cross join municipality
+inner join municipality using (kommun_code)
 left join area_keys
-    on area_keys.kommun_code = municipality.kommun_code
+    on area_keys.kommun_code = ranked.kommun_code
     and area_keys.label_key = {{ normalise_name('ranked.area_name') }}

@@ -1,5 +1,6 @@
--- Areas of the configured municipality, their latest configured population, and the
--- 'okant' area that collects rows whose place matches no area.
+-- Areas of every configured municipality (an area id is unique only within its municipality:
+-- grain (kommun_code, area_id)), their latest configured population, and the
+-- 'okant' area of each municipality that collects rows whose place matches no area.
 with names as (
     select * from {{ ref('stg_config__area_names') }} where is_primary
 ),

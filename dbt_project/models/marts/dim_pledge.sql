@@ -1,5 +1,6 @@
 -- The medborgarlöften as decided (pledges.yaml), with the category they are about: what
 -- the report and the briefs print beside each pledge's follow-up (fct_pledge_followup).
+-- One row per (kommun_code, pledge_id): each municipality's folder has its own pledges.yaml.
 with pledges as (
     select * from {{ ref('stg_config__pledges') }}
 ),
@@ -13,7 +14,7 @@ municipality as (
 )
 
 select
-    municipality.kommun_code,
+    pledges.kommun_code,
     pledges.pledge_id,
     pledges.pledge_period,
     pledges.title,
@@ -24,6 +25,6 @@ select
     pledges.target_change_pct,
     pledges.sort_order
 from pledges
-cross join municipality
+inner join municipality using (kommun_code)
 left join category_keys
     on category_keys.category_key = {{ normalise_name('pledges.category_text') }}

@@ -1,4 +1,4 @@
--- One row per (period, area, category) of the configured municipality with any data.
+-- One row per (period, municipality, area, category) of a configured municipality with any data.
 -- Sources stand side by side and are never summed: the same incident may reach us
 -- from a shop and from the police. Counts: int_indicator_counts; comparisons, significance,
 -- preliminary flags and trend wording: int_indicator_trends; priority: int_indicator_priority.

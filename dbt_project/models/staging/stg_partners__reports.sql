@@ -1,10 +1,12 @@
 -- Partner reports, renamed and typed; the normalised keys (case, accents and
 -- whitespace ignored) are what int_partner_reports matches and dedups on.
+-- kommun_code: the municipality whose folder held the file (partner files are never shared).
 with source as (
     select * from {{ source('raw_partners', 'partner_reports') }}
 )
 
 select
+    _kommun_code as kommun_code,
     cast(report_date as date) as report_date,
     partner,
     {{ normalise_name('partner') }} as partner_key,

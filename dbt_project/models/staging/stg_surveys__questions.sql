@@ -1,5 +1,6 @@
 -- The question catalogue (questions.yaml).
 select
+    kommun_code,
     question_id,
     header,
     category_text,

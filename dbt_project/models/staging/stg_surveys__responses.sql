@@ -1,5 +1,7 @@
 -- Survey answers, typed and renamed; one row per (export file, response, question).
+-- kommun_code: the municipality whose folder held the export.
 select
+    _kommun_code as kommun_code,
     response_id,
     submitted_at,
     submitted as submitted_text,
