@@ -237,7 +237,8 @@ def local_rows(rng: random.Random, k: Kommun, truth: dict, last: tuple[int, int]
                 if key not in truth:
                     continue
                 n = truth[key]
-                n -= gs.binomial(rng, n, {0: 0.12, 1: 0.04}.get(lag, 0.0))
+                if lag <= 1:  # not yet registered in the two most recent months
+                    n -= gs.binomial(rng, n, 0.12 if lag == 0 else 0.04)
                 if a is None and n == 0:
                     continue
                 area = gs.UNKNOWN_POLICE_AREA if a is None else (
