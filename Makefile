@@ -59,8 +59,8 @@ run-region:
 	  LAGESBILD_OUTPUT_DIR=output-region $(MAKE) run
 
 ## National benchmark: a synthetic region of all 290 municipalities plus the real national police
-## events, built at 30, 100 and 290 municipalities (prints figures; BENCH_ARGS="--reports" adds
-## every picture at 290, BENCH_ARGS="--sizes 5,10" a quick try, --work DIR keeps the data and warehouses).
+## events, built at 30, 100 and 290 municipalities (prints figures; BENCH_ARGS="--reports" adds the newest
+## tertial's pictures of all 290, BENCH_ARGS="--sizes 5,10" a quick try, --work DIR keeps the data and warehouses).
 bench-national: setup
 	$(BIN)/python tests/benchmarks/national.py $(BENCH_ARGS)
 
