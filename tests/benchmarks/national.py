@@ -125,7 +125,7 @@ PLEDGE = """\
 
 
 def survey_size(population: int) -> int:
-    return min(1500, max(60, round(population * 0.015)))
+    return min(1200, max(60, round(population * 0.012)))
 
 
 def partner_kinds(k: gr.Kommun, population: int) -> list[gr.PartnerKind]:
@@ -391,6 +391,8 @@ def main(argv=None) -> int:
     try:
         print(f"lägesbild national benchmark — {os.cpu_count()} cores, work dir {work}")
         places = kommuner()
+        if not SWEDEN.exists():
+            print(f"  ! {SWEDEN} is missing: no police events, and every municipality about the same size")
         full = work / "data-290"
         info = generate(full, places)
         print(f"generated {info['municipalities']} municipalities, {info['files']:,} files, {info['mb']:.0f} MB "
