@@ -52,6 +52,19 @@ backfill: setup
 bench: setup
 	$(BIN)/python tests/benchmarks/bench.py
 
+## The region demo (data/sample-region: Östhammar and two neighbours of its police area, DATA-CONTRACT §6):
+## one run, one warehouse (warehouse/region.duckdb), reports per municipality and for the region in output-region/.
+.PHONY: run-region bench-national
+run-region:
+	LAGESBILD_DATA_DIR=data/sample-region LAGESBILD_WAREHOUSE=warehouse/region.duckdb \
+	  LAGESBILD_OUTPUT_DIR=output-region $(MAKE) run
+
+## National benchmark: a synthetic region of all 290 municipalities plus the real national police
+## events, built at 30, 100 and 290 municipalities (prints figures; BENCH_ARGS="--reports" adds the newest
+## tertial's pictures of all 290, BENCH_ARGS="--sizes 5,10" a quick try, --work DIR keeps the data and warehouses).
+bench-national: setup
+	$(BIN)/python tests/benchmarks/national.py $(BENCH_ARGS)
+
 ## dbt docs (every model and column, tests, lineage) as one static page that opens offline:
 ## $(LAGESBILD_OUTPUT_DIR)/dbt-docs/static_index.html. Column types come from the warehouse: `make run` first.
 docs: setup
