@@ -17,9 +17,12 @@ from tests.conftest import REPO
 
 DBT = Path(sys.executable).parent / "dbt"
 FIRST, SECOND, SECOND_NAME = "0382", "0360", "Tierp"
-# The models fct_municipality_comparison reads, and how the copy differs.
+# The models fct_municipality_comparison reads (and the lägesbild's own marts, so that the second
+# municipality's lägesbild hides what the first one's hides), and how the copy differs.
 COPIED = {
     "marts.dim_municipality": f"kommun_name := '{SECOND_NAME}'",
+    "marts.dim_municipality_period": None,
+    "marts.dim_area": None,
     "marts.fct_problem_indicators": None,
     "marts.fct_survey_by_category": None,
     "intermediate.int_area_population_by_year": "population := population * 2",

@@ -28,6 +28,7 @@ MART_DEPS = [
     ["marts", "dim_area"],
     ["marts", "dim_problem_category"],
     ["marts", "dim_period"],
+    ["marts", "dim_municipality_period"],
     ["marts", "dim_month"],
     ["marts", "dim_municipality"],
     ["marts", "dim_pledge"],

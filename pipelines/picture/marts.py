@@ -42,7 +42,11 @@ class Marts:
         self.unknown_area = unknown_area_id()
         self.trend_steady_pct = int(dbt_vars()["trend_steady_pct"])
         self.significance_level = float(dbt_vars()["significance_level"])
-        self._periods = con.execute("select * from marts.dim_period order by period").df().set_index("period")
+        # Its own tertials (marts.dim_municipality_period): a neighbour's longer series adds none,
+        # so a municipality's reports are the same alone and in a region.
+        self._periods = con.execute(
+            "select dim_period.* from marts.dim_period inner join marts.dim_municipality_period as own "
+            "using (period) where own.kommun_code = ? order by period", [kommun_code]).df().set_index("period")
         self.periods = self._periods.index.tolist()
         areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)
         self._areas = areas.set_index("area_id")
@@ -50,7 +54,13 @@ class Marts:
         cats = self._q("select category_id, name_sv from marts.dim_problem_category order by sort_order")
         self.categories = list(cats.itertuples(index=False, name=None))
         self.category_ids = [c for c, _ in self.categories]
-        self.indicators = self._q("select * from marts.fct_problem_indicators where kommun_code = ?", self.code)
+        # In the areas' and categories' own order: the sheets list them alike in every run.
+        self.indicators = self._q(
+            "select i.* from marts.fct_problem_indicators as i "
+            "left join marts.dim_area as a on a.kommun_code = i.kommun_code and a.area_id = i.area_id "
+            "left join marts.dim_problem_category as c on c.category_id = i.category_id "
+            "where i.kommun_code = ? order by i.period, a.sort_order, i.area_id, c.sort_order, i.category_id",
+            self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
         # A source counts as delivered for this municipality when a file of its own folder, or a
         # shared file of the region's root (kommun_code null), had rows.

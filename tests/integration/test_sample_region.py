@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import police_local
 from tests.conftest import shared_run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,10 +17,6 @@ REGION = REPO / "data" / "sample-region"
 CODES = {"0382": "0382-osthammar", "0360": "0360-tierp", "0319": "0319-alvkarleby"}
 NEWEST = "2026-T2"  # the newest complete tertial at the tests' as-of date (2026-12-01)
 
-# Until the region's ingest (raw.police_local.kommun_text, DATA-CONTRACT §6) is on the branch,
-# there is nothing to run: the data dir and its generator are tested in tests/unit/test_sample_region.py.
-pytestmark = pytest.mark.skipif("kommun_text" not in police_local.RAW_DDL,
-                                reason="the pipeline cannot read a region data dir yet (issue 12)")
 
 
 @pytest.fixture(scope="session")

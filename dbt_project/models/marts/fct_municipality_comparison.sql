@@ -28,8 +28,11 @@ with municipalities as (
     select kommun_code, kommun_name, survey_min_respondents from {{ ref('dim_municipality') }}
 ),
 
+-- each municipality's own tertials, so that its rows are the same alone and in a region
 periods as (
-    select period, year from {{ ref('dim_period') }}
+    select own.kommun_code, own.period, dim_period.year
+    from {{ ref('dim_municipality_period') }} as own
+    inner join {{ ref('dim_period') }} as dim_period on dim_period.period = own.period
 ),
 
 categories as (
@@ -99,7 +102,7 @@ latest_survey as (
         periods.period,
         max(survey.period) as survey_period
     from municipalities
-    cross join periods
+    inner join periods on periods.kommun_code = municipalities.kommun_code
     inner join {{ ref('fct_survey_by_category') }} as survey
         on survey.kommun_code = municipalities.kommun_code
         and survey.period <= periods.period
@@ -157,7 +160,7 @@ municipality_rows as (
         survey.survey_problem_count,
         municipalities.survey_min_respondents
     from municipalities
-    cross join periods
+    inner join periods on periods.kommun_code = municipalities.kommun_code
     cross join categories
     left join coverage
         on coverage.kommun_code = municipalities.kommun_code
