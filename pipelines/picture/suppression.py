@@ -9,8 +9,10 @@ table and its total, the months of a tertial and the tertial) are *lines*.
 - Primary: a count from 1 to threshold − 1 of a source that is not public at its
   origin is hidden ('<3').
 - Complementary: a line with exactly one hidden cell would give it away by
-  subtraction, so the smallest other positive cell of the line is hidden too
-  ('dolt'); repeated over all lines of all tables until nothing changes.
+  subtraction, and so would hidden small counts whose sum (the shown total minus the
+  shown cells) is the least or the most they can be; then the smallest other positive
+  cell of the line is hidden too ('dolt'); repeated over all lines of all tables until
+  nothing changes.
 - A line with an unknown cell (`..` at source) gives nothing away: no sum is known.
 """
 
@@ -71,7 +73,7 @@ class Suppressor:
                 members = [total, *inners]
                 if any(self.values.get(k) is None for k in members):
                     continue
-                if sum(k in hidden for k in members) != 1:
+                if not self._gives_away(total, inners, hidden):
                     continue
                 # Prefer an inner cell over the line's total as the complementary one.
                 candidates = [k for k in inners if k not in hidden and k not in self.public and self.values[k] > 0]
@@ -81,6 +83,19 @@ class Suppressor:
                     hidden.add(min(candidates, key=lambda k: (self.values[k], repr(k))))
                     changed = True
         self.complementary = hidden - self.primary
+
+    def _gives_away(self, total: tuple, inners: list[tuple], hidden: set) -> bool:
+        """Whether a line's shown cells pin its hidden ones: a single hidden cell by subtraction;
+        with the total shown, hidden small counts whose sum is the least or the most they can be
+        ('<3' + '<3' in a row of 4 are 2 and 2)."""
+        count = sum(k in hidden for k in (total, *inners))
+        if count == 1:
+            return True
+        hidden_inners = [k for k in inners if k in hidden]
+        if count < 2 or total in hidden or self.threshold <= 2 or not set(hidden_inners) <= self.primary:
+            return False  # '<2' is 1 already; a hidden total or a large hidden cell leaves the sum open
+        rest = self.values[total] - sum(self.values[k] for k in inners if k not in hidden)
+        return rest in (len(hidden_inners), len(hidden_inners) * (self.threshold - 1))
 
     def text(self, key: tuple, missing: bool = False) -> str:
         """A count as printed: '<3', 'dolt', 'okänt', '–' or the number."""

@@ -33,6 +33,19 @@ def lines_with_one_hidden(s: Suppressor) -> list:
             and sum(s.hidden(k) for k in [total, *inners]) == 1]
 
 
+def lines_pinning_small_counts(s: Suppressor) -> list:
+    """Lines whose shown total minus shown cells leaves hidden '<3's one way only (all 1 or all 2)."""
+    pinned = []
+    for total, inners in s.lines:
+        hidden = [k for k in inners if s.hidden(k)]
+        if len(hidden) < 2 or s.hidden(total) or any(s.values[k] is None for k in [total, *inners]):
+            continue
+        rest = s.values[total] - sum(s.values[k] for k in inners if not s.hidden(k))
+        if all(k in s.primary for k in hidden) and rest in (len(hidden), 2 * len(hidden)):
+            pinned.append(total)
+    return pinned
+
+
 def test_single_hidden_cell_gets_a_complementary_one():
     s, text = table([[1, 4], [5, 9]])
     assert text[(0, 0)] == "<3"
@@ -40,6 +53,16 @@ def test_single_hidden_cell_gets_a_complementary_one():
     assert text[(1, 0)] == COMPLEMENTARY   # else 6 − 5 = 1 would show
     assert lines_with_one_hidden(s) == []
     assert text[(TOTAL, TOTAL)] == "19"
+
+
+def test_hidden_counts_whose_sum_pins_them_get_another_hidden():
+    # 13 − 9 = 4 = '<3' + '<3': both would be 2
+    s, text = table([[2, 2, 9], [5, 6, 7]])
+    assert text[(0, 0)] == text[(0, 1)] == "<3"
+    assert text[(0, 2)] == COMPLEMENTARY
+    # 1 + 2 = 3 pins neither: no cell more than the single-cell rule needs
+    s, text = table([[1, 2, 9, 4], [5, 6, 7, 8]])
+    assert text[(0, 2)] != COMPLEMENTARY and text[(0, 3)] != COMPLEMENTARY
 
 
 def test_no_small_counts_means_nothing_hidden():
@@ -91,3 +114,4 @@ def test_random_tables_never_show_a_derivable_small_count():
         s, text = table(counts)
         assert not {"1", "2"} & set(text.values())
         assert lines_with_one_hidden(s) == []
+        assert lines_pinning_small_counts(s) == []
