@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
-from .sources import data_quality, has_column, quality_checks, table_exists
+from .sources import audit_rows, data_quality, has_column, quality_checks, table_exists
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,
@@ -27,18 +27,36 @@ def municipality_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select kommun_code from marts.dim_municipality order by 1").fetchall()]
 
 
+class Shared:
+    """What every municipality's book reads alike, read once per build of the figures."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        from data_quality import results
+
+        self.con = con
+        self.codes = municipality_codes(con)
+        self._latest = results.latest(con)
+        self._checks: dict[str, dict] = {}
+
+    def quality_checks(self, period: str) -> dict:
+        if period not in self._checks:
+            self._checks[period] = quality_checks(self.con, period, self._latest)
+        return self._checks[period]
+
+
 class Marts:
     """One municipality's rows of the marts: every read below filters on its kommun_code
     (the dimensions of time and category are shared by all municipalities)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, kommun_code: str):
+    def __init__(self, con: duckdb.DuckDBPyConnection, kommun_code: str, shared: Shared | None = None):
         self.con = con
+        self.shared = shared or Shared(con)
         self.code = kommun_code
         rows = con.execute("select * from marts.dim_municipality where kommun_code = ?", [kommun_code]).df()
         if rows.empty:
             raise KeyError(f"kommunen {kommun_code} finns inte i marts.dim_municipality")
         self.municipality = rows.iloc[0].to_dict()
-        self._alone = len(municipality_codes(con)) == 1
+        self._alone = len(self.shared.codes) == 1
         self.unknown_area = unknown_area_id()
         self.trend_steady_pct = int(dbt_vars()["trend_steady_pct"])
         self.significance_level = float(dbt_vars()["significance_level"])
@@ -62,6 +80,7 @@ class Marts:
             "where i.kommun_code = ? order by i.period, a.sort_order, i.area_id, c.sort_order, i.category_id",
             self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
+        self._police_months: dict[str, int] = {}
         # A source counts as delivered for this municipality when a file of its own folder, or a
         # shared file of the region's root (kommun_code null), had rows.
         mine = " and (kommun_code = ? or kommun_code is null)" if has_column(con, "audit", "loaded_files",
@@ -122,8 +141,10 @@ class Marts:
         return dict(zip(zip(rows["area_id"], rows["category_id"]), rows[column].astype(object)))
 
     def police_months(self, period: str) -> int:
-        months = self.indicators_of(period)["police_reported_months"].max()
-        return 0 if is_unknown(months) else int(months)
+        if period not in self._police_months:  # asked for every cell of a tertial
+            months = self.indicators_of(period)["police_reported_months"].max()
+            self._police_months[period] = 0 if is_unknown(months) else int(months)
+        return self._police_months[period]
 
     def covered(self, measure: str, period: str | None) -> bool:
         """Whether the measure's source has data for the tertial (else '–', not 0)."""
@@ -263,7 +284,11 @@ class Marts:
 
     # ----------------------------------------------------------------------- data quality
 
+    @cached_property
+    def _audit(self) -> tuple:
+        return audit_rows(self.con, self.code)
+
     def data_quality(self, period: str, period_end) -> dict:
-        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code)
-        dq["checks"] = quality_checks(self.con, period)
+        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code, audit=self._audit)
+        dq["checks"] = self.shared.quality_checks(period)
         return dq

@@ -58,11 +58,12 @@ ATTRIBUTION = [
 ]
 
 
-def quality_checks(con: duckdb.DuckDBPyConnection, period: str) -> dict:
-    """The automatic checks (data_quality) behind this tertial, for one sentence and a link."""
-    from data_quality import quality_summary
+def quality_checks(con: duckdb.DuckDBPyConnection, period: str, latest=None) -> dict:
+    """The automatic checks (data_quality) behind this tertial, for one sentence and a link
+    (the same for every municipality; `latest`: data_quality.results.latest(con), when read)."""
+    from data_quality.summary import checks_summary
 
-    s = quality_summary(con, period)
+    s = checks_summary(con, period, latest)
     return {"total": s.checks_total, "tables": len(s.tables), "warnings": len(s.warnings),
             "checked_at": s.checked_at.strftime("%Y-%m-%d %H:%M") if s.checked_at else None}
 
@@ -76,9 +77,10 @@ def _months_back(end: date, count: int) -> list[date]:
 
 
 def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: str | None = None,
-                 months: int = 12) -> dict:
+                 months: int = 12, audit: tuple | None = None) -> dict:
     """Everything the section shows, as plain rows for the template, the XLSX and tests; with
-    `kommun_code`, of that municipality (its own files and the region's shared ones)."""
+    `kommun_code`, of that municipality (its own files and the region's shared ones).
+    `audit`: audit_rows(con, kommun_code), when read already (they are the same every tertial)."""
     month_list = _months_back(period_end, months)
     present = set()
     if table_exists(con, "intermediate", "int_source_dates"):
@@ -99,6 +101,27 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: 
         for source, name in SOURCE_NAMES.items()
         if source != "police_bra"  # yearly file, no months
     ]
+    rejected, files, ignored = audit if audit is not None else audit_rows(con, kommun_code)
+    return {
+        "months": [f"{m:%Y-%m}" for m in month_list],
+        "coverage": coverage,
+        "rejected": [
+            {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": rows}
+            for kind, reason, rows in rejected
+        ],
+        "files": [
+            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded or 0),
+             "rows_rejected": int(rej or 0), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
+            for kind, n, loaded, rej, last in files
+        ],
+        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in ignored],
+        "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
+    }
+
+
+def audit_rows(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> tuple[list, list, list]:
+    """The section's audit rows (rejected reasons, loaded files, ignored columns) of a
+    municipality's own files and the region's shared ones: the same for every tertial."""
     rejected = files = ignored = []
     if table_exists(con, "audit", "rejected_rows"):
         mine, params = _of_municipality(con, "audit", "rejected_rows", kommun_code, shared=True)
@@ -123,18 +146,4 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: 
             "select column_header, count(distinct source_file) as files, any_value(reason) "
             f"from audit.ignored_columns where {mine} group by all order by column_header", params
         ).fetchall()
-    return {
-        "months": [f"{m:%Y-%m}" for m in month_list],
-        "coverage": coverage,
-        "rejected": [
-            {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": rows}
-            for kind, reason, rows in rejected
-        ],
-        "files": [
-            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded or 0),
-             "rows_rejected": int(rej or 0), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
-            for kind, n, loaded, rej, last in files
-        ],
-        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in ignored],
-        "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
-    }
+    return rejected, files, ignored
