@@ -69,9 +69,11 @@ class Marts:
         areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)
         self._areas = areas.set_index("area_id")
         self.area_ids = areas["area_id"].tolist()
+        self._area_names = dict(zip(areas["area_id"], areas["area_name"]))
         cats = self._q("select category_id, name_sv from marts.dim_problem_category order by sort_order")
         self.categories = list(cats.itertuples(index=False, name=None))
         self.category_ids = [c for c, _ in self.categories]
+        self._category_names = dict(self.categories)
         # In the areas' and categories' own order: the sheets list them alike in every run.
         self.indicators = self._q(
             "select i.* from marts.fct_problem_indicators as i "
@@ -80,7 +82,11 @@ class Marts:
             "where i.kommun_code = ? order by i.period, a.sort_order, i.area_id, c.sort_order, i.category_id",
             self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
+        # Per tertial, asked for again by every table: read once (selections of the frames above).
         self._police_months: dict[str, int] = {}
+        self._compared_months: dict[str, object] = {}
+        self._survey_by_area: dict[str | None, dict] = {}
+        self._survey_by_category: dict[str | None, dict] = {}
         # A source counts as delivered for this municipality when a file of its own folder, or a
         # shared file of the region's root (kommun_code null), had rows.
         mine = " and (kommun_code = ? or kommun_code is null)" if has_column(con, "audit", "loaded_files",
@@ -120,10 +126,10 @@ class Marts:
         return [p for p in self.periods if p <= period][-count:]
 
     def area_name(self, area_id: str) -> str:
-        return self._areas.loc[area_id, "area_name"] if area_id in self._areas.index else area_id
+        return self._area_names.get(area_id, area_id)
 
     def category_name(self, category_id: str) -> str:
-        return dict(self.categories).get(category_id, category_id)
+        return self._category_names.get(category_id, category_id)
 
     def areas_with_population(self) -> list[tuple]:
         return [(a, r["area_name"], None if is_unknown(r["population"]) else int(r["population"]))
@@ -157,8 +163,9 @@ class Marts:
 
     def compared_cells(self, book, period: str, area: str, category: str) -> tuple:
         """Cells of this year's and last year's police count over the months both tertials cover."""
-        rows = self.indicators_of(period)
-        compared = rows["compared_months"].max()
+        if period not in self._compared_months:
+            self._compared_months[period] = self.indicators_of(period)["compared_months"].max()
+        compared = self._compared_months[period]
         last_year = self.shift(period, -1)
         if is_unknown(compared) or last_year is None:
             return None, None
@@ -196,6 +203,11 @@ class Marts:
         return self._q("select * from marts.fct_survey_by_category where kommun_code = ?", self.code)
 
     def survey_by_category(self, period: str | None) -> dict:
+        if period not in self._survey_by_category:
+            self._survey_by_category[period] = self._survey_by_category_of(period)
+        return self._survey_by_category[period]
+
+    def _survey_by_category_of(self, period: str | None) -> dict:
         rows = self._survey_totals[self._survey_totals["period"] == period]
         return {r.category_id: (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
                                 r.survey_ci_low, r.survey_ci_high) for r in rows.itertuples()}
@@ -205,6 +217,11 @@ class Marts:
         return None if rows.empty else int(rows["survey_respondents"].max())
 
     def survey_by_area(self, period: str | None) -> dict:
+        if period not in self._survey_by_area:
+            self._survey_by_area[period] = self._survey_by_area_of(period)
+        return self._survey_by_area[period]
+
+    def _survey_by_area_of(self, period: str | None) -> dict:
         rows = self.indicators_of(period) if period else self.indicators.iloc[0:0]
         rows = rows[rows["survey_respondents"].notna()]
         return {(r.area_id, r.category_id): (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
