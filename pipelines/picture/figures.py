@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from . import marts
+from .sources import catalogue
 from .suppression import (
     COMPLEMENTARY, FEW_ANSWERS, MISSING, PRELIMINARY, TOTAL, UNKNOWN, Suppressor, is_unknown, ordinal,
     show_change, show_decimal, show_int, show_share,
@@ -216,8 +217,9 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
     for every municipality of marts.dim_municipality (or those of `kommun_codes`). Each
     municipality is a book of its own: its suppression is solved over its own tables only."""
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
-    shared = marts.Shared(con)
-    frames = [build_municipality(con, code, generated, shared) for code in kommun_codes or shared.codes]
+    with catalogue(con):
+        shared = marts.Shared(con)
+        frames = [build_municipality(con, code, generated, shared) for code in kommun_codes or shared.codes]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 

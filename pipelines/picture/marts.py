@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
-from .sources import audit_rows, data_quality, has_column, quality_checks, table_exists
+from .sources import audit_rows, data_quality, source_months, has_column, quality_checks, table_exists
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,
@@ -243,15 +243,28 @@ class Marts:
 
     # ----------------------------------------------------------------------- evidence rows
 
-    def event_times(self, periods: list[str]) -> pd.DataFrame:
+    # Read once per municipality and selected per tertial: a query per tertial and table cost
+    # more than the rows (a national run has thousands of tertials).
+    @cached_property
+    def _event_times(self) -> pd.DataFrame:
         return self._q(
-            "select event_at from intermediate.int_police_events where kommun_code = ? and area_id is not null "
-            "and category_id is not null and list_contains(?, period) order by event_at", self.code, periods)
+            "select period, event_at from intermediate.int_police_events where kommun_code = ? "
+            "and area_id is not null and category_id is not null order by event_at, period", self.code)
+
+    def event_times(self, periods: list[str]) -> pd.DataFrame:
+        frame = self._event_times
+        return frame.loc[frame["period"].isin(periods), ["event_at"]].reset_index(drop=True)
+
+    @cached_property
+    def _partner_counts(self) -> dict[str, pd.DataFrame]:
+        frame = self._q(
+            "select period, partner, category_id, sum(report_count) as value from intermediate.int_partner_reports "
+            "where kommun_code = ? group by all order by all", self.code)
+        return {p: f.drop(columns="period").reset_index(drop=True) for p, f in frame.groupby("period", sort=False)}
 
     def partner_counts(self, period: str) -> pd.DataFrame:
-        return self._q(
-            "select partner, category_id, sum(report_count) as value from intermediate.int_partner_reports "
-            "where kommun_code = ? and period = ? group by all order by all", self.code, period)
+        frame = self._partner_counts.get(period)
+        return frame if frame is not None else pd.DataFrame(columns=["partner", "category_id", "value"])
 
     def partner_area_counts(self, period: str, category: str, areas: list[str]) -> pd.DataFrame:
         return self._q(
@@ -271,10 +284,14 @@ class Marts:
         return {(r.month, r.area_id): None if is_unknown(r.reported_count) else int(r.reported_count)
                 for r in frame.itertuples()}
 
-    def reference(self, up_to_year: int) -> pd.DataFrame:
+    @cached_property
+    def _reference(self) -> pd.DataFrame:
         return self._q(
-            "select * from marts.fct_reference_crime_rates where kommun_code = ? and year <= ? "
-            "and reported_crimes is not null order by year", self.code, up_to_year)
+            "select * from marts.fct_reference_crime_rates where kommun_code = ? "
+            "and reported_crimes is not null order by year", self.code)
+
+    def reference(self, up_to_year: int) -> pd.DataFrame:
+        return self._reference[self._reference["year"] <= up_to_year]
 
     # ----------------------------------------------------------------------- pledges
 
@@ -305,7 +322,12 @@ class Marts:
     def _audit(self) -> tuple:
         return audit_rows(self.con, self.code)
 
+    @cached_property
+    def _source_months(self) -> list[tuple]:
+        return source_months(self.con, self.code)
+
     def data_quality(self, period: str, period_end) -> dict:
-        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code, audit=self._audit)
+        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code, audit=self._audit,
+                          dates=self._source_months)
         dq["checks"] = self.shared.quality_checks(period)
         return dq

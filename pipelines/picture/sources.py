@@ -7,19 +7,39 @@ switch to the data_quality package's summary once that exists.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 import duckdb
 
+# Within `catalogue(con)`: the warehouse's tables and columns, read once (the figures are built
+# on a read-only snapshot; a catalogue query per tertial and table cost more than the rows).
+_known: ContextVar[tuple[set, set] | None] = ContextVar("known_tables", default=None)
 
+
+@contextmanager
+def catalogue(con: duckdb.DuckDBPyConnection):
+    tables = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    columns = set(con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns").fetchall())
+    token = _known.set((tables, columns))
+    try:
+        yield
+    finally:
+        _known.reset(token)
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    if (known := _known.get()) is not None:
+        return (schema, name) in known[0]
     return bool(con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
     ).fetchall()[0][0])
 
 
 def has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    if (known := _known.get()) is not None:
+        return (schema, table, column) in known[1]
     return bool(con.execute(
         "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
         "and column_name = ?", [schema, table, column]).fetchall()[0][0])
@@ -77,25 +97,15 @@ def _months_back(end: date, count: int) -> list[date]:
 
 
 def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: str | None = None,
-                 months: int = 12, audit: tuple | None = None) -> dict:
+                 months: int = 12, audit: tuple | None = None, dates: list | None = None) -> dict:
     """Everything the section shows, as plain rows for the template, the XLSX and tests; with
     `kommun_code`, of that municipality (its own files and the region's shared ones).
-    `audit`: audit_rows(con, kommun_code), when read already (they are the same every tertial)."""
+    `audit`: audit_rows(con, kommun_code), `dates`: source_months(con, kommun_code), when read
+    already (they are the same every tertial)."""
     month_list = _months_back(period_end, months)
-    present = set()
-    if table_exists(con, "intermediate", "int_source_dates"):
-        dates, dates_params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code, shared=False)
-        present = {
-            (source, month)
-            for source, month in con.execute(
-                f"""
-                select distinct source, date_trunc('month', data_date)::date
-                from intermediate.int_source_dates
-                where data_date between ? and ? and {dates}
-                """,
-                [month_list[0], period_end, *dates_params],
-            ).fetchall()
-        }
+    dates = source_months(con, kommun_code) if dates is None else dates
+    # a month has data when one of its dates falls between the first month and the period's end
+    present = {(source, month) for source, month, first in dates if month >= month_list[0] and first <= period_end}
     coverage = [
         {"source": name, "cells": ["✓" if (source, m) in present else "–" for m in month_list]}
         for source, name in SOURCE_NAMES.items()
@@ -117,6 +127,19 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: 
         "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in ignored],
         "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
     }
+
+
+def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> list[tuple]:
+    """(source, month, its first date with data) of a municipality's sources (all when None)."""
+    if not table_exists(con, "intermediate", "int_source_dates"):
+        return []
+    mine, params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code, shared=False)
+    return con.execute(
+        f"""
+        select source, date_trunc('month', data_date)::date, min(data_date)
+        from intermediate.int_source_dates where data_date is not null and {mine} group by all
+        """, params
+    ).fetchall()
 
 
 def audit_rows(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> tuple[list, list, list]:
