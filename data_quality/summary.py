@@ -14,7 +14,11 @@ municipalities outside the data dir are counted (intermediate.int_rows_outside_d
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -183,19 +187,66 @@ class QualitySummary:
                 "De finns kvar i källdatan men räknas inte in i någon indikator.")
 
 
-def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: date | None = None) -> QualitySummary:
+def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: date | None = None,
+                    checks: QualitySummary | None = None, own: dict | None = None) -> QualitySummary:
     """Everything the quality report and the lägesbild's Datakvalitet section show for
     `period` of municipality `kommun_code` (default: the warehouse's only municipality; with
     several and none named, every municipality's rows together).
 
     `as_of` (default: LAGESBILD_AS_OF, pipelines/settings.py) decides which of the
-    tertial's months have begun, and so can lack data."""
+    tertial's months have begun, and so can lack data. `checks`: checks_summary(con, period),
+    when read already (it is the same for every municipality); `own`: own_rows(con,
+    kommun_code), when read already (the same for every tertial)."""
     as_of = as_of or pipeline_settings.as_of()
+    own = own or own_rows(con, kommun_code)
+    return dataclasses.replace(
+        checks or checks_summary(con, period),
+        **own,
+        sources=_coverage(con, period, as_of, own["kommun_code"]),
+    )
+
+
+def own_rows(con, kommun_code: str | None = None) -> dict:
+    """The parts of quality_summary() that are the same in every tertial of a municipality
+    (its name, its rejected rows and ignored columns, the rows outside the data dir)."""
     codes = _table_values(con, "marts.dim_municipality", "kommun_code") or _table_values(
         con, "raw.config_municipality", "kommun_code")
     if kommun_code is None and len(codes) == 1:
         kommun_code = codes[0]
-    latest = results.latest(con)
+    rejected, rejected_rows, rejected_files = _rejected(con, kommun_code)
+    return dict(
+        municipality=_municipality(con, kommun_code),
+        rejected=rejected,
+        rejected_rows=rejected_rows,
+        rejected_files=rejected_files,
+        ignored_columns=_ignored(con, kommun_code),
+        kommun_code=kommun_code,
+        municipalities=max(len(codes), 1),
+        outside=_outside(con),
+    )
+
+
+def checks_summary(con, period: str, latest=None) -> QualitySummary:
+    """quality_summary() of the automatic checks alone (tables, failures, when), the same for
+    every municipality: no audit rows, no coverage. `latest`: results.latest(con), when read."""
+    tables, failures = checks_of(con, period, latest)
+    return QualitySummary(
+        period=period,
+        municipality="",
+        checked_at=max((t.checked_at for t in tables if t.checked_at), default=None),
+        tables=tuple(tables),
+        failures=tuple(failures),
+        rejected=(),
+        rejected_rows=0,
+        rejected_files=0,
+        ignored_columns=(),
+        sources=(),
+    )
+
+def checks_of(con, period: str, latest=None) -> tuple[list[TableCheck], list[Failure]]:
+    """The tables checked and the failed expectations of their latest validation, as
+    `period` sees them (which failures stop it); `latest`: results.latest(con), when read already."""
+    latest = results.latest(con) if latest is None else latest
     tables, failures = [], []
     for name, rows in latest.groupby("table_name", sort=False):
         failed = rows[~rows["success"].astype(bool)]
@@ -229,29 +280,16 @@ def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: 
     order = {t.name: i for i, t in enumerate(BY_NAME.values())}
     tables.sort(key=lambda t: order.get(t.table, len(order)))
     failures.sort(key=lambda f: (not f.stops_this_period, f.severity != "error", order.get(f.table, len(order))))
-    rejected, rejected_rows, rejected_files = _rejected(con, kommun_code)
-    return QualitySummary(
-        period=period,
-        municipality=_municipality(con, kommun_code),
-        checked_at=max((t.checked_at for t in tables if t.checked_at), default=None),
-        tables=tuple(tables),
-        failures=tuple(failures),
-        rejected=rejected,
-        rejected_rows=rejected_rows,
-        rejected_files=rejected_files,
-        ignored_columns=_ignored(con, kommun_code),
-        sources=_coverage(con, period, as_of, kommun_code),
-        kommun_code=kommun_code,
-        municipalities=max(len(codes), 1),
-        outside=_outside(con),
-    )
+    return tables, failures
 
 
 def write_quality_summary(con, period: str, output_dir: Path, *, kommun_code: str | None = None,
-                          period_dir: Path | None = None, as_of: date | None = None) -> QualitySummary:
+                          period_dir: Path | None = None, as_of: date | None = None,
+                          checks: QualitySummary | None = None, own: dict | None = None) -> QualitySummary:
     """quality_summary(), and the report written to period_dir/datakvalitet.html
     (default output_dir/<period>/: a single data dir; settings.period_dir(period, code))."""
-    summary = quality_summary(con, period, kommun_code=kommun_code, as_of=as_of)
+    summary = quality_summary(con, period, kommun_code=kommun_code, as_of=as_of, checks=checks,
+                              own=own)
     path = (period_dir or output_dir / period) / "datakvalitet.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
@@ -265,15 +303,19 @@ def write_all(settings) -> list[QualitySummary]:
     the municipality's data that has a partition, i.e. is complete, on the as-of date)."""
     from pipelines.warehouse import connect
 
-    with connect(settings.warehouse, read_only=True) as con:
+    with connect(settings.warehouse, read_only=True) as con, _catalogue(con):
+        latest, checks = results.latest(con), {}  # the same checks for every municipality
         written = []
         for entry in settings.municipalities:
             periods = [p for p in _periods_of(con, entry.code) if tertials.has_partition(p, settings.as_of)]
-            written += [
-                write_quality_summary(con, p, settings.output_dir, kommun_code=entry.code,
-                                      period_dir=settings.period_dir(p, entry.code), as_of=settings.as_of)
-                for p in periods
-            ]
+            out = settings.municipality_output_dir(entry.code)  # settings.period_dir(p, code), listed once
+            own = own_rows(con, entry.code)
+            for p in periods:
+                if p not in checks:
+                    checks[p] = checks_summary(con, p, latest)
+                written.append(write_quality_summary(con, p, settings.output_dir, kommun_code=entry.code,
+                                                     period_dir=out / p, as_of=settings.as_of, checks=checks[p],
+                                                     own=own))
         return written
 
 
@@ -311,7 +353,27 @@ def render(summary: QualitySummary, output_dir: Path, page_dir: Path | None = No
 # --------------------------------------------------------------------------- queries
 
 
+# Within write_all: the warehouse's tables and columns, read once (it is opened read-only
+# there; a catalogue query per page cost more than the page).
+_known: ContextVar[tuple[set, set] | None] = ContextVar("known_tables", default=None)
+
+
+@contextmanager
+def _catalogue(con):
+    tables = {f"{s}.{t}" for s, t in con.execute(
+        "select table_schema, table_name from information_schema.tables").fetchall()}
+    columns = {(f"{s}.{t}", c) for s, t, c in con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns").fetchall()}
+    token = _known.set((tables, columns))
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
 def _exists(con, table: str) -> bool:
+    if (known := _known.get()) is not None:
+        return table in known[0]
     schema, name = table.split(".")
     return bool(
         con.execute(
@@ -328,6 +390,8 @@ def _table_values(con, table: str, column: str) -> list:
 
 
 def _has_column(con, table: str, column: str) -> bool:
+    if (known := _known.get()) is not None:
+        return (table, column) in known[1]
     schema, name = table.split(".")
     return bool(con.execute(
         "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "

@@ -73,9 +73,25 @@ def is_region(data_dir: Path) -> bool:
     return (data_dir / REGION_FOLDER).is_dir()
 
 
+_identities: dict[tuple, tuple[str, str]] = {}  # (folder, the file's mtime and size) -> (code, name)
+
+
 def _read_identity(path: Path) -> tuple[str, str]:
     """code and name of a municipality folder, from its municipality.yaml when readable,
-    else from the folder name (0360-tierp -> "0360", "tierp"); validation is not done here."""
+    else from the folder name (0360-tierp -> "0360", "tierp"); validation is not done here.
+    Parsed again only when the file changed: the folders are listed for every report path,
+    and parsing 290 files each time made a national run quadratic."""
+    try:
+        stat = (path / MUNICIPALITY_FILE).stat()
+        key = (path, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (path, None, None)
+    if key not in _identities:
+        _identities[key] = _parse_identity(path)
+    return _identities[key]
+
+
+def _parse_identity(path: Path) -> tuple[str, str]:
     data = {}
     try:
         loaded = yaml.safe_load((path / MUNICIPALITY_FILE).read_text(encoding="utf-8"))

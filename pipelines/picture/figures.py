@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from . import marts
+from .sources import catalogue
 from .suppression import (
     COMPLEMENTARY, FEW_ANSWERS, MISSING, PRELIMINARY, TOTAL, UNKNOWN, Suppressor, is_unknown, ordinal,
     show_change, show_decimal, show_int, show_share,
@@ -216,12 +217,15 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
     for every municipality of marts.dim_municipality (or those of `kommun_codes`). Each
     municipality is a book of its own: its suppression is solved over its own tables only."""
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
-    frames = [build_municipality(con, code, generated) for code in kommun_codes or marts.municipality_codes(con)]
+    with catalogue(con):
+        shared = marts.Shared(con)
+        frames = [build_municipality(con, code, generated, shared) for code in kommun_codes or shared.codes]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 
-def build_municipality(con: duckdb.DuckDBPyConnection, kommun_code: str, generated: datetime) -> pd.DataFrame:
-    data = marts.Marts(con, kommun_code)
+def build_municipality(con: duckdb.DuckDBPyConnection, kommun_code: str, generated: datetime,
+                       shared: marts.Shared | None = None) -> pd.DataFrame:
+    data = marts.Marts(con, kommun_code, shared)
     book = Book(data)
     for period in data.periods:
         Tertial(book, period, generated).build()

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
-from .sources import data_quality, has_column, quality_checks, table_exists
+from .sources import audit_rows, data_quality, source_months, has_column, quality_checks, table_exists
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,
@@ -27,18 +27,36 @@ def municipality_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select kommun_code from marts.dim_municipality order by 1").fetchall()]
 
 
+class Shared:
+    """What every municipality's book reads alike, read once per build of the figures."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        from data_quality import results
+
+        self.con = con
+        self.codes = municipality_codes(con)
+        self._latest = results.latest(con)
+        self._checks: dict[str, dict] = {}
+
+    def quality_checks(self, period: str) -> dict:
+        if period not in self._checks:
+            self._checks[period] = quality_checks(self.con, period, self._latest)
+        return self._checks[period]
+
+
 class Marts:
     """One municipality's rows of the marts: every read below filters on its kommun_code
     (the dimensions of time and category are shared by all municipalities)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, kommun_code: str):
+    def __init__(self, con: duckdb.DuckDBPyConnection, kommun_code: str, shared: Shared | None = None):
         self.con = con
+        self.shared = shared or Shared(con)
         self.code = kommun_code
         rows = con.execute("select * from marts.dim_municipality where kommun_code = ?", [kommun_code]).df()
         if rows.empty:
             raise KeyError(f"kommunen {kommun_code} finns inte i marts.dim_municipality")
         self.municipality = rows.iloc[0].to_dict()
-        self._alone = len(municipality_codes(con)) == 1
+        self._alone = len(self.shared.codes) == 1
         self.unknown_area = unknown_area_id()
         self.trend_steady_pct = int(dbt_vars()["trend_steady_pct"])
         self.significance_level = float(dbt_vars()["significance_level"])
@@ -51,9 +69,11 @@ class Marts:
         areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)
         self._areas = areas.set_index("area_id")
         self.area_ids = areas["area_id"].tolist()
+        self._area_names = dict(zip(areas["area_id"], areas["area_name"]))
         cats = self._q("select category_id, name_sv from marts.dim_problem_category order by sort_order")
         self.categories = list(cats.itertuples(index=False, name=None))
         self.category_ids = [c for c, _ in self.categories]
+        self._category_names = dict(self.categories)
         # In the areas' and categories' own order: the sheets list them alike in every run.
         self.indicators = self._q(
             "select i.* from marts.fct_problem_indicators as i "
@@ -62,6 +82,11 @@ class Marts:
             "where i.kommun_code = ? order by i.period, a.sort_order, i.area_id, c.sort_order, i.category_id",
             self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
+        # Per tertial, asked for again by every table: read once (selections of the frames above).
+        self._police_months: dict[str, int] = {}
+        self._compared_months: dict[str, object] = {}
+        self._survey_by_area: dict[str | None, dict] = {}
+        self._survey_by_category: dict[str | None, dict] = {}
         # A source counts as delivered for this municipality when a file of its own folder, or a
         # shared file of the region's root (kommun_code null), had rows.
         mine = " and (kommun_code = ? or kommun_code is null)" if has_column(con, "audit", "loaded_files",
@@ -101,10 +126,10 @@ class Marts:
         return [p for p in self.periods if p <= period][-count:]
 
     def area_name(self, area_id: str) -> str:
-        return self._areas.loc[area_id, "area_name"] if area_id in self._areas.index else area_id
+        return self._area_names.get(area_id, area_id)
 
     def category_name(self, category_id: str) -> str:
-        return dict(self.categories).get(category_id, category_id)
+        return self._category_names.get(category_id, category_id)
 
     def areas_with_population(self) -> list[tuple]:
         return [(a, r["area_name"], None if is_unknown(r["population"]) else int(r["population"]))
@@ -122,8 +147,10 @@ class Marts:
         return dict(zip(zip(rows["area_id"], rows["category_id"]), rows[column].astype(object)))
 
     def police_months(self, period: str) -> int:
-        months = self.indicators_of(period)["police_reported_months"].max()
-        return 0 if is_unknown(months) else int(months)
+        if period not in self._police_months:  # asked for every cell of a tertial
+            months = self.indicators_of(period)["police_reported_months"].max()
+            self._police_months[period] = 0 if is_unknown(months) else int(months)
+        return self._police_months[period]
 
     def covered(self, measure: str, period: str | None) -> bool:
         """Whether the measure's source has data for the tertial (else '–', not 0)."""
@@ -136,8 +163,9 @@ class Marts:
 
     def compared_cells(self, book, period: str, area: str, category: str) -> tuple:
         """Cells of this year's and last year's police count over the months both tertials cover."""
-        rows = self.indicators_of(period)
-        compared = rows["compared_months"].max()
+        if period not in self._compared_months:
+            self._compared_months[period] = self.indicators_of(period)["compared_months"].max()
+        compared = self._compared_months[period]
         last_year = self.shift(period, -1)
         if is_unknown(compared) or last_year is None:
             return None, None
@@ -175,6 +203,11 @@ class Marts:
         return self._q("select * from marts.fct_survey_by_category where kommun_code = ?", self.code)
 
     def survey_by_category(self, period: str | None) -> dict:
+        if period not in self._survey_by_category:
+            self._survey_by_category[period] = self._survey_by_category_of(period)
+        return self._survey_by_category[period]
+
+    def _survey_by_category_of(self, period: str | None) -> dict:
         rows = self._survey_totals[self._survey_totals["period"] == period]
         return {r.category_id: (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
                                 r.survey_ci_low, r.survey_ci_high) for r in rows.itertuples()}
@@ -184,6 +217,11 @@ class Marts:
         return None if rows.empty else int(rows["survey_respondents"].max())
 
     def survey_by_area(self, period: str | None) -> dict:
+        if period not in self._survey_by_area:
+            self._survey_by_area[period] = self._survey_by_area_of(period)
+        return self._survey_by_area[period]
+
+    def _survey_by_area_of(self, period: str | None) -> dict:
         rows = self.indicators_of(period) if period else self.indicators.iloc[0:0]
         rows = rows[rows["survey_respondents"].notna()]
         return {(r.area_id, r.category_id): (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
@@ -205,15 +243,28 @@ class Marts:
 
     # ----------------------------------------------------------------------- evidence rows
 
-    def event_times(self, periods: list[str]) -> pd.DataFrame:
+    # Read once per municipality and selected per tertial: a query per tertial and table cost
+    # more than the rows (a national run has thousands of tertials).
+    @cached_property
+    def _event_times(self) -> pd.DataFrame:
         return self._q(
-            "select event_at from intermediate.int_police_events where kommun_code = ? and area_id is not null "
-            "and category_id is not null and list_contains(?, period) order by event_at", self.code, periods)
+            "select period, event_at from intermediate.int_police_events where kommun_code = ? "
+            "and area_id is not null and category_id is not null order by event_at, period", self.code)
+
+    def event_times(self, periods: list[str]) -> pd.DataFrame:
+        frame = self._event_times
+        return frame.loc[frame["period"].isin(periods), ["event_at"]].reset_index(drop=True)
+
+    @cached_property
+    def _partner_counts(self) -> dict[str, pd.DataFrame]:
+        frame = self._q(
+            "select period, partner, category_id, sum(report_count) as value from intermediate.int_partner_reports "
+            "where kommun_code = ? group by all order by all", self.code)
+        return {p: f.drop(columns="period").reset_index(drop=True) for p, f in frame.groupby("period", sort=False)}
 
     def partner_counts(self, period: str) -> pd.DataFrame:
-        return self._q(
-            "select partner, category_id, sum(report_count) as value from intermediate.int_partner_reports "
-            "where kommun_code = ? and period = ? group by all order by all", self.code, period)
+        frame = self._partner_counts.get(period)
+        return frame if frame is not None else pd.DataFrame(columns=["partner", "category_id", "value"])
 
     def partner_area_counts(self, period: str, category: str, areas: list[str]) -> pd.DataFrame:
         return self._q(
@@ -233,10 +284,14 @@ class Marts:
         return {(r.month, r.area_id): None if is_unknown(r.reported_count) else int(r.reported_count)
                 for r in frame.itertuples()}
 
-    def reference(self, up_to_year: int) -> pd.DataFrame:
+    @cached_property
+    def _reference(self) -> pd.DataFrame:
         return self._q(
-            "select * from marts.fct_reference_crime_rates where kommun_code = ? and year <= ? "
-            "and reported_crimes is not null order by year", self.code, up_to_year)
+            "select * from marts.fct_reference_crime_rates where kommun_code = ? "
+            "and reported_crimes is not null order by year", self.code)
+
+    def reference(self, up_to_year: int) -> pd.DataFrame:
+        return self._reference[self._reference["year"] <= up_to_year]
 
     # ----------------------------------------------------------------------- pledges
 
@@ -263,7 +318,16 @@ class Marts:
 
     # ----------------------------------------------------------------------- data quality
 
+    @cached_property
+    def _audit(self) -> tuple:
+        return audit_rows(self.con, self.code)
+
+    @cached_property
+    def _source_months(self) -> list[tuple]:
+        return source_months(self.con, self.code)
+
     def data_quality(self, period: str, period_end) -> dict:
-        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code)
-        dq["checks"] = quality_checks(self.con, period)
+        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code, audit=self._audit,
+                          dates=self._source_months)
+        dq["checks"] = self.shared.quality_checks(period)
         return dq

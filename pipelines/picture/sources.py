@@ -7,19 +7,39 @@ switch to the data_quality package's summary once that exists.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 import duckdb
 
+# Within `catalogue(con)`: the warehouse's tables and columns, read once (the figures are built
+# on a read-only snapshot; a catalogue query per tertial and table cost more than the rows).
+_known: ContextVar[tuple[set, set] | None] = ContextVar("known_tables", default=None)
 
+
+@contextmanager
+def catalogue(con: duckdb.DuckDBPyConnection):
+    tables = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    columns = set(con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns").fetchall())
+    token = _known.set((tables, columns))
+    try:
+        yield
+    finally:
+        _known.reset(token)
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    if (known := _known.get()) is not None:
+        return (schema, name) in known[0]
     return bool(con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
     ).fetchall()[0][0])
 
 
 def has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    if (known := _known.get()) is not None:
+        return (schema, table, column) in known[1]
     return bool(con.execute(
         "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
         "and column_name = ?", [schema, table, column]).fetchall()[0][0])
@@ -58,11 +78,12 @@ ATTRIBUTION = [
 ]
 
 
-def quality_checks(con: duckdb.DuckDBPyConnection, period: str) -> dict:
-    """The automatic checks (data_quality) behind this tertial, for one sentence and a link."""
-    from data_quality import quality_summary
+def quality_checks(con: duckdb.DuckDBPyConnection, period: str, latest=None) -> dict:
+    """The automatic checks (data_quality) behind this tertial, for one sentence and a link
+    (the same for every municipality; `latest`: data_quality.results.latest(con), when read)."""
+    from data_quality.summary import checks_summary
 
-    s = quality_summary(con, period)
+    s = checks_summary(con, period, latest)
     return {"total": s.checks_total, "tables": len(s.tables), "warnings": len(s.warnings),
             "checked_at": s.checked_at.strftime("%Y-%m-%d %H:%M") if s.checked_at else None}
 
@@ -76,29 +97,54 @@ def _months_back(end: date, count: int) -> list[date]:
 
 
 def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: str | None = None,
-                 months: int = 12) -> dict:
+                 months: int = 12, audit: tuple | None = None, dates: list | None = None) -> dict:
     """Everything the section shows, as plain rows for the template, the XLSX and tests; with
-    `kommun_code`, of that municipality (its own files and the region's shared ones)."""
+    `kommun_code`, of that municipality (its own files and the region's shared ones).
+    `audit`: audit_rows(con, kommun_code), `dates`: source_months(con, kommun_code), when read
+    already (they are the same every tertial)."""
     month_list = _months_back(period_end, months)
-    present = set()
-    if table_exists(con, "intermediate", "int_source_dates"):
-        dates, dates_params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code, shared=False)
-        present = {
-            (source, month)
-            for source, month in con.execute(
-                f"""
-                select distinct source, date_trunc('month', data_date)::date
-                from intermediate.int_source_dates
-                where data_date between ? and ? and {dates}
-                """,
-                [month_list[0], period_end, *dates_params],
-            ).fetchall()
-        }
+    dates = source_months(con, kommun_code) if dates is None else dates
+    # a month has data when one of its dates falls between the first month and the period's end
+    present = {(source, month) for source, month, first in dates if month >= month_list[0] and first <= period_end}
     coverage = [
         {"source": name, "cells": ["✓" if (source, m) in present else "–" for m in month_list]}
         for source, name in SOURCE_NAMES.items()
         if source != "police_bra"  # yearly file, no months
     ]
+    rejected, files, ignored = audit if audit is not None else audit_rows(con, kommun_code)
+    return {
+        "months": [f"{m:%Y-%m}" for m in month_list],
+        "coverage": coverage,
+        "rejected": [
+            {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": rows}
+            for kind, reason, rows in rejected
+        ],
+        "files": [
+            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded or 0),
+             "rows_rejected": int(rej or 0), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
+            for kind, n, loaded, rej, last in files
+        ],
+        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in ignored],
+        "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
+    }
+
+
+def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> list[tuple]:
+    """(source, month, its first date with data) of a municipality's sources (all when None)."""
+    if not table_exists(con, "intermediate", "int_source_dates"):
+        return []
+    mine, params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code, shared=False)
+    return con.execute(
+        f"""
+        select source, date_trunc('month', data_date)::date, min(data_date)
+        from intermediate.int_source_dates where data_date is not null and {mine} group by all
+        """, params
+    ).fetchall()
+
+
+def audit_rows(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> tuple[list, list, list]:
+    """The section's audit rows (rejected reasons, loaded files, ignored columns) of a
+    municipality's own files and the region's shared ones: the same for every tertial."""
     rejected = files = ignored = []
     if table_exists(con, "audit", "rejected_rows"):
         mine, params = _of_municipality(con, "audit", "rejected_rows", kommun_code, shared=True)
@@ -123,18 +169,4 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: 
             "select column_header, count(distinct source_file) as files, any_value(reason) "
             f"from audit.ignored_columns where {mine} group by all order by column_header", params
         ).fetchall()
-    return {
-        "months": [f"{m:%Y-%m}" for m in month_list],
-        "coverage": coverage,
-        "rejected": [
-            {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": rows}
-            for kind, reason, rows in rejected
-        ],
-        "files": [
-            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded or 0),
-             "rows_rejected": int(rej or 0), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
-            for kind, n, loaded, rej, last in files
-        ],
-        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in ignored],
-        "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
-    }
+    return rejected, files, ignored
