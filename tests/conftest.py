@@ -69,6 +69,15 @@ def run_pipeline(data_dir: Path, base: Path, monkeypatch: pytest.MonkeyPatch) ->
     return PipelineRun(data_dir, warehouse, output_dir, run.main())
 
 
+def dbt_manifest() -> None:
+    """This worker's dbt manifest (DBT_TARGET_PATH), which importing the dbt assets needs
+    (pipelines.transform, .publish, .definitions), when no run of this worker has built it yet."""
+    from pipelines.dbt_manifest import MANIFEST, ensure_manifest
+
+    if not MANIFEST.exists():
+        ensure_manifest()
+
+
 def shared_run(name: str, tmp_path_factory, data_dir_of: Callable[[Path], Path]) -> PipelineRun:
     """The pipeline on `data_dir_of(base)` (which may write a data dir under `base`), run once
     per test session however many modules and xdist workers use it. Not under xdist: a plain
@@ -91,6 +100,7 @@ def shared_run(name: str, tmp_path_factory, data_dir_of: Callable[[Path], Path])
                 result = run_pipeline(data_dir_of(base), base, monkeypatch)
             done.write_text(json.dumps({k: str(v) for k, v in asdict(result).items()}))
         fields = json.loads(done.read_text())
+    dbt_manifest()  # the run may have been built by another worker, in its own target folder
     return PipelineRun(Path(fields["data_dir"]), Path(fields["warehouse"]), Path(fields["output_dir"]),
                        int(fields["exit_code"]))
 

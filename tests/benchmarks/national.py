@@ -80,10 +80,12 @@ def kommuner() -> list[Place]:
                 where = json.loads(line).get("name", "").rsplit(",", 1)[-1].strip().casefold()
                 events[where] = events.get(where, 0) + 1
     weights = {r["kommun_code"]: events.get(r["kommun_name"].casefold(), 0) + 30 for r in rows}  # smoothed
-    total = sum(weights.values())
     known = {name: pop for name, (pop, _, _) in gs.KOMMUNER.items()}
+    # the rest of the country's population shared out by the weights (equally without the events file)
+    rest = SWEDEN_POPULATION - sum(pop for name, pop in known.items() if any(r["kommun_name"] == name for r in rows))
+    total = sum(weights[r["kommun_code"]] for r in rows if r["kommun_name"] not in known)
     return [Place(r["kommun_code"], r["kommun_name"], r["county_name"],
-                  known.get(r["kommun_name"]) or max(2400, round(SWEDEN_POPULATION * weights[r["kommun_code"]] / total)))
+                  known.get(r["kommun_name"]) or max(2400, round(rest * weights[r["kommun_code"]] / total)))
             for r in rows]
 
 

@@ -17,7 +17,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLE, run_pipeline
+from tests.conftest import SAMPLE, dbt_manifest, run_pipeline
 
 # A reader process, as an analyst's script would be: open the copy read-only, query, close,
 # again and again; every error is printed, the published_at of every copy seen is counted.
@@ -174,10 +174,7 @@ def test_transient_errors_are_told_from_bad_data():
 
 
 def _materialize_copy(instance):
-    from pipelines.dbt_manifest import MANIFEST, ensure_manifest
-
-    if not MANIFEST.exists():  # the assets are defined from it; its warehouse stamp does not matter here
-        ensure_manifest()
+    dbt_manifest()
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
     from pipelines.publish import analytics_copy
     from pipelines.resources import Warehouse
