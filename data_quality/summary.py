@@ -188,7 +188,8 @@ class QualitySummary:
 
 
 def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: date | None = None,
-                    checks: QualitySummary | None = None, own: dict | None = None) -> QualitySummary:
+                    checks: QualitySummary | None = None, own: dict | None = None,
+                    coverage: CoverageRows | None = None) -> QualitySummary:
     """Everything the quality report and the lägesbild's Datakvalitet section show for
     `period` of municipality `kommun_code` (default: the warehouse's only municipality; with
     several and none named, every municipality's rows together).
@@ -196,13 +197,14 @@ def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: 
     `as_of` (default: LAGESBILD_AS_OF, pipelines/settings.py) decides which of the
     tertial's months have begun, and so can lack data. `checks`: checks_summary(con, period),
     when read already (it is the same for every municipality); `own`: own_rows(con,
-    kommun_code), when read already (the same for every tertial)."""
+    kommun_code), when read already (the same for every tertial); `coverage`:
+    coverage_rows(con, kommun_code), likewise."""
     as_of = as_of or pipeline_settings.as_of()
     own = own or own_rows(con, kommun_code)
     return dataclasses.replace(
         checks or checks_summary(con, period),
         **own,
-        sources=_coverage(con, period, as_of, own["kommun_code"]),
+        sources=_coverage(con, period, as_of, own["kommun_code"], coverage),
     )
 
 
@@ -285,11 +287,12 @@ def checks_of(con, period: str, latest=None) -> tuple[list[TableCheck], list[Fai
 
 def write_quality_summary(con, period: str, output_dir: Path, *, kommun_code: str | None = None,
                           period_dir: Path | None = None, as_of: date | None = None,
-                          checks: QualitySummary | None = None, own: dict | None = None) -> QualitySummary:
+                          checks: QualitySummary | None = None, own: dict | None = None,
+                          coverage: CoverageRows | None = None) -> QualitySummary:
     """quality_summary(), and the report written to period_dir/datakvalitet.html
     (default output_dir/<period>/: a single data dir; settings.period_dir(period, code))."""
     summary = quality_summary(con, period, kommun_code=kommun_code, as_of=as_of, checks=checks,
-                              own=own)
+                              own=own, coverage=coverage)
     path = (period_dir or output_dir / period) / "datakvalitet.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
@@ -310,12 +313,13 @@ def write_all(settings) -> list[QualitySummary]:
             periods = [p for p in _periods_of(con, entry.code) if tertials.has_partition(p, settings.as_of)]
             out = settings.municipality_output_dir(entry.code)  # settings.period_dir(p, code), listed once
             own = own_rows(con, entry.code)
+            coverage = coverage_rows(con, own["kommun_code"]) if periods else None
             for p in periods:
                 if p not in checks:
                     checks[p] = checks_summary(con, p, latest)
                 written.append(write_quality_summary(con, p, settings.output_dir, kommun_code=entry.code,
                                                      period_dir=out / p, as_of=settings.as_of, checks=checks[p],
-                                                     own=own))
+                                                     own=own, coverage=coverage))
         return written
 
 
@@ -486,7 +490,21 @@ def _months(period: str, as_of: date) -> list[str]:
     return [f"{m:%Y-%m}" for m in tertials.months(period) if m <= as_of]
 
 
-def _coverage(con, period: str, as_of: date, kommun_code: str | None = None) -> tuple[SourceCoverage, ...]:
+@dataclass(frozen=True)
+class CoverageRows:
+    """What the coverage table of every tertial of a municipality is built from, read in one
+    go (coverage_rows()): the sources whose model exists, the areas, the months each source
+    has data for and the rows per (source, period) and area."""
+
+    sources: tuple
+    areas: tuple
+    months: dict
+    counts: dict
+
+
+def coverage_rows(con, kommun_code: str | None = None) -> CoverageRows:
+    """The coverage of every tertial of municipality `kommun_code` (all municipalities' rows when
+    None) in three queries rather than six per tertial: write_all() writes thousands of pages."""
     unknown = unknown_area_id()
     # every model here has kommun_code: the municipality's rows only (all when none is named)
     mine, code = "(? is null or kommun_code = ?)", [kommun_code, kommun_code]
@@ -498,24 +516,37 @@ def _coverage(con, period: str, as_of: date, kommun_code: str | None = None) -> 
         if _exists(con, "marts.dim_area")
         else []
     )
-    months = _months(period, as_of)
-    dates = {}
+    months = {}
     if _exists(con, "intermediate.int_source_dates"):
         for source, month in con.execute(
             f"select distinct source, strftime(data_date, '%Y-%m') from intermediate.int_source_dates where {mine}",
             code,
         ).fetchall():
-            dates.setdefault(source, set()).add(month)
-    out = []
-    for source, (table, condition, unit) in COVERAGE.items():
-        if not _exists(con, table):
-            continue
-        counts = dict(
-            con.execute(
-                f"select area_id, count(*) from {table} where period = ? and {condition} and {mine} group by area_id",
-                [period, *code],
-            ).fetchall()
+            months.setdefault(source, set()).add(month)
+    present = {source: spec for source, spec in COVERAGE.items() if _exists(con, spec[0])}
+    counts = {}
+    if present:
+        union = " union all ".join(
+            f"select '{source}' as source, period, area_id, count(*) as n from {table} "
+            f"where {condition} and {mine} group by period, area_id"
+            for source, (table, condition, _unit) in present.items()
         )
+        for source, period, area_id, n in con.execute(union, code * len(present)).fetchall():
+            counts.setdefault((source, period), {})[area_id] = n
+    return CoverageRows(tuple(present), tuple(areas), months, counts)
+
+
+def _coverage(con, period: str, as_of: date, kommun_code: str | None = None,
+              rows: CoverageRows | None = None) -> tuple[SourceCoverage, ...]:
+    """The coverage table of `period`; `rows`: coverage_rows(con, kommun_code), when read already."""
+    rows = rows or coverage_rows(con, kommun_code)
+    unknown = unknown_area_id()
+    months = _months(period, as_of)
+    out = []
+    for source, (_table, _condition, unit) in COVERAGE.items():
+        if source not in rows.sources:  # its model is missing
+            continue
+        counts = rows.counts.get((source, period), {})
         out.append(
             SourceCoverage(
                 source=source,
@@ -523,8 +554,8 @@ def _coverage(con, period: str, as_of: date, kommun_code: str | None = None) -> 
                 unit=unit,
                 rows=sum(counts.values()),
                 unknown_area_rows=counts.get(unknown, 0),
-                months_without_data=tuple(m for m in months if m not in dates.get(source, set())),
-                areas_without_data=tuple(name for area_id, name in areas if not counts.get(area_id)),
+                months_without_data=tuple(m for m in months if m not in rows.months.get(source, set())),
+                areas_without_data=tuple(name for area_id, name in rows.areas if not counts.get(area_id)),
             )
         )
     return tuple(out)

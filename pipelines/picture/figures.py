@@ -388,7 +388,7 @@ class Tertial:
 
     def reference(self) -> None:
         t = self.table("bra", "Anmälda brott per kommun och år (BRÅ)")
-        for r in self.d.reference(int(self.p["year"])).itertuples():
+        for r in marts.tuples(self.d.reference(int(self.p["year"]))):
             y = int(r.year)
             t.put(y, str(y), "reported", "Anmälda brott", "count", r.reported_crimes, public=True)
             t.put(y, str(y), "per_100k", "Per 100 000 inv.", "int", r.per_100k, public=True)
@@ -450,7 +450,7 @@ class Tertial:
             return
         t = self.table("partner", "Rapporter per samverkanspartner och kategori")
         cats = [(c, n) for c, n in self.d.categories if c in set(frame["category_id"])]
-        values = {(r.partner, r.category_id): r.value for r in frame.itertuples()}
+        values = {(r.partner, r.category_id): r.value for r in marts.tuples(frame)}
         partners = sorted(frame["partner"].unique())
         pa = self.b.measure("partner_report_count", self.period)
         s = self.b.s
@@ -504,7 +504,7 @@ class Tertial:
         pledged = self.d.pledged_cells(self.period)
         survey = self.d.survey_by_area(self.survey_period)
         proposed = 0
-        for r in rows.itertuples():
+        for r in marts.tuples(rows):
             k = self.indicator_row(r)
             rank = ordinal(int(r.priority_rank))
             row = f"{r.area_id}:{r.category_id}"
@@ -596,7 +596,7 @@ class Tertial:
         noise = self.table("kan_vara_slump", "Förändringar som kan vara slump bland så många jämförelser")
         t = self.table("provning", "Prövning av förändringar")
         t.put("tested", "Prövade jämförelser", "value", "Antal", "int", len(rows), public=True)
-        for r in rows.itertuples():
+        for r in marts.tuples(rows):
             k = self.indicator_row(r)
             label = f"{self.d.category_name(r.category_id)} i {self.d.area_name(r.area_id)}"
             row = f"{r.area_id}:{r.category_id}"
@@ -757,7 +757,7 @@ class Tertial:
         s = self.b.s
         t = self.table(f"{name}:partner", "Samverkanspartner")
         partners = sorted(frame["partner"].unique())
-        values = {(r.partner, r.area_id): r.value for r in frame.itertuples()}
+        values = {(r.partner, r.area_id): r.value for r in marts.tuples(frame)}
         tag = "+".join(areas)
         for p in partners:
             for a in areas:
@@ -783,7 +783,7 @@ class Tertial:
 
     def indicator_sheet(self) -> None:
         t = self.table("indikatorer", "Alla problemområden (område × kategori)")
-        for r in self.d.indicators_of(self.period).itertuples():
+        for r in marts.tuples(self.d.indicators_of(self.period)):
             k = self.indicator_row(r)
             row = f"{r.area_id}:{r.category_id}"
             label = f"{self.d.area_name(r.area_id)}, {self.d.category_name(r.category_id)}"
