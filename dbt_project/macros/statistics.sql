@@ -89,3 +89,26 @@
     ) as terms
     group by terms.x1, terms.n1, terms.x2, terms.n2
 {%- endmacro %}
+
+{#- This year's share of the exposure in the change test (k of n, probability p): the
+    population now against now plus last year; equal populations, or either unknown: 0.5. -#}
+{% macro exposure_share(population_now, population_last_year) -%}
+    case
+        when {{ population_now }} > 0 and {{ population_last_year }} > 0
+            then {{ population_now }} / cast({{ population_now }} + {{ population_last_year }} as double)
+        else 0.5
+    end
+{%- endmacro %}
+
+{#- Benjamini–Hochberg within (municipality, tertial): p_(r) * m / r for the r-th smallest
+    of m p-values, made monotone from the largest down (each is the smallest of those at
+    and above its rank), at most 1. Reads `p_value`, `tests_in_tertial` (m) and `p_rank` (r)
+    of a CTE ranked per (kommun_code, period); tied p-values get the same adjusted value. -#}
+{% macro benjamini_hochberg_adjusted() -%}
+    {{ round_significant(
+        'least(1.0, min(p_value * tests_in_tertial / p_rank) over (
+            partition by kommun_code, period order by p_rank desc
+            rows between unbounded preceding and current row
+        ))'
+    ) }}
+{%- endmacro %}

@@ -149,12 +149,7 @@ comparisons as (
         coalesce(history.baseline_years, 0) as baseline_years,
         history.compared_count as k,
         history.compared_count + history.last_year_count as n,
-        -- this year's share of the exposure; equal populations (or unknown) -> 0.5
-        case
-            when counts.population > 0 and last_year_population.population > 0
-                then counts.population / cast(counts.population + last_year_population.population as double)
-            else 0.5
-        end as p
+        {{ exposure_share('counts.population', 'last_year_population.population') }} as p
     from counts
     left join history using (period, kommun_code, area_id, category_id)
     left join population as last_year_population
@@ -180,9 +175,7 @@ tested as (
     left join p_values using (k, n, p)
 ),
 
--- Benjamini–Hochberg within (municipality, tertial): p_(r) * m / r for the r-th smallest
--- of m p-values, made monotone from the largest down (each is the smallest of those at
--- and above its rank), at most 1. Tied p-values get the same adjusted value.
+-- Benjamini–Hochberg within (municipality, tertial): macro benjamini_hochberg_adjusted.
 ranked as (
     select
         period,
@@ -202,12 +195,7 @@ adjusted as (
         kommun_code,
         area_id,
         category_id,
-        {{ round_significant(
-            'least(1.0, min(p_value * tests_in_tertial / p_rank) over (
-                partition by kommun_code, period order by p_rank desc
-                rows between unbounded preceding and current row
-            ))'
-        ) }} as p_adjusted
+        {{ benjamini_hochberg_adjusted() }} as p_adjusted
     from ranked
 ),
 

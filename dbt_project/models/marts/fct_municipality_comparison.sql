@@ -225,12 +225,7 @@ comparisons as (
         all_counts.*,
         compared_count as k,
         compared_count + last_year_count as n,
-        -- this year's share of the exposure; equal populations (or unknown) -> 0.5
-        case
-            when population > 0 and population_last_year > 0
-                then population / cast(population + population_last_year as double)
-            else 0.5
-        end as p
+        {{ exposure_share('population', 'population_last_year') }} as p
     from all_counts
 ),
 
@@ -272,12 +267,7 @@ adjusted as (
         kommun_code,
         period,
         category_id,
-        {{ round_significant(
-            'least(1.0, min(p_value * tests_in_tertial / p_rank) over (
-                partition by kommun_code, period order by p_rank desc
-                rows between unbounded preceding and current row
-            ))'
-        ) }} as p_adjusted
+        {{ benjamini_hochberg_adjusted() }} as p_adjusted
     from ranked
 )
 
