@@ -160,11 +160,15 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(name, [("", "filen är inte sparad som UTF-8; spara den som UTF-8 och kör igen")]) from exc
-    try:
-        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=_Loader)
+    loader = _Loader(text)
+    try:  # parsed once: yaml.load and yaml.compose would each parse the text (pure Python, slow)
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as exc:
         line, problem = msg.yaml_problem(exc)
         raise ConfigError(name, [(f"rad {line}" if line else "", problem)]) from exc
+    finally:
+        loader.dispose()
 
 
 def _validate(path: Path, root_type: Any, data: Any, node: yaml.Node | None, context: dict | None = None,

@@ -263,6 +263,10 @@ def municipality_not_people(municipality) -> list[str]:
 _scope: ContextVar[tuple[Path, ...] | None] = ContextVar("redaction_scope", default=None)
 _checked: dict[tuple, tuple[float, Redactor]] = {}  # (data dir, scope) -> (when looked at, redactor)
 _built: dict[tuple, Redactor] = {}  # the files' (path, mtime, size) -> redactor
+# One file's (path, mtime, size) -> its names: a region's loaders build a redactor per folder
+# and one of all files for the shared folders, so each file is parsed once, not per scope.
+_names: dict[tuple, list[str]] = {}
+MAX_CACHED = 4096  # redactors (or files) kept: every folder of the 290 municipalities and their union
 RECHECK_SECONDS = 1.0  # the files are looked at again at most this often
 
 
@@ -309,13 +313,16 @@ def redactor() -> Redactor:
     stats = tuple(_stat_key(path) for path in files)
     if stats not in _built:
         names: list[str] = []
-        for path in files:
-            try:
-                names += municipality_not_people(load_municipality(Path(path)))
-            except (ConfigError, OSError):
-                pass
-        if len(_built) > 64:  # edits over a long-running process: forget old versions
+        for path, stat in zip(files, stats):
+            if stat not in _names:
+                try:
+                    _names[stat] = municipality_not_people(load_municipality(Path(path)))
+                except (ConfigError, OSError):
+                    _names[stat] = []
+            names += _names[stat]
+        if len(_built) > MAX_CACHED or len(_names) > MAX_CACHED:  # edits over a long-running process
             _built.clear()
+            _names.clear()
         _built[stats] = Redactor(names)
     _checked[key] = (now, _built[stats])
     return _built[stats]
