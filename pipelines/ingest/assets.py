@@ -22,7 +22,7 @@ from . import police_events as police_events_source
 from . import police_local as police_local_source
 from . import surveys as surveys_source
 from .actions import ActionPlan, write_action_plans
-from .common import FileOutcome, find_files, load_file, relative_source_file, unsupported_files, unsupported_parser
+from .common import FileLoader, FileOutcome, find_files, relative_source_file, unsupported_files, unsupported_parser
 from .municipality import write_config
 from .pledges import write_pledges
 from .redact import redaction_scope
@@ -111,7 +111,8 @@ def load_folder(context, warehouse: Warehouse, folders: list[Folder], source, ra
     folder's municipality as `_kommun_code`; a failed file is reported, the others still
     load. A locked warehouse or busy disk is retried (pipelines.retries).
 
-    `source` is a source module: SOURCE_KIND, FILE_PATTERNS, RAW_DDL, parse(path), write(con, rows).
+    `source` is a source module: SOURCE_KIND, FILE_PATTERNS, RAW_DDL, parse(path), write(con, rows),
+    optionally write_batch(con, frames) to write several files' rows at once (common.FileLoader).
     """
     settings = warehouse.settings
     wrong_type = unsupported_parser(source.FILE_PATTERNS)
@@ -121,31 +122,23 @@ def load_folder(context, warehouse: Warehouse, folders: list[Folder], source, ra
     where += " …" if len(folders) > 3 else ""
     with retry_transient(context, f"Inläsning av {where}", str(settings.warehouse)), warehouse.connect() as con:
         adopt_single_municipality(con, settings, source, raw_table)
+        loader = FileLoader(con, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND, write=source.write,
+                            write_batch=getattr(source, "write_batch", None))
+        unlogged: list[tuple[Folder, list[FileOutcome]]] = []
         for folder in folders:
             parse = folder.parse or source.parse
             files = [(path, parse) for path in find_files(folder.path, source.FILE_PATTERNS)]
             files += [(path, wrong_type) for path in unsupported_files(folder.path, source.FILE_PATTERNS)]
             files_found += len(files)
-            loaded = []
+            folder_outcomes = []
             with redaction_scope(folder.municipality_files):
                 for path, parse_file in files:
-                    outcome = load_file(
-                        con, path, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND,
-                        parse=parse_file, write=source.write, kommun_code=folder.kommun_code,
-                    )
-                    outcomes.append(outcome)
-                    if outcome.status == "failed":
-                        context.log.warning(f"{outcome.source_file}: {outcome.message}")
-                    elif outcome.status == "loaded":
-                        loaded.append(outcome)
-            # One line per folder, not per file: every log line is an event in Dagster's run
-            # storage, which made a national run's ingest several times slower. The per-file
-            # details are in the asset's `files` metadata table.
-            if loaded:
-                context.log.info(
-                    f"{relative_source_file(folder.path, settings.data_dir)}/: {len(loaded)} files loaded, "
-                    f"{sum(o.rows_loaded for o in loaded)} rows, {sum(o.rows_rejected for o in loaded)} rejected"
-                )
+                    folder_outcomes.append(loader.add(path, parse_file, folder.kommun_code))
+            outcomes += folder_outcomes
+            unlogged.append((folder, folder_outcomes))
+            unlogged = _log_written(context, settings, unlogged)
+        loader.flush()
+        _log_written(context, settings, unlogged)
         # An empty folder still leaves an (empty) table for dbt to read.
         con.execute(source.RAW_DDL)
         row_count = con.execute(f"select count(*) from raw.{raw_table}").fetchall()[0][0]
@@ -167,6 +160,26 @@ def load_folder(context, warehouse: Warehouse, folders: list[Folder], source, ra
             else "no files"
         ),
     }
+
+
+def _log_written(context, settings: Settings, folders: list[tuple[Folder, list[FileOutcome]]]):
+    """Log each folder whose files are all written (in order); returns the others.
+
+    One line per folder, not per file: every log line is an event in Dagster's run storage,
+    which made a national run's ingest several times slower. The per-file details are in the
+    asset's `files` metadata table."""
+    while folders and all(o.status != "pending" for o in folders[0][1]):
+        folder, outcomes = folders.pop(0)
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                context.log.warning(f"{outcome.source_file}: {outcome.message}")
+        loaded = [o for o in outcomes if o.status == "loaded"]
+        if loaded:
+            context.log.info(
+                f"{relative_source_file(folder.path, settings.data_dir)}/: {len(loaded)} files loaded, "
+                f"{sum(o.rows_loaded for o in loaded)} rows, {sum(o.rows_rejected for o in loaded)} rejected"
+            )
+    return folders
 
 
 def source_asset(source, *, table: str, folder: str, kinds: set[str], description: str,

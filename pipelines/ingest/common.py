@@ -4,8 +4,8 @@
   nothing. The municipality is the folder's (`kommun_code`, DATA-CONTRACT §6; null for a
   shared file at the root of a region): the same bytes under two municipalities' folders
   are two municipalities' rows. Every raw row carries it as `_kommun_code`.
-- Each file loads in one transaction: valid rows, rejected rows and the
-  audit.loaded_files entry land together or not at all.
+- A file's valid rows, rejected rows and audit.loaded_files entry land together or not at
+  all: in one transaction (several files share one, see FileLoader).
 - A file that cannot be read is recorded in audit.rejected_rows (source_row
   null) with a Swedish reason, and the next file is loaded regardless.
 """
@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from ..warehouse import append_frame
-from .redact import redact
+from .redact import current_scope, redact, redaction_scope
 
 
 class BadFileError(Exception):
@@ -54,7 +54,7 @@ class Parsed:
 class FileOutcome:
     source_file: str
     file_sha256: str
-    status: str  # loaded | unchanged | failed
+    status: str  # loaded | unchanged | failed (pending: waiting in a FileLoader's batch)
     rows_loaded: int = 0
     rows_rejected: int = 0
     message: str = ""
@@ -110,6 +110,8 @@ def raw_record_text(value) -> str:
 
 
 Writer = Callable[[duckdb.DuckDBPyConnection, pd.DataFrame], int]
+# Several files' prepared rows (each with its lineage) -> how many of each it kept.
+BatchWriter = Callable[[duckdb.DuckDBPyConnection, list[pd.DataFrame]], list[int]]
 
 
 def load_file(
@@ -123,46 +125,154 @@ def load_file(
     kommun_code: str | None = None,
 ) -> FileOutcome:
     """Load one file (see module docstring). `write` inserts the prepared rows and returns how many it kept."""
-    source_file = relative_source_file(path, data_dir)
-    sha = file_sha256(path)
-    # DuckDB 2.0: fetchone() leaves the result open and blocks the connection; fetchall() completes it.
-    earlier = con.execute(
-        "select source_file from audit.loaded_files where file_sha256 = ? and kommun_code is not distinct from ? "
-        "limit 1", [sha, kommun_code]
-    ).fetchall()
-    if earlier:
-        note = "" if earlier[0][0] == source_file else f"samma innehåll som {earlier[0][0]}"
-        return FileOutcome(source_file, sha, "unchanged", message=note)
+    loader = FileLoader(con, data_dir=data_dir, source_kind=source_kind, write=write)
+    outcome = loader.add(path, parse, kommun_code)
+    loader.flush()
+    return outcome
 
-    now = datetime.now().replace(microsecond=0)
-    try:
-        parsed = parse(path)
-    except BadFileError as exc:
-        return _record_failed_file(con, source_file, sha, source_kind, exc.reason, now, kommun_code)
-    except Exception as exc:  # a reader bug must not stop the other files
-        reason = f"Filen kunde inte läsas ({type(exc).__name__}: {exc})."
-        return _record_failed_file(con, source_file, sha, source_kind, reason, now, kommun_code)
 
-    rows = parsed.rows  # the parser's own frame: lineage columns are added in place
-    rows["_source_file"] = source_file
-    rows["_file_sha256"] = sha
-    rows["_loaded_at"] = now
-    rows["_kommun_code"] = pd.Series([kommun_code] * len(rows), index=rows.index, dtype="object")
-    con.execute("begin transaction")
-    try:
-        kept = write(con, rows)
-        _insert_rejections(con, source_file, sha, source_kind, parsed.rejections, now, kommun_code)
-        con.execute(
-            "insert into audit.loaded_files (source_file, file_sha256, source_kind, rows_loaded, rows_rejected, "
-            "loaded_at, kommun_code) values (?, ?, ?, ?, ?, ?, ?)",
-            [source_file, sha, source_kind, kept, len(parsed.rejections), now, kommun_code],
+@dataclass
+class _Pending:
+    """A parsed file waiting for its batch's transaction."""
+
+    outcome: FileOutcome
+    rows: pd.DataFrame  # with its lineage columns
+    rejections: pd.DataFrame | None  # already redacted (in the folder's redaction scope)
+    rejected: int
+    now: datetime
+    kommun_code: str | None
+    scope: tuple[Path, ...] | None  # the redaction scope it was parsed in (for a reason written later)
+
+
+class FileLoader:
+    """Loads files by the rules of the module docstring with few DuckDB statements, as a
+    national run has thousands of small files: what is loaded is read once (not one query per
+    file), and parsed files are written in batches, one transaction each (`write_batch` may
+    insert a batch's rows in one statement). A batch that fails to write is rolled back and its
+    files written one by one, so a bad file is still one failed file and the others load.
+
+    `add` returns the file's FileOutcome; a file waiting in a batch is "pending" until `flush`
+    (called when the batch is full, and by the caller at the end) completes it in place.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, data_dir: Path, source_kind: str, write: Writer,
+                 write_batch: BatchWriter | None = None, max_files: int = 64, max_rows: int = 250_000):
+        self.con, self.data_dir, self.source_kind = con, data_dir, source_kind
+        self.write = write
+        self.write_batch = write_batch or (lambda con, frames: [write(con, frame) for frame in frames])
+        self.max_files, self.max_rows = max_files, max_rows
+        # Any source's files count (as the per-file lookup did): the same bytes are loaded once.
+        self.loaded: dict[tuple[str, str | None], str] = {}
+        for sha, code, source_file in con.execute(
+            "select file_sha256, kommun_code, source_file from audit.loaded_files"
+        ).fetchall():
+            self.loaded.setdefault((sha, code), source_file)
+        self.pending: list[_Pending] = []
+        self.pending_keys: set[tuple[str, str | None]] = set()
+        self.pending_rows = 0
+
+    def add(self, path: Path, parse: Callable[[Path], Parsed], kommun_code: str | None = None) -> FileOutcome:
+        source_file = relative_source_file(path, self.data_dir)
+        sha = file_sha256(path)
+        key = (sha, kommun_code)
+        if key in self.pending_keys:  # the same bytes twice in a batch: the first is written first
+            self.flush()
+        if key in self.loaded:
+            earlier = self.loaded[key]
+            note = "" if earlier == source_file else f"samma innehåll som {earlier}"
+            return FileOutcome(source_file, sha, "unchanged", message=note)
+
+        now = datetime.now().replace(microsecond=0)
+        try:
+            parsed = parse(path)
+        except BadFileError as exc:
+            return _record_failed_file(self.con, source_file, sha, self.source_kind, exc.reason, now, kommun_code)
+        except Exception as exc:  # a reader bug must not stop the other files
+            reason = f"Filen kunde inte läsas ({type(exc).__name__}: {exc})."
+            return _record_failed_file(self.con, source_file, sha, self.source_kind, reason, now, kommun_code)
+
+        rows = parsed.rows  # the parser's own frame: lineage columns are added in place
+        rows["_source_file"] = source_file
+        rows["_file_sha256"] = sha
+        rows["_loaded_at"] = now
+        rows["_kommun_code"] = pd.Series([kommun_code] * len(rows), index=rows.index, dtype="object")
+        outcome = FileOutcome(source_file, sha, "pending")
+        rejections = _rejection_frame(source_file, sha, self.source_kind, parsed.rejections, now, kommun_code)
+        self.pending.append(
+            _Pending(outcome, rows, rejections, len(parsed.rejections), now, kommun_code, current_scope())
         )
-        con.execute("commit")
-    except Exception as exc:
-        con.execute("rollback")
-        reason = f"Filen kunde inte sparas i lagret ({type(exc).__name__}: {exc})."
-        return _record_failed_file(con, source_file, sha, source_kind, reason, now, kommun_code)
-    return FileOutcome(source_file, sha, "loaded", kept, len(parsed.rejections))
+        self.pending_keys.add(key)
+        self.pending_rows += len(rows)
+        if len(self.pending) >= self.max_files or self.pending_rows >= self.max_rows:
+            self.flush()
+        return outcome
+
+    def flush(self) -> None:
+        """Write the waiting files (see the class docstring)."""
+        batch, self.pending, self.pending_keys, self.pending_rows = self.pending, [], set(), 0
+        if batch:
+            self._write(batch)
+
+    def _write(self, batch: list[_Pending]) -> None:
+        con = self.con
+        con.execute("begin transaction")
+        try:
+            kept = self.write_batch(con, [p.rows for p in batch])
+            rejections = [p.rejections for p in batch if p.rejections is not None]
+            if rejections:
+                append_frame(con, "audit.rejected_rows", pd.concat(rejections, ignore_index=True))
+            append_frame(con, "audit.loaded_files", pd.DataFrame({
+                "source_file": [p.outcome.source_file for p in batch],
+                "file_sha256": [p.outcome.file_sha256 for p in batch],
+                "source_kind": self.source_kind,
+                "rows_loaded": pd.array(kept, dtype="int64"),
+                "rows_rejected": pd.array([p.rejected for p in batch], dtype="int64"),
+                "loaded_at": [p.now for p in batch],
+                "kommun_code": pd.Series([p.kommun_code for p in batch], dtype="object"),
+            }))
+            con.execute("commit")
+        except Exception as exc:
+            con.execute("rollback")
+            if len(batch) > 1:  # find the file that cannot be written; the others load
+                for pending in batch:
+                    self._write([pending])
+                return
+            p = batch[0]
+            reason = f"Filen kunde inte sparas i lagret ({type(exc).__name__}: {exc})."
+            with redaction_scope(p.scope):
+                failed = _record_failed_file(con, p.outcome.source_file, p.outcome.file_sha256, self.source_kind,
+                                             reason, p.now, p.kommun_code)
+            p.outcome.status, p.outcome.message = failed.status, failed.message
+            return
+        for p, count in zip(batch, kept):
+            p.outcome.status, p.outcome.rows_loaded, p.outcome.rows_rejected = "loaded", count, p.rejected
+            self.loaded[(p.outcome.file_sha256, p.kommun_code)] = p.outcome.source_file
+
+
+def write_concatenated(write: Writer) -> BatchWriter:
+    """A BatchWriter for a source whose `write` appends every row it is given and returns
+    their number: consecutive files with the same columns are written in one statement."""
+
+    def write_batch(con: duckdb.DuckDBPyConnection, frames: list[pd.DataFrame]) -> list[int]:
+        for group in alike_runs(frames):
+            write(con, group[0] if len(group) == 1 else pd.concat(group, ignore_index=True))
+        return [len(frame) for frame in frames]
+
+    return write_batch
+
+
+def alike_runs(frames: list[pd.DataFrame]) -> list[list[pd.DataFrame]]:
+    """The frames in order, cut where the columns (names and types) change."""
+    runs: list[list[pd.DataFrame]] = []
+    last = None
+    for frame in frames:
+        signature = tuple(zip(frame.columns, map(str, frame.dtypes)))
+        if runs and signature == last:
+            runs[-1].append(frame)
+        else:
+            runs.append([frame])
+        last = signature
+    return runs
 
 
 def single_kommun_code() -> str:
@@ -181,12 +291,13 @@ def relative_source_file(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Rejection], now, kommun_code) -> None:
-    """Rejected rows are stored too, so they are redacted like any free text: a reason
-    quotes the bad value, and the raw record may hold anything."""
+def _rejection_frame(source_file, sha, source_kind, rejections: list[Rejection], now,
+                     kommun_code) -> pd.DataFrame | None:
+    """Rejected rows as stored. They are redacted like any free text (a reason quotes the bad
+    value, the raw record may hold anything), here, in the loading folder's redaction scope."""
     if not rejections:
-        return
-    frame = pd.DataFrame(
+        return None
+    return pd.DataFrame(
         {
             "source_file": source_file,
             "source_row": pd.array([r.source_row for r in rejections], dtype="Int64"),
@@ -198,7 +309,12 @@ def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Reje
             "kommun_code": pd.Series([kommun_code] * len(rejections), dtype="object"),
         }
     )
-    append_frame(con, "audit.rejected_rows", frame)
+
+
+def _insert_rejections(con, source_file, sha, source_kind, rejections: list[Rejection], now, kommun_code) -> None:
+    frame = _rejection_frame(source_file, sha, source_kind, rejections, now, kommun_code)
+    if frame is not None:
+        append_frame(con, "audit.rejected_rows", frame)
 
 
 def _record_failed_file(con, source_file, sha, source_kind, reason, now, kommun_code) -> FileOutcome:

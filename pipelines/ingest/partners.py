@@ -50,7 +50,7 @@ import pyarrow.compute as pc
 from .. import settings
 from ..dbt_vars import earliest_date, earliest_text
 from ..warehouse import registered
-from .common import Parsed, Rejection, raw_record_text
+from .common import Parsed, Rejection, raw_record_text, write_concatenated
 from .readers import parse_date, parse_int, read_table
 from .redact import Redactor, neutralise_formula, redact, redactor
 from .taxonomy import known_categories, unknown_category_reason
@@ -269,3 +269,7 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
             """
         )
     return len(rows)
+
+
+# Every row given is appended: a batch of files goes in with one statement per run of alike files.
+write_batch = write_concatenated(write)

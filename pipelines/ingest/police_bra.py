@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from ..warehouse import append_frame
-from .common import BadFileError, Parsed, Rejection, raw_record_text
+from .common import BadFileError, Parsed, Rejection, raw_record_text, write_concatenated
 from .readers import normalise_header, parse_decimal, parse_int, read_table
 from .redact import redact
 
@@ -194,3 +194,7 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
     (kommun, year) is decided in dbt (newest loaded)."""
     con.execute(RAW_DDL)
     return append_frame(con, "raw.police_bra", rows)
+
+
+# Every row given is appended: a batch of files goes in with one statement per run of alike files.
+write_batch = write_concatenated(write)

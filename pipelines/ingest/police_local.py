@@ -40,7 +40,7 @@ from .. import settings
 from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_names
 from ..warehouse import registered
-from .common import BadFileError, Parsed, Rejection, raw_record_text
+from .common import BadFileError, Parsed, Rejection, raw_record_text, write_concatenated
 from .kommuner import kommun_code_of, unknown_kommun_reason
 from .readers import parse_int, parse_month, read_table
 from .redact import neutralise_formula, redact
@@ -227,3 +227,7 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
             """
         )
     return len(rows)
+
+
+# Every row given is appended: a batch of files goes in with one statement per run of alike files.
+write_batch = write_concatenated(write)

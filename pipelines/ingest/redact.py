@@ -271,14 +271,19 @@ RECHECK_SECONDS = 1.0  # the files are looked at again at most this often
 
 
 @contextmanager
-def redaction_scope(municipality_files: Iterable[Path]):
+def redaction_scope(municipality_files: Iterable[Path] | None):
     """Within the block, :func:`redact` protects the names of these municipality.yaml files
-    (a municipality folder's own; all of a region's for a shared file)."""
-    token = _scope.set(tuple(Path(f) for f in municipality_files))
+    (a municipality folder's own; all of a region's for a shared file; None: the default)."""
+    token = _scope.set(None if municipality_files is None else tuple(Path(f) for f in municipality_files))
     try:
         yield
     finally:
         _scope.reset(token)
+
+
+def current_scope() -> tuple[Path, ...] | None:
+    """The municipality.yaml files in scope (None: the default), to enter the same scope later."""
+    return _scope.get()
 
 
 def _default_files() -> tuple[Path, ...]:

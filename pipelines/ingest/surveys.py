@@ -61,7 +61,7 @@ from .. import settings
 from ..config import ConfigError, Questions, header_key, load_questions
 from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_name
-from .common import BadFileError, Parsed, Rejection, raw_record_text, single_kommun_code
+from .common import BadFileError, Parsed, Rejection, alike_runs, raw_record_text, single_kommun_code
 from .readers import read_table
 from .redact import free_text, neutralise_formula, redact
 
@@ -390,19 +390,29 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
 
     Every file's rows are kept as loaded, also when an earlier export held the same
     response id: which export counts is decided in dbt (int_survey_responses)."""
+    return write_batch(con, [rows])[0]
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, frames: list[pd.DataFrame]) -> list[int]:
+    """`write` for several files: their ignored columns in one statement, and the responses of
+    consecutive files with the same columns unpivoted in one."""
     con.execute(RAW_DDL)
-    if not len(rows):
-        return 0  # nothing stored: an empty file's ignored columns are only in its parse result
-    ignored = rows.attrs.get("ignored_columns", [])
-    if ignored:
+    frames_kept = [rows for rows in frames if len(rows)]  # an empty file's ignored columns are only in its parse result
+    ignored = []
+    for rows in frames_kept:
         source_file, sha, loaded_at = rows[["_source_file", "_file_sha256", "_loaded_at"]].iloc[0]
-        con.executemany(
-            "insert into audit.ignored_columns values (?, ?, ?, ?, ?)",
-            [
-                (source_file, header or "", IGNORED_REASON if header else IGNORED_REASON_BLANK, sha, loaded_at)
-                for header in ignored
-            ],
-        )
+        ignored += [
+            (source_file, header or "", IGNORED_REASON if header else IGNORED_REASON_BLANK, sha, loaded_at)
+            for header in rows.attrs.get("ignored_columns", [])
+        ]
+    if ignored:
+        con.executemany("insert into audit.ignored_columns values (?, ?, ?, ?, ?)", ignored)
+    for group in alike_runs(frames_kept):
+        _unpivot(con, group[0] if len(group) == 1 else pd.concat(group, ignore_index=True))
+    return [len(rows) for rows in frames]
+
+
+def _unpivot(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
     con.register("_survey_wide", rows)
     try:
         con.execute(
@@ -419,7 +429,6 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
         )
     finally:
         con.unregister("_survey_wide")
-    return len(rows)
 
 
 def ignored_columns(con: duckdb.DuckDBPyConnection, source_files: list[str] | None = None) -> list[tuple[str, str]]:
