@@ -8,6 +8,7 @@ reading a stack trace.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from pathlib import Path
@@ -160,15 +161,27 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(name, [("", "filen är inte sparad som UTF-8; spara den som UTF-8 och kör igen")]) from exc
+    if text in _parsed:  # a run reads each municipality's files in several steps
+        data, node = _parsed[text]
+        return copy.deepcopy(data), node
     loader = _Loader(text)
     try:  # parsed once: yaml.load and yaml.compose would each parse the text (pure Python, slow)
         node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         line, problem = msg.yaml_problem(exc)
         raise ConfigError(name, [(f"rad {line}" if line else "", problem)]) from exc
     finally:
         loader.dispose()
+    if len(_parsed) >= 2048:  # a long-running process that sees many versions
+        _parsed.clear()
+    _parsed[text] = (copy.deepcopy(data), node)
+    return data, node
+
+
+# A file's text -> its parse (data, node): keyed by the text itself, so an edit is never missed.
+# The node tree is only read (for line numbers); the data is handed out as a copy.
+_parsed: dict[str, tuple[Any, yaml.Node | None]] = {}
 
 
 def _validate(path: Path, root_type: Any, data: Any, node: yaml.Node | None, context: dict | None = None,
