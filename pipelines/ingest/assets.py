@@ -130,10 +130,8 @@ def load_folder(context, warehouse: Warehouse, folders: list[Folder], source, ra
             files = [(path, parse) for path in find_files(folder.path, source.FILE_PATTERNS)]
             files += [(path, wrong_type) for path in unsupported_files(folder.path, source.FILE_PATTERNS)]
             files_found += len(files)
-            folder_outcomes = []
             with redaction_scope(folder.municipality_files):
-                for path, parse_file in files:
-                    folder_outcomes.append(loader.add(path, parse_file, folder.kommun_code))
+                folder_outcomes = loader.add_all(files, folder.kommun_code)
             outcomes += folder_outcomes
             unlogged.append((folder, folder_outcomes))
             unlogged = _log_written(context, settings, unlogged)

@@ -171,9 +171,23 @@ class FileLoader:
         self.pending_keys: set[tuple[str, str | None]] = set()
         self.pending_rows = 0
 
-    def add(self, path: Path, parse: Callable[[Path], Parsed], kommun_code: str | None = None) -> FileOutcome:
+    def add_all(self, files: list[tuple[Path, Callable[[Path], Parsed]]],
+                kommun_code: str | None = None) -> list[FileOutcome]:
+        """`add` for each (path, parse), with the CSV files to parse read ahead (readers.prefetch)."""
+        from .readers import forget, prefetch
+
+        shas = [file_sha256(path) for path, _ in files]
+        ahead = [path for (path, _), sha in zip(files, shas) if (sha, kommun_code) not in self.loaded]
+        prefetch(ahead)
+        try:
+            return [self.add(path, parse, kommun_code, sha) for (path, parse), sha in zip(files, shas)]
+        finally:
+            forget(ahead)
+
+    def add(self, path: Path, parse: Callable[[Path], Parsed], kommun_code: str | None = None,
+            sha: str | None = None) -> FileOutcome:
         source_file = relative_source_file(path, self.data_dir)
-        sha = file_sha256(path)
+        sha = sha or file_sha256(path)
         key = (sha, kommun_code)
         if key in self.pending_keys:  # the same bytes twice in a batch: the first is written first
             self.flush()

@@ -58,6 +58,7 @@ import re
 import tempfile
 import threading
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -166,8 +167,11 @@ def _read_table(path: Path, header: bool, expected_columns: list[str] | None) ->
         raise FileFormatError(
             path, f"Filtypen {suffix or '(ingen)'} stöds inte. Skicka en CSV- eller Excel-fil (.xlsx)."
         )
+    started = _take_started(path)
     try:
-        data = path.read_bytes()
+        if started is not None and started.error is not None:
+            raise started.error
+        data = started.data if started is not None else path.read_bytes()
     except OSError as exc:
         raise FileFormatError(path, f"Filen kan inte öppnas ({exc.strerror or exc}).") from exc
     if not data.strip():
@@ -187,8 +191,13 @@ def _read_table(path: Path, header: bool, expected_columns: list[str] | None) ->
         raise FileFormatError(path, "Filen är en Excel-fil i det gamla formatet (.xls). Spara den som .xlsx eller CSV.")
     else:
         sheet = None
-        text, encoding = _decode(path, data)
-        sniffed = _sniff_delimiter(text)
+        if started is not None and started.decoded is not None:
+            if isinstance(started.decoded, FileFormatError):
+                raise started.decoded
+            text, encoding, sniffed = started.decoded
+        else:
+            text, encoding = _decode(path, data)
+            sniffed = _sniff_delimiter(text)
         grids = _LazyGrids(text, sniffed)
 
     # Find the header row (trying other separators for CSV if the sniffed one fails).
@@ -208,6 +217,67 @@ def _read_table(path: Path, header: bool, expected_columns: list[str] | None) ->
         return table
     assert first_error is not None
     raise first_error
+
+
+@dataclass
+class _Started:
+    """A CSV file's bytes, read, decoded and sniffed ahead (see `prefetch`)."""
+
+    data: bytes | None
+    error: OSError | None  # reading failed
+    decoded: tuple[str, str, str] | FileFormatError | None  # (text, encoding, separator); None: not a plain CSV
+
+
+def _start(path: Path) -> _Started:
+    """What _read_table does first for a CSV file, in the same order of checks."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _Started(None, exc, None)
+    decoded = None
+    if (path.suffix.lower() in CSV_SUFFIXES and data.strip()
+            and not data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))):
+        try:
+            text, encoding = _decode(path, data)
+            decoded = (text, encoding, _sniff_delimiter(text))
+        except FileFormatError as exc:
+            decoded = exc
+    return _Started(data, None, decoded)
+
+
+_started: dict[Path, Future] = {}
+_pool: ThreadPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def prefetch(paths: list[Path]) -> None:
+    """Read, decode and sniff these CSV files in a background thread, for `read_table` to take.
+    DuckDB's sniffer (most of a small file's read time) runs without holding the GIL, so it
+    overlaps the Python parsing of the file before. Call `forget` for files not read."""
+    global _pool, _pool_pid
+    paths = [Path(p) for p in paths if Path(p).suffix.lower() in CSV_SUFFIXES]
+    if not paths:
+        return
+    with _duck_lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool, _pool_pid = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-prefetch"), os.getpid()
+            _started.clear()
+        for path in paths:
+            if path not in _started:
+                _started[path] = _pool.submit(_start, path)
+
+
+def forget(paths: list[Path]) -> None:
+    """Drop what `prefetch` read for these files and `read_table` did not take."""
+    for path in paths:
+        future = _started.pop(Path(path), None)
+        if future is not None:
+            future.cancel()
+
+
+def _take_started(path: Path) -> _Started | None:
+    future = _started.pop(path, None)
+    return future.result() if future is not None else None
 
 
 class _LazyGrids:
