@@ -91,10 +91,19 @@ def _read_identity(path: Path) -> tuple[str, str]:
     return _identities[key]
 
 
+def _safe_load(text: str):
+    """yaml.safe_load on libyaml when PyYAML has it (about ten times faster); what only the
+    Python parser reads is still read."""
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 def _parse_identity(path: Path) -> tuple[str, str]:
     data = {}
     try:
-        loaded = yaml.safe_load((path / MUNICIPALITY_FILE).read_text(encoding="utf-8"))
+        loaded = _safe_load((path / MUNICIPALITY_FILE).read_text(encoding="utf-8"))
         if isinstance(loaded, dict):
             data = loaded
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
