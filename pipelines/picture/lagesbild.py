@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from . import briefs, charts, workbook
-from .published import Figures, Grid
+from .published import Figures, Grid, load_figures
 from .render import PdfPool, render, write_atomic, write_pdf
 
 # The header of a table's first column (its row labels), by table.
@@ -62,7 +62,7 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pdf_poo
     settings.period_dir(period, code)). With a `pdf_pool` the PDF is written by a worker:
     `report.pdf_future` resolves when it is done."""
     timer = {"start": time.monotonic()}
-    f = Figures(con, period, kommun_code)
+    f = load_figures(con, period, kommun_code)
     chart_svgs = _charts(f)
     timer["content"] = time.monotonic()
 
