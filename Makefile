@@ -10,7 +10,7 @@ export TQDM_DISABLE := 1
 # Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
 APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: setup run test ui backfill bench docs docs-tables templates browser clean
+.PHONY: setup run test ui backfill pdf bench docs docs-tables templates browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ backfill: setup
 	$(BIN)/python -c 'from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()'
 	$(BIN)/dagster asset materialize -m pipelines.definitions --select picture/lagesbild --partition-range \
 	  "$$($(BIN)/python -c 'from pipelines.partitions import full_range; print(full_range())')"
+
+## The PDF of a lägesbild written without one (LAGESBILD_PDF, DATA-CONTRACT §4.2), from its HTML:
+## KOMMUN=0382 (several: 0382,0381; region: the regional overview; unset: the single municipality),
+## PERIOD=2026-T2 (unset: the newest tertial).
+pdf: setup
+	$(BIN)/python -m pipelines.picture.pdf $(if $(KOMMUN),--kommun $(KOMMUN)) $(if $(PERIOD),--period $(PERIOD))
 
 ## Benchmarks: the pipeline against plain DuckDB doing the same work (prints figures).
 bench: setup

@@ -144,7 +144,9 @@ def report_lines(settings: Settings) -> list[str]:
     """Where the reports are: one line for a single municipality, one per municipality in a region."""
     from . import run_summary
 
-    files = "<tertial>/lagesbild.html|.pdf|.xlsx, pledges/<löfte>.md"
+    # the PDF only where LAGESBILD_PDF gives one (a region: none by default; `make pdf` afterwards)
+    pdf = "|.pdf" if settings.wants_pdf(None if not settings.is_region else "") or settings.pdf == "all" else ""
+    files = f"<tertial>/lagesbild.html{pdf}|.xlsx, pledges/<löfte>.md"
     if not settings.is_region:
         lines = [f"  rapporter:  {settings.output_dir}/{files}"]
     else:

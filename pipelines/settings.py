@@ -100,6 +100,35 @@ def free_text_stored(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().casefold() not in _OFF
 
 
+PDF_VAR = "LAGESBILD_PDF"
+PDF_AUTO, PDF_ALL, PDF_NONE = "auto", "all", "none"
+_PDF_WORDS = {"": PDF_AUTO, "auto": PDF_AUTO, "all": PDF_ALL, "alla": PDF_ALL, "on": PDF_ALL,
+              "none": PDF_NONE, "inga": PDF_NONE, **{word: PDF_NONE for word in _OFF}}
+_PDF_TARGET = re.compile(r"\d{4}|region")
+
+
+class PdfChoiceError(ValueError):
+    """LAGESBILD_PDF names neither a choice nor municipality codes; the message says so in Swedish and English."""
+
+
+def read_pdf_choice(environ: Mapping[str, str] | None = None) -> str | frozenset[str]:
+    """DATA-CONTRACT §4.2: which reports get a PDF (WeasyPrint, ~3 s a lägesbild; the overview
+    of a whole country more than a minute). `LAGESBILD_PDF` unset or `auto`: every lägesbild
+    of a single-municipality data dir, none in a region (neither lägesbild nor overview);
+    `all`: every lägesbild and overview; `none`/`off`: none; a comma-separated list of
+    municipality codes (`0382,0381`, `region` for the overview): those, every tertial.
+    `make pdf` writes one afterwards from the HTML (pipelines/picture/pdf.py)."""
+    text = (os.environ if environ is None else environ).get(PDF_VAR, "").strip().casefold()
+    if text in _PDF_WORDS:
+        return _PDF_WORDS[text]
+    targets = frozenset(part.strip() for part in text.split(",") if part.strip())
+    if not targets or not all(_PDF_TARGET.fullmatch(t) for t in targets):
+        raise PdfChoiceError(
+            f"{PDF_VAR}='{text}': ange auto, all, none eller kommunkoder med komma emellan (t.ex. 0382,0381,region). "
+            f"/ {PDF_VAR}='{text}': use auto, all, none or comma-separated municipality codes (e.g. 0382,0381,region).")
+    return targets
+
+
 def municipality_file() -> Path:
     """municipality.yaml of the data directory in force (for code without Settings at hand)."""
     return _path("LAGESBILD_DATA_DIR") / "municipality.yaml"
@@ -140,6 +169,7 @@ class Settings:
     output_dir: Path
     analytics_copy: Path
     as_of: date = field(default_factory=read_as_of)
+    pdf: str | frozenset[str] = field(default_factory=read_pdf_choice)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -151,6 +181,7 @@ class Settings:
             output_dir=_path("LAGESBILD_OUTPUT_DIR"),
             analytics_copy=_resolve(copy) if copy else warehouse.parent / ANALYTICS_COPY_NAME,
             as_of=read_as_of(),
+            pdf=read_pdf_choice(),
         )
 
     def export(self) -> None:
@@ -161,6 +192,17 @@ class Settings:
         os.environ["LAGESBILD_WAREHOUSE"] = str(self.warehouse)
         os.environ["LAGESBILD_OUTPUT_DIR"] = str(self.output_dir)
         os.environ[AS_OF_VAR] = self.as_of.isoformat()
+
+    def wants_pdf(self, code: str | None = None) -> bool:
+        """Whether the report of municipality `code` (None: the single municipality; `region`:
+        the regional overview) gets its PDF (read_pdf_choice)."""
+        if self.pdf == PDF_AUTO:
+            return not self.is_region
+        if self.pdf in (PDF_ALL, PDF_NONE):
+            return self.pdf == PDF_ALL
+        if code is None:
+            code = self.municipalities[0].code
+        return code in self.pdf
 
     # Input layout (DATA-CONTRACT §2)
     @property

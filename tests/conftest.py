@@ -66,6 +66,7 @@ def run_pipeline(data_dir: Path, base: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(output_dir))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.delenv("LAGESBILD_ANALYTICS_COPY", raising=False)  # the copy beside this warehouse
+    monkeypatch.delenv("LAGESBILD_PDF", raising=False)  # the default choice of PDFs (settings.read_pdf_choice)
     return PipelineRun(data_dir, warehouse, output_dir, run.main())
 
 

@@ -3,7 +3,6 @@ renders each municipality's files under settings.period_dir(period, code)."""
 
 
 import base64
-import contextlib
 
 import dagster as dg
 import pandas as pd
@@ -14,11 +13,16 @@ from ..partitions import period_of_key, split_key
 from ..resources import Warehouse
 from ..retries import retry_transient
 from . import figures, overview, published, region_figures
-from . import lagesbild as lagesbild_report
+from .batch import Job, Renderer, workers_for
 from .fingerprint import is_current, mark_current, period_fingerprint
-from .render import PdfPool
+from .lagesbild import PDF_NAME
 
-REPORT_FILES = ["lagesbild.html", "lagesbild.pdf", "lagesbild.xlsx"]
+REPORT_FILES = ["lagesbild.html", PDF_NAME, "lagesbild.xlsx"]
+
+
+def report_files(pdf: bool) -> list[str]:
+    """The files a current report has: its PDF only when one is wanted (Settings.wants_pdf)."""
+    return REPORT_FILES if pdf else [name for name in REPORT_FILES if name != PDF_NAME]
 FIGURES_KEY = ["marts", "fct_published_figures"]
 # What the figures are built from (and, by being downstream of the marts' blocking
 # quality checks, after those checks: their results are printed too).
@@ -92,9 +96,10 @@ def _render_overviews(context, con, settings, wanted: dict[str, list[str]]) -> l
     for period in sorted({p for ps in wanted.values() for p in ps} & with_region):
         folder = settings.region_dir(period)
         fingerprint = overview.fingerprint(con, period)
-        if is_current(folder, fingerprint, overview.FILES):
+        pdf = settings.wants_pdf(region_figures.REGION)
+        if is_current(folder, fingerprint, [n for n in overview.FILES if pdf or not n.endswith(".pdf")]):
             continue
-        result = overview.build(con, period, folder)
+        result = overview.build(con, period, folder, pdf=pdf)
         mark_current(folder, fingerprint)
         paths.append(result.html_path)
         context.log.info(f"region {period}: oversikt in {folder}")
@@ -140,10 +145,11 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                 metadata={"blocked_periods": sorted(blocked)},
             )
         written, summary = [], []
-        # One report: render its PDF here; several: in worker processes (spawning one costs ~1 s).
-        pool = PdfPool() if len(context.partition_keys) > 1 else contextlib.nullcontext(None)
+        # Several reports: rendered by worker processes (batch.py) while this one checks the next.
+        workers = workers_for(len(context.partition_keys))
         lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
-        with lock_retry, warehouse.connect(read_only=True) as con, pool as pdfs:
+        with lock_retry, warehouse.connect(read_only=True) as con, \
+                Renderer(con, settings.warehouse, settings.output_dir, workers) as renderer:
             in_warehouse = set(published.municipalities(con))
             names = dict(con.execute("select kommun_code, kommun_name from marts.dim_municipality").fetchall())
             for code, tertials in sorted(wanted.items()):
@@ -151,6 +157,7 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                     context.log.info(f"{code}: no published figures in the warehouse, no report written")
                     continue
                 with_data = set(published.periods(con, code))
+                pdf = settings.wants_pdf(code)
                 entry = {"code": code, "kommun": names.get(code, code), "written": [], "unchanged": [], "latest": None,
                          "folder": str(_report_dir(settings, "<tertial>", code))}
                 summary.append(entry)
@@ -160,21 +167,21 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                         continue
                     folder = _report_dir(settings, period, code)
                     fingerprint = period_fingerprint(con, period, code)
-                    if is_current(folder, fingerprint, REPORT_FILES):
+                    if is_current(folder, fingerprint, report_files(pdf)):
                         entry["unchanged"].append(period)
                         continue
-                    report = lagesbild_report.build(con, period, settings.output_dir, pdfs, kommun_code=code,
-                                                    folder=folder)
-                    written.append((report, fingerprint, folder))
+                    written.append((renderer.submit(Job(code, period, folder, pdf)), fingerprint, folder))
                     entry["written"].append(period)
                 entry["latest"] = max(entry["written"] + entry["unchanged"], default=None)
                 if entry["unchanged"]:
                     context.log.info(f"{code}: inputs unchanged since the last rendering: "
                                      f"{', '.join(entry['unchanged'])}")
             overviews = _render_overviews(context, con, settings, wanted) if settings.is_region else []
-            for report, fingerprint, folder in written:
-                report.wait()
+            reports = []
+            for future, fingerprint, folder in written:
+                report = future.result()
                 mark_current(folder, fingerprint)
+                reports.append(report)
                 context.log.info(
                     f"{report.kommun_code} {report.period}: {len(report.paths)} files in {report.html_path.parent} "
                     f"({', '.join(f'{k} {v:.1f} s' for k, v in report.seconds.items())})"
@@ -188,9 +195,9 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                 {e["code"]: {"kommun": e["kommun"], "written": e["written"], "unchanged": e["unchanged"],
                              "latest_period": e["latest"], "folder": e["folder"]} for e in summary}),
         }
-        if not written:
+        if not reports:
             return dg.MaterializeResult(metadata={**metadata, "reports_written": 0, "reports_unchanged": unchanged})
-        written = [report for report, _, _ in written]
+        written = reports
         latest = max(written, key=lambda r: (r.period, r.kommun_code))
         png = vl_convert.svg_to_png(latest.chart_svg, scale=1.0)
         return dg.MaterializeResult(
@@ -202,7 +209,7 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                 "latest_period": latest.period,
                 "latest_municipality": f"{latest.kommun} ({latest.kommun_code})",
                 "latest_html": dg.MetadataValue.path(str(latest.html_path)),
-                "latest_pdf": dg.MetadataValue.path(str(latest.pdf_path)),
+                **({"latest_pdf": dg.MetadataValue.path(str(latest.pdf_path))} if latest.pdf_path else {}),
                 "latest_xlsx": dg.MetadataValue.path(str(latest.xlsx_path)),
                 "latest_pledge_briefs": dg.MetadataValue.md(
                     "\n".join(f"- `{p}`" for p in latest.brief_paths) or "Inga medborgarlöften."

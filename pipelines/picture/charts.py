@@ -19,7 +19,10 @@ PALETTE = ["#1f5f8b", "#d9822b", "#3a8f5c", "#b03a48", "#6c4f9e", "#8c6d31", "#2
 
 def _svg(chart) -> str:
     # aria=False: no generated descriptions ("a scale with 2 values") in the published SVG.
-    spec = chart.configure(font=FONT, aria=False).configure_view(strokeWidth=0).configure_title(anchor="start", fontSize=13).to_dict()
+    # validate=False: the JSON-schema check of a spec this module built cost more than drawing it;
+    # tests/unit/test_picture_charts.py validates every chart kind instead.
+    spec = (chart.configure(font=FONT, aria=False).configure_view(strokeWidth=0)
+            .configure_title(anchor="start", fontSize=13).to_dict(validate=False))
     return vl_convert.vegalite_to_svg(spec)
 
 

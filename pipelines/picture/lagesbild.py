@@ -11,8 +11,10 @@ import duckdb
 import pandas as pd
 
 from . import briefs, charts, workbook
-from .published import Figures, Grid
-from .render import PdfPool, render, write_atomic, write_pdf
+from .published import Figures, Grid, load_figures
+from .render import render, write_atomic, write_pdf
+
+PDF_NAME = "lagesbild.pdf"
 
 # The header of a table's first column (its row labels), by table.
 ROW_HEADERS = {
@@ -35,34 +37,26 @@ class Report:
     kommun_code: str
     kommun: str
     html_path: Path
-    pdf_path: Path
+    pdf_path: Path | None  # None: no PDF written (Settings.wants_pdf)
     xlsx_path: Path
     brief_paths: list[Path]
     top_markdown: str
     chart_svg: str
     seconds: dict = field(default_factory=dict)
-    pdf_future: object = None  # set when a PdfPool writes the PDF
-
-    def wait(self) -> "Report":
-        """Wait for a pooled PDF; its seconds replace the submit time."""
-        if self.pdf_future is not None:
-            _, self.seconds["pdf"] = self.pdf_future.result()
-            self.pdf_future = None
-        return self
 
     @property
     def paths(self) -> list[Path]:
-        return [self.html_path, self.pdf_path, self.xlsx_path, *self.brief_paths]
+        return [p for p in (self.html_path, self.pdf_path, self.xlsx_path, *self.brief_paths) if p is not None]
 
 
-def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pdf_pool: PdfPool | None = None, *,
-          kommun_code: str | None = None, folder: Path | None = None) -> Report:
+def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, kommun_code: str | None = None,
+          folder: Path | None = None, pdf: bool = True) -> Report:
     """Render every file of one municipality's tertial (`kommun_code`; None: the warehouse's
     only one) into `folder` (default output_dir/<period>; a region's municipality passes
-    settings.period_dir(period, code)). With a `pdf_pool` the PDF is written by a worker:
-    `report.pdf_future` resolves when it is done."""
+    settings.period_dir(period, code)). Without `pdf` no PDF is written and an earlier one
+    is removed, so no PDF of older figures stays beside the new HTML."""
     timer = {"start": time.monotonic()}
-    f = Figures(con, period, kommun_code)
+    f = load_figures(con, period, kommun_code)
     chart_svgs = _charts(f)
     timer["content"] = time.monotonic()
 
@@ -71,23 +65,22 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, pdf_poo
     html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header)
     html_path = write_atomic(out / "lagesbild.html", html.encode("utf-8"))
     timer["html"] = time.monotonic()
-    pdf_path, pdf_future = out / "lagesbild.pdf", None
-    if pdf_pool is None:
-        write_pdf(html, pdf_path)
-    else:
-        pdf_future = pdf_pool.submit(html, pdf_path)
-    timer["pdf"] = time.monotonic()
     xlsx_path = workbook.write(f, out / "lagesbild.xlsx", first_header)
     timer["xlsx"] = time.monotonic()
     brief_paths = briefs.write_all(f, out / "pledges")
     timer["briefs"] = time.monotonic()
+    pdf_path = out / PDF_NAME
+    if pdf:
+        write_pdf(html, pdf_path)
+    else:
+        pdf_path.unlink(missing_ok=True)
+        pdf_path = None
+    timer["pdf"] = time.monotonic()
 
-    steps = ["start", "content", "html", "pdf", "xlsx", "briefs"]
-    seconds = {b: round(timer[b] - timer[a], 2) for a, b in zip(steps, steps[1:])}
-    report = Report(period, f.kommun_code, kommun, html_path, pdf_path, xlsx_path, brief_paths, top_markdown(f),
-                    chart_svgs["categories"], seconds)
-    report.pdf_future = pdf_future
-    return report
+    steps = ["start", "content", "html", "xlsx", "briefs", "pdf"]
+    seconds = {b: round(timer[b] - timer[a], 2) for a, b in zip(steps, steps[1:]) if b != "pdf" or pdf}
+    return Report(period, f.kommun_code, kommun, html_path, pdf_path, xlsx_path, brief_paths, top_markdown(f),
+                  chart_svgs["categories"], seconds)
 
 
 def top_markdown(f: Figures) -> str:

@@ -32,12 +32,12 @@ def first_header(g: Grid) -> str:
 class Overview:
     period: str
     html_path: Path
-    pdf_path: Path
+    pdf_path: Path | None  # None: no PDF written (Settings.wants_pdf)
     xlsx_path: Path
 
     @property
     def paths(self) -> list[Path]:
-        return [self.html_path, self.pdf_path, self.xlsx_path]
+        return [p for p in (self.html_path, self.pdf_path, self.xlsx_path) if p is not None]
 
 
 def map_values(f: Figures) -> list[maps.MapValue]:
@@ -75,6 +75,9 @@ def build(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | None = No
     pdf_path = out_dir / "oversikt.pdf"
     if pdf:
         write_pdf(html, pdf_path)
+    else:  # no PDF of older figures beside the new HTML
+        pdf_path.unlink(missing_ok=True)
+        pdf_path = None
     xlsx_path = write_workbook(f, out_dir / "oversikt.xlsx")
     return Overview(period, html_path, pdf_path, xlsx_path)
 

@@ -59,33 +59,3 @@ def write_pdf(html: str, path: Path) -> tuple[Path, float]:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     write_atomic(path, weasyprint.HTML(string=html, base_url=str(path.parent)).write_pdf())
     return path, round(time.monotonic() - started, 2)
-
-
-class PdfPool:
-    """PDFs rendered in worker processes while the next tertial is assembled.
-
-    WeasyPrint's layout is pure Python (~3 s for a 17-page lägesbild) and dominates a
-    backfill; the workers only import WeasyPrint and never touch the warehouse.
-    """
-
-    def __init__(self, workers: int | None = None):
-        import multiprocessing
-        import os
-        from concurrent.futures import ProcessPoolExecutor
-
-        # one core stays with the parent, which assembles the next tertial meanwhile
-        workers = workers or max(1, min(4, (os.cpu_count() or 1) - 1))
-        # spawn: the parent holds DuckDB and Dagster threads, which fork would copy mid-flight
-        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        self.futures = []
-
-    def submit(self, html: str, path: Path):
-        future = self._pool.submit(write_pdf, html, path)
-        self.futures.append(future)
-        return future
-
-    def __enter__(self) -> "PdfPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._pool.shutdown(wait=True)

@@ -115,6 +115,17 @@ def test_rerendering_an_unchanged_warehouse_gives_identical_html_and_workbook(sa
         assert filecmp.cmp(report.html_path.parent / name, sample_run.output_dir / PERIOD / name, shallow=False), name
 
 
+def test_figures_loaded_without_pandas_are_the_same_grids(sample_run):
+    from pipelines.picture import published
+
+    with duckdb.connect(str(sample_run.warehouse), read_only=True) as con:
+        for period in published.periods(con):
+            slow, fast = published.Figures(con, period), published.load_figures(con, period)
+            assert (fast.period, fast.kommun_code) == (slow.period, slow.kommun_code)
+            assert fast._grids == slow._grids, period
+            assert [g.rows for g in fast._grids.values()] == [g.rows for g in slow._grids.values()]
+
+
 # --------------------------------------------------------------------------- the hard cases
 
 

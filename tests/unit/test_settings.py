@@ -84,3 +84,34 @@ def test_free_text_setting(value, stored):
 
     environ = {} if value is None else {"LAGESBILD_FREE_TEXT": value}
     assert free_text_stored(environ) is stored
+
+
+def test_the_pdf_choice(tmp_path):
+    from pipelines.settings import PdfChoiceError, read_pdf_choice
+
+    assert read_pdf_choice({}) == read_pdf_choice({"LAGESBILD_PDF": " Auto "}) == "auto"
+    assert read_pdf_choice({"LAGESBILD_PDF": "alla"}) == read_pdf_choice({"LAGESBILD_PDF": "all"}) == "all"
+    assert read_pdf_choice({"LAGESBILD_PDF": "off"}) == read_pdf_choice({"LAGESBILD_PDF": "none"}) == "none"
+    assert read_pdf_choice({"LAGESBILD_PDF": "0382, 0360,region"}) == {"0382", "0360", "region"}
+    for bad in ("382", "0382;0360", "ja tack"):
+        with pytest.raises(PdfChoiceError, match="kommunkoder med komma emellan"):
+            read_pdf_choice({"LAGESBILD_PDF": bad})
+
+    single, region = tmp_path / "single", tmp_path / "region"
+    (single / "police").mkdir(parents=True)
+    (single / "municipality.yaml").write_text("kommun_code: '0382'\nkommun_name: Östhammar\n", encoding="utf-8")
+    for code, name in (("0382", "osthammar"), ("0360", "tierp")):
+        folder = region / "kommuner" / f"{code}-{name}"
+        folder.mkdir(parents=True)
+        (folder / "municipality.yaml").write_text(f"kommun_code: '{code}'\nkommun_name: {name}\n", encoding="utf-8")
+
+    def wants(data_dir, choice, code):
+        return Settings(data_dir=data_dir, warehouse=tmp_path / "w.duckdb", output_dir=tmp_path,
+                        analytics_copy=tmp_path / "a.duckdb", pdf=choice).wants_pdf(code)
+
+    # auto: every lägesbild of one municipality, nothing in a region (neither lägesbild nor overview)
+    assert wants(single, "auto", "0382") and wants(single, "auto", None)
+    assert not wants(region, "auto", "0382") and not wants(region, "auto", "region")
+    assert wants(region, "all", "0360") and wants(region, "all", "region") and not wants(single, "none", "0382")
+    chosen = frozenset({"0382", "region"})
+    assert wants(region, chosen, "0382") and wants(region, chosen, "region") and not wants(region, chosen, "0360")
