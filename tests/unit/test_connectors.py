@@ -294,3 +294,12 @@ def test_a_limits_object_waits_out_a_short_window(settings, httpserver):
             client.get(httpserver.url_for("/x"))
     assert clock.slept == [10]
     assert CapReached  # long windows raise instead (test_the_hourly_cap_counts_every_earlier_call)
+
+
+def test_the_inbox_sensor_sees_the_connector_files(settings):
+    from pipelines.sensors import watched_files
+
+    path = police.api_dir(settings.data_dir) / "20260901T120000Z.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(api_payload(ARCHIVE[-3:]))
+    assert path in watched_files(settings)
