@@ -142,6 +142,8 @@ def with_api_subfolder(folders: list) -> list:
     load like any other payload. `folders` are ingest Folder objects (path, kommun_code, ...)."""
     from dataclasses import replace
 
-    return [*folders, *(replace(f, path=f.path / "api") for f in folders if (f.path / "api").is_dir())]
+    have = {f.path for f in folders}  # idempotent: applying it twice adds nothing
+    return [*folders, *(replace(f, path=f.path / "api") for f in folders
+                        if (f.path / "api").is_dir() and f.path / "api" not in have)]
 
 

@@ -303,3 +303,15 @@ def test_the_inbox_sensor_sees_the_connector_files(settings):
     path.parent.mkdir(parents=True)
     path.write_bytes(api_payload(ARCHIVE[-3:]))
     assert path in watched_files(settings)
+
+
+def test_the_loader_hook_adds_each_api_subfolder_once_with_its_owner(tmp_path):
+    from pipelines.ingest.assets import Folder
+
+    own, shared = tmp_path / "kommuner" / "0382-osthammar" / "police" / "events", tmp_path / "police" / "events"
+    (shared / "api").mkdir(parents=True)
+    own.mkdir(parents=True)
+    folders = [Folder(own, "0382", ()), Folder(shared, None, ())]
+    hooked = police.with_api_subfolder(folders)
+    assert hooked[2:] == [Folder(shared / "api", None, ())]
+    assert police.with_api_subfolder(hooked) == hooked
