@@ -116,6 +116,8 @@ class Municipality(_Model):
     # shops, squares, schools, harbours; the partners that report.
     places: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(default_factory=list)
     partners: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(default_factory=list)
+    # Kolada KPIs the report compares with the county and the country (DATA-CONTRACT §7), e.g. N07403.
+    kolada_kpis: list[Annotated[str, _pattern(r"^[A-Z]\d{5}$", 'ska vara ett Kolada-id: en versal och fem siffror, som "N07403"')]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_areas(self) -> "Municipality":

@@ -9,6 +9,7 @@ warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 from data_quality.checks import build_quality_checks
 
+from .connectors import assets as connector_defs
 from .ingest.assets import assets as ingest_assets
 from .jobs import jobs
 from .partitions import lagesbild_partitions_def, municipality_codes
@@ -30,11 +31,12 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         warnings.filterwarnings("ignore", category=dg.BetaWarning)
         lagesbild_assets = build_picture_assets(lagesbild_partitions_def(codes))
     return dg.Definitions(
-        assets=[*ingest_assets, dbt_models, *lagesbild_assets, *publish_assets],
+        assets=[*connector_defs.assets, *ingest_assets, dbt_models, *lagesbild_assets, *publish_assets],
         # Great Expectations suites: raw tables warn, marts block the lägesbild (data_quality/).
         asset_checks=build_quality_checks([*ingest_assets, dbt_models]),
-        jobs=jobs,
-        schedules=build_schedules(codes),
+        jobs=[*jobs, *connector_defs.jobs],
+        # live sources: a schedule for each one LAGESBILD_CONNECTORS switches on (none by default)
+        schedules=[*build_schedules(codes), *connector_defs.build_schedules()],
         sensors=build_sensors(codes),
         resources=build_resources(),
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},

@@ -56,7 +56,41 @@ def _rejections(settings: Settings) -> list[str]:
     return run_summary.rejection_lines(files, stale)
 
 
+def _fetch_sources(defs, settings: Settings, instance) -> list[str]:
+    """Switched on (LAGESBILD_CONNECTORS, DATA-CONTRACT §7): fetch once from each live source
+    before loading, so the files it writes load in this run. A failed fetch is a warning line;
+    the run goes on with the files already there. Switched off: nothing, no network."""
+    from .connectors.outcome import Outcome
+    from .settings import ConnectorSettings
+
+    connectors = ConnectorSettings.from_env()
+    if not connectors.enabled:
+        return []
+    print(f"0/2 hämtar från live-källor: {', '.join(connectors.enabled)}", flush=True)
+    result = _execute(defs.resolve_job_def("fetch_sources"), settings, instance=instance)
+    lines = []
+    for event in result.get_asset_materialization_events():
+        name = event.asset_key.path[-1]
+        meta = {key: value.value for key, value in event.materialization.metadata.items()}
+        if name not in connectors.enabled:
+            continue
+        outcome = Outcome(name, settings.as_of, calls=meta.get("calls", 0), bytes=meta.get("bytes", 0),
+                          files=list(meta.get("files_written") or []), newest_data=meta.get("newest_data") or None)
+        lines.append(outcome.line())
+        lines += [f"  VARNING: {text}" for text in meta.get("warnings") or []]
+    if not result.success:
+        lines.append(f"  VARNING: hämtningen misslyckades; körningen fortsätter med filerna som finns ({settings.run_log})")
+    return lines
+
+
 def main() -> int:
+    from .settings import ConnectorSettings, ConnectorSettingsError
+
+    try:
+        ConnectorSettings.from_env()
+    except ConnectorSettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     settings = Settings.from_env()
     settings.export()
     started = time.monotonic()
@@ -81,6 +115,8 @@ def main() -> int:
     # one process runs several data dirs one after another (the tests).
     defs = build_defs(settings)
 
+    for line in _fetch_sources(defs, settings, instance):
+        print(line, flush=True)
     print("1/2 källor och indikatorer (ingest + dbt build)", flush=True)
     result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance)
     # A failed blocking quality check fails the run, but only its tertials lose their report.

@@ -43,9 +43,16 @@ SETTLE_SECONDS = 2.0
 MAX_TAG_LENGTH = 200
 
 
+# Subfolders a connector writes into (DATA-CONTRACT §7): police/events/api/.
+SUBFOLDERS = ("api",)
+
+
 def _source_files(folder: Path, patterns) -> list[Path]:
     # a file of the wrong type too: the run it triggers reports it
-    return find_files(folder, patterns) + unsupported_files(folder, patterns)
+    files = find_files(folder, patterns) + unsupported_files(folder, patterns)
+    if patterns is police_events.FILE_PATTERNS:
+        files += [p for sub in SUBFOLDERS for p in find_files(folder / sub, patterns)]
+    return files
 
 
 def watched_files(settings: Settings) -> list[Path]:

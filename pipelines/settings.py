@@ -256,3 +256,49 @@ class Settings:
     def run_log(self) -> Path:
         """Dagster's debug log of `make run`."""
         return self.output_dir / "logs" / "run.log"
+
+
+# Live sources (DATA-CONTRACT §7, pipelines/connectors): off unless named here.
+CONNECTORS_VAR = "LAGESBILD_CONNECTORS"
+CONNECTOR_NAMES = ("polisen", "scb", "kolada")
+CONNECTOR_URL_DEFAULTS = {
+    "polisen": "https://polisen.se",
+    "scb": "https://statistikdatabasen.scb.se/api/v2",
+    "kolada": "https://api.kolada.se/v3",
+}
+# Who to call when our fetching misbehaves: the sources ask for a contact in the User-Agent.
+CONTACT_VAR = "LAGESBILD_CONTACT"
+# Cron of the police events poll: often enough that nothing falls out of the API's 500 window.
+POLISEN_SCHEDULE_VAR = "LAGESBILD_POLISEN_SCHEDULE"
+POLISEN_SCHEDULE_DEFAULT = "*/30 * * * *"
+
+
+class ConnectorSettingsError(ValueError):
+    """LAGESBILD_CONNECTORS names a source there is no connector for."""
+
+
+@dataclass(frozen=True)
+class ConnectorSettings:
+    enabled: tuple[str, ...] = ()
+    urls: Mapping[str, str] = field(default_factory=lambda: dict(CONNECTOR_URL_DEFAULTS))
+    contact: str = ""
+    polisen_schedule: str = POLISEN_SCHEDULE_DEFAULT
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "ConnectorSettings":
+        env = os.environ if environ is None else environ
+        names = [n.strip().casefold() for n in env.get(CONNECTORS_VAR, "").split(",") if n.strip()]
+        unknown = [n for n in names if n not in CONNECTOR_NAMES]
+        if unknown:
+            raise ConnectorSettingsError(
+                f"{CONNECTORS_VAR}: okänd källa {unknown[0]!r}; välj bland {', '.join(CONNECTOR_NAMES)}. / "
+                f"unknown source {unknown[0]!r}; choose from {', '.join(CONNECTOR_NAMES)}."
+            )
+        urls = {name: (env.get(f"LAGESBILD_{name.upper()}_URL") or default).rstrip("/")
+                for name, default in CONNECTOR_URL_DEFAULTS.items()}
+        return cls(
+            enabled=tuple(n for n in CONNECTOR_NAMES if n in names),
+            urls=urls,
+            contact=env.get(CONTACT_VAR, "").strip(),
+            polisen_schedule=env.get(POLISEN_SCHEDULE_VAR, "").strip() or POLISEN_SCHEDULE_DEFAULT,
+        )

@@ -90,13 +90,13 @@ AREA_ID_RULE = "ska bestå av små bokstäver a–z, siffror och _ (inga å, ä,
          'municipality.yaml, rad 9: fältet "survey_min_respondents" ska vara ett heltal, inte "2.5"'),
         (GOOD + "unknown_key: 1\n",
          'municipality.yaml, rad 9: okänt fält "unknown_key" (fälten här: code, name, county, areas, '
-         "suppression_threshold, survey_min_respondents, places, partners)"),
+         "suppression_threshold, survey_min_respondents, places, partners, kolada_kpis)"),
         (GOOD + "  - id: osthammar\n    name: Annat\n",
          'municipality.yaml, område 2 (Annat), rad 9: fältet "id": "osthammar" finns redan (område 1)'),
         (GOOD.replace("areas:\n", "areas: []\nx:\n"),
          'municipality.yaml, rad 4: fältet "areas" får inte vara tomt\n'
          'municipality.yaml, rad 5: okänt fält "x" (fälten här: code, name, county, areas, suppression_threshold, '
-         "survey_min_respondents, places, partners)"),
+         "survey_min_respondents, places, partners, kolada_kpis)"),
         (GOOD.replace("    population: {2023: 4974}", "    population: {2023: 4974}\n    lat: 18.4\n    lon: 60.3"),
          'municipality.yaml, område 1 (Östhammar), rad 9: fältet "lat" ska vara minst 55.0, inte "18.4"\n'
          'municipality.yaml, område 1 (Östhammar), rad 10: fältet "lon" ska vara högst 24.2, inte "60.3"'),
@@ -202,3 +202,10 @@ def test_places_and_partners_are_optional_lists_of_names(tmp_path):
     assert municipality.places == ["Stora torget", "Olandsskolan"] and municipality.partners == ["ICA Gimo"]
     with pytest.raises(ConfigError, match="places"):
         load_municipality(write(tmp_path, GOOD + "places: ['']\n"))
+
+
+def test_kolada_kpis_are_optional_and_checked(tmp_path):
+    assert load_municipality(write(tmp_path, GOOD)).kolada_kpis == []
+    assert load_municipality(write(tmp_path, GOOD + "kolada_kpis: [N07403, N07402]\n")).kolada_kpis == ["N07403", "N07402"]
+    with pytest.raises(ConfigError, match="Kolada-id"):
+        load_municipality(write(tmp_path, GOOD + "kolada_kpis: [våldsbrott]\n"))
