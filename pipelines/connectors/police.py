@@ -136,14 +136,3 @@ def fetch(data_dir: Path, base_url: str, client: PoliteClient, record: CallRecor
     return outcome
 
 
-def with_api_subfolder(folders: list) -> list:
-    """The hook the police events loader needs (pipelines/ingest/assets.py source_folders):
-    each police/events folder's api/ subfolder, with the same owner, so the connector's files
-    load like any other payload. `folders` are ingest Folder objects (path, kommun_code, ...)."""
-    from dataclasses import replace
-
-    have = {f.path for f in folders}  # idempotent: applying it twice adds nothing
-    return [*folders, *(replace(f, path=f.path / "api") for f in folders
-                        if (f.path / "api").is_dir() and f.path / "api" not in have)]
-
-

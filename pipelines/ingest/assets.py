@@ -4,7 +4,7 @@ They only load and record; every business rule lives in dbt.
 """
 
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -90,6 +90,8 @@ def source_folders(settings: Settings, source_key: str) -> list[Folder]:
         shared = layout.shared_source_dir(settings.data_dir, SOURCE_DIRS[source_key])
         if shared is not None:
             folders.append(Folder(shared, None, tuple(e.municipality_file for e in entries)))
+    if source_key == "police_events":  # the connector's payloads (DATA-CONTRACT §7), owned like their parent
+        folders += [replace(f, path=f.path / "api") for f in folders if (f.path / "api").is_dir()]
     return folders
 
 

@@ -35,13 +35,6 @@ def switched_on(monkeypatch, httpserver):
     monkeypatch.setenv("LAGESBILD_POLISEN_URL", httpserver.url_for("").rstrip("/"))
     monkeypatch.setenv("LAGESBILD_CONTACT", "kontakt@example.org")
     monkeypatch.setenv("LAGESBILD_AS_OF", "2026-12-01")
-    # The loader hook this change asks of pipelines/ingest/assets.py (see police.with_api_subfolder):
-    # until it lands there, applied here.
-    from pipelines.ingest import assets
-
-    original = assets.source_folders
-    monkeypatch.setattr(assets, "source_folders", lambda settings, key: (
-        police.with_api_subfolder(original(settings, key)) if key == "police_events" else original(settings, key)))
     return httpserver
 
 

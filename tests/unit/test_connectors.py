@@ -305,13 +305,16 @@ def test_the_inbox_sensor_sees_the_connector_files(settings):
     assert path in watched_files(settings)
 
 
-def test_the_loader_hook_adds_each_api_subfolder_once_with_its_owner(tmp_path):
-    from pipelines.ingest.assets import Folder
+def test_the_police_events_loader_reads_the_api_subfolder_with_its_owner(tmp_path):
+    from pipelines.ingest.assets import Folder, source_folders
+    from region_dirs import make_region_dir
 
-    own, shared = tmp_path / "kommuner" / "0382-osthammar" / "police" / "events", tmp_path / "police" / "events"
+    data_dir = make_region_dir(tmp_path, {"0360": "Tierp"})
+    shared = data_dir / "police" / "events"
     (shared / "api").mkdir(parents=True)
-    own.mkdir(parents=True)
-    folders = [Folder(own, "0382", ()), Folder(shared, None, ())]
-    hooked = police.with_api_subfolder(folders)
-    assert hooked[2:] == [Folder(shared / "api", None, ())]
-    assert police.with_api_subfolder(hooked) == hooked
+    (data_dir / "kommuner" / "0382-osthammar" / "police" / "events" / "api").mkdir(parents=True)
+    region = Settings(data_dir, tmp_path / "w.duckdb", tmp_path / "output", tmp_path / "a.duckdb")
+    folders = {(f.path, f.kommun_code) for f in source_folders(region, "police_events")}
+    assert (shared / "api", None) in folders
+    assert (data_dir / "kommuner" / "0382-osthammar" / "police" / "events" / "api", "0382") in folders
+    assert not any(f.path.name == "api" for f in source_folders(region, "police_local"))
