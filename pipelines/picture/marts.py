@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import re
 from functools import cached_property
 
 import duckdb
@@ -24,6 +25,9 @@ from .suppression import is_unknown
 PERSONAL = r"\[(?:personnummer|telefon|e-post|namn|adress|regnr)\]|(?i:\bjag heter\b|\bmitt namn\b|\bkontakta mig\b)"
 
 
+_PERSONAL = re.compile(PERSONAL)
+
+
 @functools.lru_cache(maxsize=None)
 def _row_type(fields: tuple):
     return collections.namedtuple("Pandas", fields, rename=True)
@@ -35,6 +39,11 @@ def tuples(frame: pd.DataFrame):
     book, read thousands of times per municipality, cost more than the figures themselves."""
     row = _row_type(("Index", *frame.columns))
     return map(row._make, zip(frame.index, *(column for _, column in frame.items())))
+
+
+def _last(value) -> tuple:
+    """A sort key that puts unknown values last, as pandas' sort_values does."""
+    return (True, 0) if is_unknown(value) else (False, value)
 
 
 def municipality_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -52,6 +61,15 @@ class Shared:
         self.codes = municipality_codes(con)
         self._latest = results.latest(con)
         self._checks: dict[str, dict] = {}
+        self._months: dict[str, list[tuple]] = {}
+
+    def months(self, period: str) -> list[tuple]:
+        """(month, month_label) of the tertial (marts.dim_month)."""
+        if period not in self._months:
+            self._months[period] = list(self.con.execute(
+                "select month, month_label from marts.dim_month where period = ? order by month", [period]
+            ).df().itertuples(index=False, name=None))
+        return self._months[period]
 
     def quality_checks(self, period: str) -> dict:
         if period not in self._checks:
@@ -97,6 +115,11 @@ class Marts:
             "where i.kommun_code = ? order by i.period, a.sort_order, i.area_id, c.sort_order, i.category_id",
             self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
+        # The same rows as tuples, per tertial: the tables walk them many times a tertial, and
+        # pandas' selections and sorts per tertial cost more than the figures themselves.
+        self._rows: dict[str, list] = {}
+        for r in tuples(self.indicators):
+            self._rows.setdefault(r.period, []).append(r)
         # Per tertial, asked for again by every table: read once (selections of the frames above).
         self._police_months: dict[str, int] = {}
         self._compared_months: dict[str, object] = {}
@@ -197,21 +220,33 @@ class Marts:
             book.measure("police_reported_count", last_year)
         return (now, period, area, category), (last, period if last == "prl" else last_year, area, category)
 
-    def priorities(self, period: str) -> pd.DataFrame:
-        rows = self.indicators_of(period)
-        rows = rows[rows["priority_rank"].notna() & (rows["area_id"] != self.unknown_area)]
-        return rows.sort_values(["priority_rank", "area_id", "category_id"])
+    def rows_of(self, period: str | None) -> list:
+        """The tertial's rows of fct_problem_indicators as tuples (marts.tuples), in their order."""
+        return self._rows.get(period, [])
 
-    def changes(self, period: str) -> pd.DataFrame:
-        rows = self.indicators_of(period)
-        rows = rows[rows["change_p_value"].notna() & (rows["area_id"] != self.unknown_area)]
-        return rows.sort_values(["change_p_adjusted", "change_p_value", "area_id", "category_id"])
+    def priorities(self, period: str) -> list:
+        """Rows with a priority rank (not the unknown area), by rank."""
+        rows = [r for r in self.rows_of(period)
+                if not is_unknown(r.priority_rank) and r.area_id != self.unknown_area]
+        return sorted(rows, key=lambda r: (_last(r.priority_rank), r.area_id, r.category_id))
+
+    def changes(self, period: str) -> list:
+        """Rows with a tested change (not the unknown area), by adjusted p-value."""
+        rows = [r for r in self.rows_of(period)
+                if not is_unknown(r.change_p_value) and r.area_id != self.unknown_area]
+        return sorted(rows, key=lambda r: (_last(r.change_p_adjusted), _last(r.change_p_value), r.area_id,
+                                           r.category_id))
 
     # ----------------------------------------------------------------------- survey
 
     def latest_survey_period(self, period: str) -> str | None:
-        rows = self.indicators[(self.indicators["period"] <= period) & (self.indicators["survey_respondents"] > 0)]
-        return None if rows.empty else rows["period"].max()
+        surveyed = [p for p in self._surveyed if p <= period]
+        return max(surveyed) if surveyed else None
+
+    @cached_property
+    def _surveyed(self) -> list[str]:
+        return [p for p, rows in self._rows.items()
+                if any(not is_unknown(r.survey_respondents) and r.survey_respondents > 0 for r in rows)]
 
     @cached_property
     def _survey_totals(self) -> pd.DataFrame:
@@ -223,13 +258,21 @@ class Marts:
         return self._survey_by_category[period]
 
     def _survey_by_category_of(self, period: str | None) -> dict:
-        rows = self._survey_totals[self._survey_totals["period"] == period]
         return {r.category_id: (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
-                                r.survey_ci_low, r.survey_ci_high) for r in tuples(rows)}
+                                r.survey_ci_low, r.survey_ci_high) for r in self._survey_rows.get(period, [])}
+
+    @cached_property
+    def _survey_rows(self) -> dict[str, list]:
+        """period -> its rows of fct_survey_by_category, as tuples."""
+        by_period: dict[str, list] = {}
+        for r in tuples(self._survey_totals):
+            by_period.setdefault(r.period, []).append(r)
+        return by_period
 
     def survey_respondents_max(self, period: str | None):
-        rows = self._survey_totals[self._survey_totals["period"] == period]
-        return None if rows.empty else int(rows["survey_respondents"].max())
+        rows = self._survey_rows.get(period)
+        return None if not rows else int(max(r.survey_respondents for r in rows
+                                             if not is_unknown(r.survey_respondents)))
 
     def survey_by_area(self, period: str | None) -> dict:
         if period not in self._survey_by_area:
@@ -237,24 +280,35 @@ class Marts:
         return self._survey_by_area[period]
 
     def _survey_by_area_of(self, period: str | None) -> dict:
-        rows = self.indicators_of(period) if period else self.indicators.iloc[0:0]
-        rows = rows[rows["survey_respondents"].notna()]
         return {(r.area_id, r.category_id): (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
-                                             r.survey_ci_low, r.survey_ci_high) for r in tuples(rows)}
+                                             r.survey_ci_low, r.survey_ci_high)
+                for r in (self.rows_of(period) if period else []) if not is_unknown(r.survey_respondents)}
 
     def quotes(self, period: str, limit: int = 6) -> list[tuple[str, str]]:
         """A few short, distinct free-text answers, one per area (deterministic)."""
+        seen, answers = set(), []
+        for area, text in self._free_text(period):
+            if text is None or not 25 <= len(text) <= 180 or text in seen:
+                continue
+            seen.add(text)  # the first of the same answers, as read
+            if not _PERSONAL.search(text):
+                answers.append(("okänt område" if is_unknown(area) else area, text))
+        picked, areas = [], set()
+        for area, text in sorted(answers):
+            if area not in areas:
+                areas.add(area)
+                picked.append((area, text))
+        return picked[:limit]
+
+    def _free_text(self, period: str) -> list[tuple]:
+        """(area name, answer) of the tertial's free-text answers. Unordered, as the quotes have
+        always been read: the first of the same answers given in two areas is the one read first."""
         if not table_exists(self.con, "intermediate", "int_survey_free_text"):
             return []
-        frame = self._q(
+        return self.con.execute(
             "select a.area_name, trim(t.answer_text) as text from intermediate.int_survey_free_text t "
             "left join marts.dim_area a on a.area_id = t.area_id and a.kommun_code = t.kommun_code "
-            "where t.period = ? and t.kommun_code = ?", period, self.code)
-        frame = frame[frame["text"].str.len().between(25, 180)].drop_duplicates("text")
-        frame = frame[~frame["text"].str.contains(PERSONAL, regex=True)]
-        frame = frame.fillna({"area_name": "okänt område"}).sort_values(["area_name", "text"])
-        picked = frame.groupby("area_name", sort=False).head(1).head(limit)
-        return list(picked.itertuples(index=False, name=None))
+            "where t.period = ? and t.kommun_code = ?", [period, self.code]).fetchall()
 
     # ----------------------------------------------------------------------- evidence rows
 
@@ -266,9 +320,21 @@ class Marts:
             "select period, event_at from intermediate.int_police_events where kommun_code = ? "
             "and area_id is not null and category_id is not null order by event_at, period", self.code)
 
-    def event_times(self, periods: list[str]) -> pd.DataFrame:
+    @cached_property
+    def _event_clock(self) -> dict[str, collections.Counter]:
+        """period -> Counter of (hour, weekday) of its events."""
         frame = self._event_times
-        return frame.loc[frame["period"].isin(periods), ["event_at"]].reset_index(drop=True)
+        clock: dict[str, collections.Counter] = {}
+        for period, hour, day in zip(frame["period"], frame["event_at"].dt.hour, frame["event_at"].dt.day_of_week):
+            clock.setdefault(period, collections.Counter())[(hour, day)] += 1
+        return clock
+
+    def event_clock(self, periods: list[str]) -> collections.Counter:
+        """(hour, weekday: 0 Monday) -> the events of the tertials `periods`."""
+        total = collections.Counter()
+        for p in periods:
+            total.update(self._event_clock.get(p, {}))
+        return total
 
     @cached_property
     def _partner_counts(self) -> dict[str, pd.DataFrame]:
@@ -288,8 +354,7 @@ class Marts:
             "group by all order by all", self.code, period, category, areas)
 
     def months(self, period: str) -> list[tuple]:
-        return list(self._q("select month, month_label from marts.dim_month where period = ? order by month",
-                            period).itertuples(index=False, name=None))
+        return self.shared.months(period)
 
     def monthly(self, period: str, category: str) -> dict:
         """(month, area) -> reported count in the winning extract; None where `..`."""
@@ -328,8 +393,14 @@ class Marts:
         return {(a, p["category_id"]) for p in self.pledges_given_by(period) for a in p["area_ids"]}
 
     def pledge_series(self, pledge_id: str, period: str) -> list[dict]:
-        f = self._followup
-        return f[(f["pledge_id"] == pledge_id) & (f["period"] <= period)].to_dict("records")
+        return [r for r in self._followup_records.get(pledge_id, []) if r["period"] <= period]
+
+    @cached_property
+    def _followup_records(self) -> dict[str, list[dict]]:
+        by_pledge: dict[str, list[dict]] = {}
+        for r in self._followup.to_dict("records"):
+            by_pledge.setdefault(r["pledge_id"], []).append(r)
+        return by_pledge
 
     # ----------------------------------------------------------------------- data quality
 
