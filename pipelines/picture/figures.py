@@ -14,6 +14,7 @@ table lists (the ten highest priorities, the significant changes).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -180,26 +181,34 @@ class Book:
             numbers.append(None if is_unknown(value) or isinstance(value, str) else float(value))
             texts.append(shown(f))
             is_public.append(bool(f.public or (key is not None and key in public)))
-        columns = {
-            "kommun_code": [self.kommun_code] * len(figures), "period": [f.period for f in figures],
-            "table_name": [f.table for f in figures], "row_label": [f.row_label for f in figures],
-            "column_label": [f.column_label for f in figures], "value": numbers, "shown": texts,
-            "is_public": is_public, "table_title": [f.title for f in figures],
-            "row_key": [f.row_key for f in figures], "column_key": [f.column_key for f in figures],
-            "row_order": [f.row_order for f in figures], "column_order": [f.column_order for f in figures],
-            "kind": [f.kind for f in figures],
-        }
-        return pd.DataFrame(columns, columns=COLUMNS)
+        return figure_frame([self.kommun_code] * len(figures), figures, numbers, texts, is_public)
+
+
+def figure_frame(codes: list, figures: list[Figure], numbers: list, texts: list, is_public: list) -> pd.DataFrame:
+    """Rows of fct_published_figures (COLUMNS) from the figures and what was decided for each."""
+    columns = {
+        "kommun_code": codes, "period": [f.period for f in figures],
+        "table_name": [f.table for f in figures], "row_label": [f.row_label for f in figures],
+        "column_label": [f.column_label for f in figures], "value": numbers, "shown": texts,
+        "is_public": is_public, "table_title": [f.title for f in figures],
+        "row_key": [f.row_key for f in figures], "column_key": [f.column_key for f in figures],
+        "row_order": [f.row_order for f in figures], "column_order": [f.column_order for f in figures],
+        "kind": [f.kind for f in figures],
+    }
+    return pd.DataFrame(columns, columns=COLUMNS)
+
+
+FORMATS = {
+    "count": show_int, "int": show_int, "share": show_share, "pct": show_change,
+    "decimal1": lambda v: show_decimal(v, 1), "decimal2": lambda v: show_decimal(v, 2),
+    "p": lambda v: show_decimal(v, 3), "text": str,
+}
 
 
 def fmt(kind: str, value) -> str:
     if is_unknown(value):
         return MISSING
-    return {
-        "count": show_int, "int": show_int, "share": show_share, "pct": show_change,
-        "decimal1": lambda v: show_decimal(v, 1), "decimal2": lambda v: show_decimal(v, 2),
-        "p": lambda v: show_decimal(v, 3), "text": str,
-    }[kind](value)
+    return FORMATS[kind](value)
 
 
 def count_phrase(book: Book, key, noun: str, missing: bool = False) -> str | None:
@@ -226,11 +235,19 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
     """Every published figure of every tertial with data, as rows of fct_published_figures,
     for every municipality of marts.dim_municipality (or those of `kommun_codes`). Each
     municipality is a book of its own: its suppression is solved over its own tables only."""
+    frames = list(build_frames(con, generated_at, kommun_codes))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def build_frames(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
+                 kommun_codes: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The rows of `build`, one frame per municipality, in the same order: a national run
+    writes them as they come instead of holding millions of rows at once."""
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
     with catalogue(con):
         shared = marts.Shared(con)
-        frames = [build_municipality(con, code, generated, shared) for code in kommun_codes or shared.codes]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+        for code in kommun_codes or shared.codes:
+            yield build_municipality(con, code, generated, shared)
 
 
 def build_municipality(con: duckdb.DuckDBPyConnection, kommun_code: str, generated: datetime,

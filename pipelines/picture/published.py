@@ -6,6 +6,7 @@ and lay them out; they print nothing that is not a row here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -27,17 +28,38 @@ create or replace table {TABLE} (
 
 
 def write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    return write_frames(con, [frame])
+
+
+def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame]) -> int:
+    """Replace the table with the rows of `frames`, in their order, in one transaction: the
+    frames may be built while they are written (figures.build_frames), the old table stays
+    until the last one is in."""
+    rows = 0
     con.execute("begin")
     try:
         con.execute(DDL)
-        con.register("_figures", frame[COLUMNS])
-        con.execute(f"insert into {TABLE} by name select * from _figures")
-        con.unregister("_figures")
+        for frame in frames:
+            con.register("_figures", frame[COLUMNS])
+            con.execute(f"insert into {TABLE} by name select * from _figures")
+            con.unregister("_figures")
+            rows += len(frame)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return len(frame)
+    return rows
+
+
+def summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """The table's periods, rows per kommun_code and hidden cells (the asset's metadata)."""
+    return {
+        "periods": [r[0] for r in con.execute(f"select distinct period from {TABLE} order by 1").fetchall()],
+        "by_municipality": dict(con.execute(
+            f"select kommun_code, count(*)::int from {TABLE} group by 1 order by 1").fetchall()),
+        "hidden": con.execute(
+            f"select count(*)::int from {TABLE} where starts_with(shown, '<') or shown = 'dolt'").fetchone()[0],
+    }
 
 
 @dataclass
