@@ -83,9 +83,10 @@ class Table:
     columns: dict = field(default_factory=dict)
 
     def put(self, row_key, row_label, column_key, column_label, kind, value=None, **kw) -> Figure:
-        row_order = self.rows.setdefault(str(row_key), len(self.rows))
-        column_order = self.columns.setdefault(str(column_key), len(self.columns))
-        figure = Figure(self.period, self.name, self.title, str(row_key), str(row_label), str(column_key),
+        row_key, column_key = str(row_key), str(column_key)
+        row_order = self.rows.setdefault(row_key, len(self.rows))
+        column_order = self.columns.setdefault(column_key, len(self.columns))
+        figure = Figure(self.period, self.name, self.title, row_key, str(row_label), column_key,
                         str(column_label), kind, value, row_order=row_order, column_order=column_order, **kw)
         self.book.figures.append(figure)
         return figure
@@ -777,14 +778,14 @@ class Tertial:
                 t.put(month, label, a, "Totalt" if a == TOTAL else self.d.area_name(a), "count", key=key)
 
     def _brief_partners(self, name, cat, areas) -> None:
-        frame = self.d.partner_area_counts(self.period, cat, areas)
-        if frame.empty:
+        rows = self.d.partner_area_counts(self.period, cat, areas)
+        if not rows:
             return
         pa = self.b.measure("partner_report_count", self.period)
         s = self.b.s
         t = self.table(f"{name}:partner", "Samverkanspartner")
-        partners = sorted(frame["partner"].unique())
-        values = {(r.partner, r.area_id): r.value for r in marts.tuples(frame)}
+        partners = sorted({partner for partner, _, _ in rows})
+        values = {(partner, area): value for partner, area, value in rows}
         tag = "+".join(areas)
         for p in partners:
             for a in areas:

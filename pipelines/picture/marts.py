@@ -62,6 +62,50 @@ class Shared:
         self._latest = results.latest(con)
         self._checks: dict[str, dict] = {}
         self._months: dict[str, list[tuple]] = {}
+        self._parts: dict[str, tuple[dict, pd.DataFrame]] = {}
+        self._categories: list[tuple] | None = None
+
+    def part(self, sql: str, kommun_code: str, drop: bool = False) -> pd.DataFrame:
+        """One municipality's rows of `sql` (kommun_code among its columns, ordered by it first),
+        which runs once for all: a query per municipality and table cost more than the rows.
+        `drop`: without the kommun_code column (where the rows never had it)."""
+        if sql not in self._parts:
+            frame = self.con.execute(sql).df()
+            empty = frame.iloc[0:0]
+            parts = {code: rows.reset_index(drop=True)
+                     for code, rows in frame.groupby("kommun_code", sort=False, dropna=False)}
+            self._parts[sql] = (parts, empty)
+        parts, empty = self._parts[sql]
+        rows = parts.get(kommun_code, empty)
+        return rows.drop(columns="kommun_code") if drop else rows
+
+    def source_months(self, kommun_code: str) -> list[tuple]:
+        """sources.source_months of the municipality, read for all at once."""
+        if not hasattr(self, "_source_months"):
+            self._source_months: dict = {}
+            for code, *row in source_months(self.con, None, by_municipality=True):
+                self._source_months.setdefault(code, []).append(tuple(row))
+        return self._source_months.get(kommun_code, [])
+
+    def categories(self) -> list[tuple]:
+        """(category_id, name_sv) of marts.dim_problem_category, in their order."""
+        if self._categories is None:
+            cats = self.con.execute("select category_id, name_sv from marts.dim_problem_category order by sort_order")
+            self._categories = list(cats.df().itertuples(index=False, name=None))
+        return self._categories
+
+    def loaded_kinds(self, kommun_code: str) -> set:
+        """The sources with rows for the municipality: a file of its own folder, or a shared
+        file of the region's root (kommun_code null)."""
+        if not has_column(self.con, "audit", "loaded_files", "kommun_code"):
+            return {r[0] for r in self.con.execute(
+                "select distinct source_kind from audit.loaded_files where rows_loaded > 0").fetchall()}
+        if not hasattr(self, "_loaded"):
+            self._loaded: dict = {}
+            for code, kind in self.con.execute(
+                    "select distinct kommun_code, source_kind from audit.loaded_files where rows_loaded > 0").fetchall():
+                self._loaded.setdefault(code, set()).add(kind)
+        return self._loaded.get(kommun_code, set()) | self._loaded.get(None, set())
 
     def months(self, period: str) -> list[tuple]:
         """(month, month_label) of the tertial (marts.dim_month)."""
@@ -85,7 +129,7 @@ class Marts:
         self.con = con
         self.shared = shared or Shared(con)
         self.code = kommun_code
-        rows = con.execute("select * from marts.dim_municipality where kommun_code = ?", [kommun_code]).df()
+        rows = self.shared.part("select * from marts.dim_municipality order by kommun_code", kommun_code)
         if rows.empty:
             raise KeyError(f"kommunen {kommun_code} finns inte i marts.dim_municipality")
         self.municipality = rows.iloc[0].to_dict()
@@ -95,25 +139,23 @@ class Marts:
         self.significance_level = float(dbt_vars()["significance_level"])
         # Its own tertials (marts.dim_municipality_period): a neighbour's longer series adds none,
         # so a municipality's reports are the same alone and in a region.
-        self._periods = con.execute(
-            "select dim_period.* from marts.dim_period inner join marts.dim_municipality_period as own "
-            "using (period) where own.kommun_code = ? order by period", [kommun_code]).df().set_index("period")
+        self._periods = self.shared.part(
+            "select own.kommun_code, dim_period.* from marts.dim_period inner join marts.dim_municipality_period "
+            "as own using (period) order by own.kommun_code, period", kommun_code, drop=True).set_index("period")
         self.periods = self._periods.index.tolist()
-        areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)
+        areas = self.shared.part("select * from marts.dim_area order by kommun_code, sort_order", self.code)
         self._areas = areas.set_index("area_id")
         self.area_ids = areas["area_id"].tolist()
         self._area_names = dict(zip(areas["area_id"], areas["area_name"]))
-        cats = self._q("select category_id, name_sv from marts.dim_problem_category order by sort_order")
-        self.categories = list(cats.itertuples(index=False, name=None))
+        self.categories = self.shared.categories()
         self.category_ids = [c for c, _ in self.categories]
         self._category_names = dict(self.categories)
         # In the areas' and categories' own order: the sheets list them alike in every run.
-        self.indicators = self._q(
+        self.indicators = self.shared.part(
             "select i.* from marts.fct_problem_indicators as i "
             "left join marts.dim_area as a on a.kommun_code = i.kommun_code and a.area_id = i.area_id "
             "left join marts.dim_problem_category as c on c.category_id = i.category_id "
-            "where i.kommun_code = ? order by i.period, a.sort_order, i.area_id, c.sort_order, i.category_id",
-            self.code)
+            "order by i.kommun_code, i.period, a.sort_order, i.area_id, c.sort_order, i.category_id", self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
         # The same rows as tuples, per tertial: the tables walk them many times a tertial, and
         # pandas' selections and sorts per tertial cost more than the figures themselves.
@@ -125,13 +167,7 @@ class Marts:
         self._compared_months: dict[str, object] = {}
         self._survey_by_area: dict[str | None, dict] = {}
         self._survey_by_category: dict[str | None, dict] = {}
-        # A source counts as delivered for this municipality when a file of its own folder, or a
-        # shared file of the region's root (kommun_code null), had rows.
-        mine = " and (kommun_code = ? or kommun_code is null)" if has_column(con, "audit", "loaded_files",
-                                                                             "kommun_code") else ""
-        self.loaded_kinds = {r[0] for r in con.execute(
-            "select distinct source_kind from audit.loaded_files where rows_loaded > 0" + mine,
-            [kommun_code] if mine else []).fetchall()}
+        self.loaded_kinds = self.shared.loaded_kinds(kommun_code)
 
     def _q(self, sql: str, *params) -> pd.DataFrame:
         return self.con.execute(sql, list(params)).df()
@@ -250,7 +286,7 @@ class Marts:
 
     @cached_property
     def _survey_totals(self) -> pd.DataFrame:
-        return self._q("select * from marts.fct_survey_by_category where kommun_code = ?", self.code)
+        return self.shared.part("select * from marts.fct_survey_by_category order by kommun_code", self.code)
 
     def survey_by_category(self, period: str | None) -> dict:
         if period not in self._survey_by_category:
@@ -316,9 +352,10 @@ class Marts:
     # more than the rows (a national run has thousands of tertials).
     @cached_property
     def _event_times(self) -> pd.DataFrame:
-        return self._q(
-            "select period, event_at from intermediate.int_police_events where kommun_code = ? "
-            "and area_id is not null and category_id is not null order by event_at, period", self.code)
+        return self.shared.part(
+            "select kommun_code, period, event_at from intermediate.int_police_events "
+            "where area_id is not null and category_id is not null order by kommun_code, event_at, period",
+            self.code, drop=True)
 
     @cached_property
     def _event_clock(self) -> dict[str, collections.Counter]:
@@ -338,37 +375,53 @@ class Marts:
 
     @cached_property
     def _partner_counts(self) -> dict[str, pd.DataFrame]:
-        frame = self._q(
-            "select period, partner, category_id, sum(report_count) as value from intermediate.int_partner_reports "
-            "where kommun_code = ? group by all order by all", self.code)
+        frame = self.shared.part(
+            "select kommun_code, period, partner, category_id, sum(report_count) as value "
+            "from intermediate.int_partner_reports group by all order by all", self.code, drop=True)
         return {p: f.drop(columns="period").reset_index(drop=True) for p, f in frame.groupby("period", sort=False)}
 
     def partner_counts(self, period: str) -> pd.DataFrame:
         frame = self._partner_counts.get(period)
         return frame if frame is not None else pd.DataFrame(columns=["partner", "category_id", "value"])
 
-    def partner_area_counts(self, period: str, category: str, areas: list[str]) -> pd.DataFrame:
-        return self._q(
-            "select partner, area_id, sum(report_count) as value from intermediate.int_partner_reports "
-            "where kommun_code = ? and period = ? and category_id = ? and list_contains(?, area_id) "
-            "group by all order by all", self.code, period, category, areas)
+    def partner_area_counts(self, period: str, category: str, areas: list[str]) -> list[tuple]:
+        """(partner, area_id, reports) of the category in the tertial and the areas, in that order."""
+        return [(r.partner, r.area_id, r.value) for r in self._partner_areas.get((period, category), [])
+                if r.area_id in areas]
+
+    @cached_property
+    def _partner_areas(self) -> dict[tuple, list]:
+        frame = self.shared.part(
+            "select kommun_code, period, category_id, partner, area_id, sum(report_count) as value "
+            "from intermediate.int_partner_reports group by all order by all", self.code, drop=True)
+        by_cell: dict[tuple, list] = {}
+        for r in tuples(frame):
+            by_cell.setdefault((r.period, r.category_id), []).append(r)
+        return by_cell
 
     def months(self, period: str) -> list[tuple]:
         return self.shared.months(period)
 
     def monthly(self, period: str, category: str) -> dict:
         """(month, area) -> reported count in the winning extract; None where `..`."""
-        frame = self._q(
-            "select month, area_id, reported_count from intermediate.int_police_reported_monthly "
-            "where kommun_code = ? and period = ? and category_id = ?", self.code, period, category)
-        return {(r.month, r.area_id): None if is_unknown(r.reported_count) else int(r.reported_count)
-                for r in tuples(frame)}
+        return self._monthly.get((period, category), {})
+
+    @cached_property
+    def _monthly(self) -> dict[tuple, dict]:
+        frame = self.shared.part(
+            "select kommun_code, period, category_id, month, area_id, reported_count "
+            "from intermediate.int_police_reported_monthly order by kommun_code", self.code, drop=True)
+        by_cell: dict[tuple, dict] = {}
+        for r in tuples(frame):
+            by_cell.setdefault((r.period, r.category_id), {})[(r.month, r.area_id)] = (
+                None if is_unknown(r.reported_count) else int(r.reported_count))
+        return by_cell
 
     @cached_property
     def _reference(self) -> pd.DataFrame:
-        return self._q(
-            "select * from marts.fct_reference_crime_rates where kommun_code = ? "
-            "and reported_crimes is not null order by year", self.code)
+        return self.shared.part(
+            "select * from marts.fct_reference_crime_rates where reported_crimes is not null "
+            "order by kommun_code, year", self.code)
 
     def reference(self, up_to_year: int) -> pd.DataFrame:
         return self._reference[self._reference["year"] <= up_to_year]
@@ -377,12 +430,15 @@ class Marts:
 
     @cached_property
     def _pledges(self) -> list[dict]:
-        return self._q("select * from marts.dim_pledge where kommun_code = ? order by sort_order, pledge_id",
-                       self.code).to_dict("records")
+        return self.shared.part("select * from marts.dim_pledge order by kommun_code, sort_order, pledge_id",
+                                self.code).to_dict("records")
 
     @cached_property
     def _followup(self) -> pd.DataFrame:
         where, params = self._mine("marts", "fct_pledge_followup")
+        if params:
+            return self.shared.part(
+                "select * from marts.fct_pledge_followup order by kommun_code, pledge_id, period", self.code)
         return self._q(f"select * from marts.fct_pledge_followup{where} order by pledge_id, period", *params)
 
     def pledges_given_by(self, period: str) -> list[dict]:
@@ -410,7 +466,9 @@ class Marts:
 
     @cached_property
     def _source_months(self) -> list[tuple]:
-        return source_months(self.con, self.code)
+        if not has_column(self.con, "intermediate", "int_source_dates", "kommun_code"):
+            return source_months(self.con, self.code)
+        return self.shared.source_months(self.code)
 
     def data_quality(self, period: str, period_end) -> dict:
         dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code, audit=self._audit,
