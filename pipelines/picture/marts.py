@@ -64,6 +64,8 @@ class Shared:
         self._months: dict[str, list[tuple]] = {}
         self._parts: dict[str, tuple[dict, pd.DataFrame]] = {}
         self._categories: list[tuple] | None = None
+        self._source_months: dict | None = None
+        self._loaded: dict | None = None
 
     def part(self, sql: str, kommun_code: str, drop: bool = False) -> pd.DataFrame:
         """One municipality's rows of `sql` (kommun_code among its columns, ordered by it first),
@@ -81,8 +83,8 @@ class Shared:
 
     def source_months(self, kommun_code: str) -> list[tuple]:
         """sources.source_months of the municipality, read for all at once."""
-        if not hasattr(self, "_source_months"):
-            self._source_months: dict = {}
+        if self._source_months is None:
+            self._source_months = {}
             for code, *row in source_months(self.con, None, by_municipality=True):
                 self._source_months.setdefault(code, []).append(tuple(row))
         return self._source_months.get(kommun_code, [])
@@ -100,10 +102,10 @@ class Shared:
         if not has_column(self.con, "audit", "loaded_files", "kommun_code"):
             return {r[0] for r in self.con.execute(
                 "select distinct source_kind from audit.loaded_files where rows_loaded > 0").fetchall()}
-        if not hasattr(self, "_loaded"):
-            self._loaded: dict = {}
-            for code, kind in self.con.execute(
-                    "select distinct kommun_code, source_kind from audit.loaded_files where rows_loaded > 0").fetchall():
+        if self._loaded is None:
+            self._loaded = {}
+            for code, kind in self.con.execute("select distinct kommun_code, source_kind from audit.loaded_files "
+                                               "where rows_loaded > 0").fetchall():
                 self._loaded.setdefault(code, set()).add(kind)
         return self._loaded.get(kommun_code, set()) | self._loaded.get(None, set())
 

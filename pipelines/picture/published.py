@@ -31,24 +31,48 @@ def write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
     return write_frames(con, [frame])
 
 
+STAGING = "_fct_published_figures_next"  # in schema marts while the table is written
+BATCH_ROWS = 250_000
+
+
 def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame]) -> int:
-    """Replace the table with the rows of `frames`, in their order, in one transaction: the
-    frames may be built while they are written (figures.build_frames), the old table stays
-    until the last one is in."""
-    rows = 0
-    con.execute("begin")
+    """Replace the table with the rows of `frames`, in their order. The frames may be built
+    while they are written (figures.build_frames). They go into a staging table committed a
+    batch at a time, which is then renamed in one transaction: a national table held as one
+    uncommitted insert cost DuckDB gigabytes, and the old table stays until the new one is whole."""
+    staging = f"marts.{STAGING}"
+    con.execute(DDL.replace(TABLE, staging))
+    rows, batch = 0, []
     try:
-        con.execute(DDL)
         for frame in frames:
-            con.register("_figures", frame[COLUMNS])
-            con.execute(f"insert into {TABLE} by name select * from _figures")
-            con.unregister("_figures")
+            batch.append(frame[COLUMNS])
             rows += len(frame)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
+            if sum(len(f) for f in batch) >= BATCH_ROWS:
+                _insert(con, staging, batch)
+                batch = []
+        _insert(con, staging, batch)
+        con.execute("begin")
+        try:
+            con.execute(f"drop table if exists {TABLE}")
+            con.execute(f"alter table {staging} rename to {TABLE.split('.')[1]}")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    except BaseException:
+        con.execute(f"drop table if exists {staging}")
         raise
     return rows
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frames: list[pd.DataFrame]) -> None:
+    if not frames:
+        return
+    con.register("_figures", frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+    try:
+        con.execute(f"insert into {table} by name select * from _figures")
+    finally:
+        con.unregister("_figures")
 
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict:
