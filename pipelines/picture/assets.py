@@ -57,17 +57,27 @@ MART_DEPS = [
 def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
     with retry_transient(context, "Publicerade siffror", str(settings.warehouse)), warehouse.connect() as con:
-        frame = figures.build(con)
-        if settings.is_region:  # the overview's figures and each municipality's comparison with the others
-            frame = pd.concat([frame, region_figures.build(con, frame)], ignore_index=True)
-        rows = published.write(con, frame)
+        rows = published.write_frames(con, _figure_frames(con, settings.is_region))
+        written = published.summary(con)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": rows,
-        "periods": dg.MetadataValue.json(sorted(frame["period"].unique().tolist())),
-        "figures_by_municipality": dg.MetadataValue.json(
-            {str(k): int(v) for k, v in frame.groupby("kommun_code").size().items()}),
-        "hidden": int(frame["shown"].str.startswith("<").sum() + (frame["shown"] == "dolt").sum()),
+        "periods": dg.MetadataValue.json(written["periods"]),
+        "figures_by_municipality": dg.MetadataValue.json(written["by_municipality"]),
+        "hidden": written["hidden"],
     })
+
+
+def _figure_frames(con, is_region: bool, generated_at=None):
+    """Each municipality's figures as they are built, then (in a region) the overview's and the
+    comparisons, which repeat only a few of the municipalities' rows: never all rows at once."""
+    repeated = []
+    for frame in figures.build_frames(con, generated_at):
+        if is_region:
+            repeated.append(region_figures.printed(frame))
+        yield frame
+    if is_region:  # the overview's figures and each municipality's comparison with the others
+        repeated = pd.concat(repeated, ignore_index=True) if repeated else pd.DataFrame(columns=figures.COLUMNS)
+        yield region_figures.build(con, repeated, generated_at)
 
 
 def _report_dir(settings, period: str, code: str):

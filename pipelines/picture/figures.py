@@ -14,6 +14,7 @@ table lists (the ten highest priorities, the significant changes).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -51,7 +52,7 @@ WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "sön
 TIMES_OF_DAY = [("natt", 0), ("förmiddag", 6), ("eftermiddag", 12), ("kväll", 18)]  # six hours each
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     period: str
     table: str
@@ -82,9 +83,10 @@ class Table:
     columns: dict = field(default_factory=dict)
 
     def put(self, row_key, row_label, column_key, column_label, kind, value=None, **kw) -> Figure:
-        row_order = self.rows.setdefault(str(row_key), len(self.rows))
-        column_order = self.columns.setdefault(str(column_key), len(self.columns))
-        figure = Figure(self.period, self.name, self.title, str(row_key), str(row_label), str(column_key),
+        row_key, column_key = str(row_key), str(column_key)
+        row_order = self.rows.setdefault(row_key, len(self.rows))
+        column_order = self.columns.setdefault(column_key, len(self.columns))
+        figure = Figure(self.period, self.name, self.title, row_key, str(row_label), column_key,
                         str(column_label), kind, value, row_order=row_order, column_order=column_order, **kw)
         self.book.figures.append(figure)
         return figure
@@ -172,24 +174,42 @@ class Book:
 
     def frame(self) -> pd.DataFrame:
         self.s.solve()
-        rows = []
-        for f in self.figures:
-            value = self.s.values.get(f.key) if f.key is not None else f.value
-            rows.append((self.kommun_code, f.period, f.table, f.row_label, f.column_label,
-                         None if is_unknown(value) or isinstance(value, str) else float(value),
-                         self.shown(f), bool(f.public or (f.key is not None and f.key in self.s.public)),
-                         f.title, f.row_key, f.column_key, f.row_order, f.column_order, f.kind))
-        return pd.DataFrame(rows, columns=COLUMNS)
+        figures, values, public, shown = self.figures, self.s.values, self.s.public, self.shown
+        numbers, texts, is_public = [], [], []
+        for f in figures:  # column by column: a frame of row tuples costs more than the figures
+            key = f.key
+            value = values.get(key) if key is not None else f.value
+            numbers.append(None if is_unknown(value) or isinstance(value, str) else float(value))
+            texts.append(shown(f))
+            is_public.append(bool(f.public or (key is not None and key in public)))
+        return figure_frame([self.kommun_code] * len(figures), figures, numbers, texts, is_public)
+
+
+def figure_frame(codes: list, figures: list[Figure], numbers: list, texts: list, is_public: list) -> pd.DataFrame:
+    """Rows of fct_published_figures (COLUMNS) from the figures and what was decided for each."""
+    columns = {
+        "kommun_code": codes, "period": [f.period for f in figures],
+        "table_name": [f.table for f in figures], "row_label": [f.row_label for f in figures],
+        "column_label": [f.column_label for f in figures], "value": numbers, "shown": texts,
+        "is_public": is_public, "table_title": [f.title for f in figures],
+        "row_key": [f.row_key for f in figures], "column_key": [f.column_key for f in figures],
+        "row_order": [f.row_order for f in figures], "column_order": [f.column_order for f in figures],
+        "kind": [f.kind for f in figures],
+    }
+    return pd.DataFrame(columns, columns=COLUMNS)
+
+
+FORMATS = {
+    "count": show_int, "int": show_int, "share": show_share, "pct": show_change,
+    "decimal1": lambda v: show_decimal(v, 1), "decimal2": lambda v: show_decimal(v, 2),
+    "p": lambda v: show_decimal(v, 3), "text": str,
+}
 
 
 def fmt(kind: str, value) -> str:
     if is_unknown(value):
         return MISSING
-    return {
-        "count": show_int, "int": show_int, "share": show_share, "pct": show_change,
-        "decimal1": lambda v: show_decimal(v, 1), "decimal2": lambda v: show_decimal(v, 2),
-        "p": lambda v: show_decimal(v, 3), "text": str,
-    }[kind](value)
+    return FORMATS[kind](value)
 
 
 def count_phrase(book: Book, key, noun: str, missing: bool = False) -> str | None:
@@ -216,11 +236,19 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
     """Every published figure of every tertial with data, as rows of fct_published_figures,
     for every municipality of marts.dim_municipality (or those of `kommun_codes`). Each
     municipality is a book of its own: its suppression is solved over its own tables only."""
+    frames = list(build_frames(con, generated_at, kommun_codes))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def build_frames(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
+                 kommun_codes: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The rows of `build`, one frame per municipality, in the same order: a national run
+    writes them as they come instead of holding millions of rows at once."""
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
     with catalogue(con):
         shared = marts.Shared(con)
-        frames = [build_municipality(con, code, generated, shared) for code in kommun_codes or shared.codes]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+        for code in kommun_codes or shared.codes:
+            yield build_municipality(con, code, generated, shared)
 
 
 def build_municipality(con: duckdb.DuckDBPyConnection, kommun_code: str, generated: datetime,
@@ -373,18 +401,18 @@ class Tertial:
 
     def timing(self) -> None:
         periods = self.d.periods_up_to(self.period, 9)
-        events = self.d.event_times(periods)
-        hours = events["event_at"].dt.hour
+        clock = self.d.event_clock(periods)
         t = self.table("tid_pa_dygnet", "Polisens händelser efter tid på dygnet")
         for label, start in TIMES_OF_DAY:
-            t.put(label, label, "events", "Händelser", "count", int(((hours >= start) & (hours < start + 6)).sum()),
-                  public=True)
+            t.put(label, label, "events", "Händelser", "count",
+                  sum(n for (hour, _), n in clock.items() if start <= hour < start + 6), public=True)
         t = self.table("veckodag", "Polisens händelser efter veckodag")
         for i, day in enumerate(WEEKDAYS):
-            t.put(day, day, "events", "Händelser", "count", int((events["event_at"].dt.day_of_week == i).sum()),
+            t.put(day, day, "events", "Händelser", "count", sum(n for (_, d), n in clock.items() if d == i),
                   public=True)
         t = self.table("handelser_totalt", "Polisens händelser i problemkategorierna")
-        t.put("total", f"{periods[0]}–{periods[-1]}", "events", "Händelser", "count", len(events), public=True)
+        t.put("total", f"{periods[0]}–{periods[-1]}", "events", "Händelser", "count", sum(clock.values()),
+              public=True)
 
     def reference(self) -> None:
         t = self.table("bra", "Anmälda brott per kommun och år (BRÅ)")
@@ -497,14 +525,14 @@ class Tertial:
         }
 
     def priorities(self) -> None:
-        rows = self.d.priorities(self.period).head(PRIORITIES_LISTED)
+        rows = self.d.priorities(self.period)[:PRIORITIES_LISTED]
         t = self.table("prioriteringar", "Prioriterade problemområden")
         reasons = self.table("prioriteringar_skal", "Skälen till rangordningen")
         proposals = self.table("forslag", "Förslag inför nästa löfte")
         pledged = self.d.pledged_cells(self.period)
         survey = self.d.survey_by_area(self.survey_period)
         proposed = 0
-        for r in marts.tuples(rows):
+        for r in rows:
             k = self.indicator_row(r)
             rank = ordinal(int(r.priority_rank))
             row = f"{r.area_id}:{r.category_id}"
@@ -596,7 +624,7 @@ class Tertial:
         noise = self.table("kan_vara_slump", "Förändringar som kan vara slump bland så många jämförelser")
         t = self.table("provning", "Prövning av förändringar")
         t.put("tested", "Prövade jämförelser", "value", "Antal", "int", len(rows), public=True)
-        for r in marts.tuples(rows):
+        for r in rows:
             k = self.indicator_row(r)
             label = f"{self.d.category_name(r.category_id)} i {self.d.area_name(r.area_id)}"
             row = f"{r.area_id}:{r.category_id}"
@@ -750,14 +778,14 @@ class Tertial:
                 t.put(month, label, a, "Totalt" if a == TOTAL else self.d.area_name(a), "count", key=key)
 
     def _brief_partners(self, name, cat, areas) -> None:
-        frame = self.d.partner_area_counts(self.period, cat, areas)
-        if frame.empty:
+        rows = self.d.partner_area_counts(self.period, cat, areas)
+        if not rows:
             return
         pa = self.b.measure("partner_report_count", self.period)
         s = self.b.s
         t = self.table(f"{name}:partner", "Samverkanspartner")
-        partners = sorted(frame["partner"].unique())
-        values = {(r.partner, r.area_id): r.value for r in marts.tuples(frame)}
+        partners = sorted({partner for partner, _, _ in rows})
+        values = {(partner, area): value for partner, area, value in rows}
         tag = "+".join(areas)
         for p in partners:
             for a in areas:
@@ -783,7 +811,7 @@ class Tertial:
 
     def indicator_sheet(self) -> None:
         t = self.table("indikatorer", "Alla problemområden (område × kategori)")
-        for r in marts.tuples(self.d.indicators_of(self.period)):
+        for r in self.d.rows_of(self.period):
             k = self.indicator_row(r)
             row = f"{r.area_id}:{r.category_id}"
             label = f"{self.d.area_name(r.area_id)}, {self.d.category_name(r.category_id)}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import re
 from functools import cached_property
 
 import duckdb
@@ -24,6 +25,9 @@ from .suppression import is_unknown
 PERSONAL = r"\[(?:personnummer|telefon|e-post|namn|adress|regnr)\]|(?i:\bjag heter\b|\bmitt namn\b|\bkontakta mig\b)"
 
 
+_PERSONAL = re.compile(PERSONAL)
+
+
 @functools.lru_cache(maxsize=None)
 def _row_type(fields: tuple):
     return collections.namedtuple("Pandas", fields, rename=True)
@@ -35,6 +39,11 @@ def tuples(frame: pd.DataFrame):
     book, read thousands of times per municipality, cost more than the figures themselves."""
     row = _row_type(("Index", *frame.columns))
     return map(row._make, zip(frame.index, *(column for _, column in frame.items())))
+
+
+def _last(value) -> tuple:
+    """A sort key that puts unknown values last, as pandas' sort_values does."""
+    return (True, 0) if is_unknown(value) else (False, value)
 
 
 def municipality_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -52,6 +61,61 @@ class Shared:
         self.codes = municipality_codes(con)
         self._latest = results.latest(con)
         self._checks: dict[str, dict] = {}
+        self._months: dict[str, list[tuple]] = {}
+        self._parts: dict[str, tuple[dict, pd.DataFrame]] = {}
+        self._categories: list[tuple] | None = None
+        self._source_months: dict | None = None
+        self._loaded: dict | None = None
+
+    def part(self, sql: str, kommun_code: str, drop: bool = False) -> pd.DataFrame:
+        """One municipality's rows of `sql` (kommun_code among its columns, ordered by it first),
+        which runs once for all: a query per municipality and table cost more than the rows.
+        `drop`: without the kommun_code column (where the rows never had it)."""
+        if sql not in self._parts:
+            frame = self.con.execute(sql).df()
+            empty = frame.iloc[0:0]
+            parts = {code: rows.reset_index(drop=True)
+                     for code, rows in frame.groupby("kommun_code", sort=False, dropna=False)}
+            self._parts[sql] = (parts, empty)
+        parts, empty = self._parts[sql]
+        rows = parts.get(kommun_code, empty)
+        return rows.drop(columns="kommun_code") if drop else rows
+
+    def source_months(self, kommun_code: str) -> list[tuple]:
+        """sources.source_months of the municipality, read for all at once."""
+        if self._source_months is None:
+            self._source_months = {}
+            for code, *row in source_months(self.con, None, by_municipality=True):
+                self._source_months.setdefault(code, []).append(tuple(row))
+        return self._source_months.get(kommun_code, [])
+
+    def categories(self) -> list[tuple]:
+        """(category_id, name_sv) of marts.dim_problem_category, in their order."""
+        if self._categories is None:
+            cats = self.con.execute("select category_id, name_sv from marts.dim_problem_category order by sort_order")
+            self._categories = list(cats.df().itertuples(index=False, name=None))
+        return self._categories
+
+    def loaded_kinds(self, kommun_code: str) -> set:
+        """The sources with rows for the municipality: a file of its own folder, or a shared
+        file of the region's root (kommun_code null)."""
+        if not has_column(self.con, "audit", "loaded_files", "kommun_code"):
+            return {r[0] for r in self.con.execute(
+                "select distinct source_kind from audit.loaded_files where rows_loaded > 0").fetchall()}
+        if self._loaded is None:
+            self._loaded = {}
+            for code, kind in self.con.execute("select distinct kommun_code, source_kind from audit.loaded_files "
+                                               "where rows_loaded > 0").fetchall():
+                self._loaded.setdefault(code, set()).add(kind)
+        return self._loaded.get(kommun_code, set()) | self._loaded.get(None, set())
+
+    def months(self, period: str) -> list[tuple]:
+        """(month, month_label) of the tertial (marts.dim_month)."""
+        if period not in self._months:
+            self._months[period] = list(self.con.execute(
+                "select month, month_label from marts.dim_month where period = ? order by month", [period]
+            ).df().itertuples(index=False, name=None))
+        return self._months[period]
 
     def quality_checks(self, period: str) -> dict:
         if period not in self._checks:
@@ -67,7 +131,7 @@ class Marts:
         self.con = con
         self.shared = shared or Shared(con)
         self.code = kommun_code
-        rows = con.execute("select * from marts.dim_municipality where kommun_code = ?", [kommun_code]).df()
+        rows = self.shared.part("select * from marts.dim_municipality order by kommun_code", kommun_code)
         if rows.empty:
             raise KeyError(f"kommunen {kommun_code} finns inte i marts.dim_municipality")
         self.municipality = rows.iloc[0].to_dict()
@@ -77,38 +141,35 @@ class Marts:
         self.significance_level = float(dbt_vars()["significance_level"])
         # Its own tertials (marts.dim_municipality_period): a neighbour's longer series adds none,
         # so a municipality's reports are the same alone and in a region.
-        self._periods = con.execute(
-            "select dim_period.* from marts.dim_period inner join marts.dim_municipality_period as own "
-            "using (period) where own.kommun_code = ? order by period", [kommun_code]).df().set_index("period")
+        self._periods = self.shared.part(
+            "select own.kommun_code, dim_period.* from marts.dim_period inner join marts.dim_municipality_period "
+            "as own using (period) order by own.kommun_code, period", kommun_code, drop=True).set_index("period")
         self.periods = self._periods.index.tolist()
-        areas = self._q("select * from marts.dim_area where kommun_code = ? order by sort_order", self.code)
+        areas = self.shared.part("select * from marts.dim_area order by kommun_code, sort_order", self.code)
         self._areas = areas.set_index("area_id")
         self.area_ids = areas["area_id"].tolist()
         self._area_names = dict(zip(areas["area_id"], areas["area_name"]))
-        cats = self._q("select category_id, name_sv from marts.dim_problem_category order by sort_order")
-        self.categories = list(cats.itertuples(index=False, name=None))
+        self.categories = self.shared.categories()
         self.category_ids = [c for c, _ in self.categories]
         self._category_names = dict(self.categories)
         # In the areas' and categories' own order: the sheets list them alike in every run.
-        self.indicators = self._q(
+        self.indicators = self.shared.part(
             "select i.* from marts.fct_problem_indicators as i "
             "left join marts.dim_area as a on a.kommun_code = i.kommun_code and a.area_id = i.area_id "
             "left join marts.dim_problem_category as c on c.category_id = i.category_id "
-            "where i.kommun_code = ? order by i.period, a.sort_order, i.area_id, c.sort_order, i.category_id",
-            self.code)
+            "order by i.kommun_code, i.period, a.sort_order, i.area_id, c.sort_order, i.category_id", self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
+        # The same rows as tuples, per tertial: the tables walk them many times a tertial, and
+        # pandas' selections and sorts per tertial cost more than the figures themselves.
+        self._rows: dict[str, list] = {}
+        for r in tuples(self.indicators):
+            self._rows.setdefault(r.period, []).append(r)
         # Per tertial, asked for again by every table: read once (selections of the frames above).
         self._police_months: dict[str, int] = {}
         self._compared_months: dict[str, object] = {}
         self._survey_by_area: dict[str | None, dict] = {}
         self._survey_by_category: dict[str | None, dict] = {}
-        # A source counts as delivered for this municipality when a file of its own folder, or a
-        # shared file of the region's root (kommun_code null), had rows.
-        mine = " and (kommun_code = ? or kommun_code is null)" if has_column(con, "audit", "loaded_files",
-                                                                             "kommun_code") else ""
-        self.loaded_kinds = {r[0] for r in con.execute(
-            "select distinct source_kind from audit.loaded_files where rows_loaded > 0" + mine,
-            [kommun_code] if mine else []).fetchall()}
+        self.loaded_kinds = self.shared.loaded_kinds(kommun_code)
 
     def _q(self, sql: str, *params) -> pd.DataFrame:
         return self.con.execute(sql, list(params)).df()
@@ -197,25 +258,37 @@ class Marts:
             book.measure("police_reported_count", last_year)
         return (now, period, area, category), (last, period if last == "prl" else last_year, area, category)
 
-    def priorities(self, period: str) -> pd.DataFrame:
-        rows = self.indicators_of(period)
-        rows = rows[rows["priority_rank"].notna() & (rows["area_id"] != self.unknown_area)]
-        return rows.sort_values(["priority_rank", "area_id", "category_id"])
+    def rows_of(self, period: str | None) -> list:
+        """The tertial's rows of fct_problem_indicators as tuples (marts.tuples), in their order."""
+        return self._rows.get(period, [])
 
-    def changes(self, period: str) -> pd.DataFrame:
-        rows = self.indicators_of(period)
-        rows = rows[rows["change_p_value"].notna() & (rows["area_id"] != self.unknown_area)]
-        return rows.sort_values(["change_p_adjusted", "change_p_value", "area_id", "category_id"])
+    def priorities(self, period: str) -> list:
+        """Rows with a priority rank (not the unknown area), by rank."""
+        rows = [r for r in self.rows_of(period)
+                if not is_unknown(r.priority_rank) and r.area_id != self.unknown_area]
+        return sorted(rows, key=lambda r: (_last(r.priority_rank), r.area_id, r.category_id))
+
+    def changes(self, period: str) -> list:
+        """Rows with a tested change (not the unknown area), by adjusted p-value."""
+        rows = [r for r in self.rows_of(period)
+                if not is_unknown(r.change_p_value) and r.area_id != self.unknown_area]
+        return sorted(rows, key=lambda r: (_last(r.change_p_adjusted), _last(r.change_p_value), r.area_id,
+                                           r.category_id))
 
     # ----------------------------------------------------------------------- survey
 
     def latest_survey_period(self, period: str) -> str | None:
-        rows = self.indicators[(self.indicators["period"] <= period) & (self.indicators["survey_respondents"] > 0)]
-        return None if rows.empty else rows["period"].max()
+        surveyed = [p for p in self._surveyed if p <= period]
+        return max(surveyed) if surveyed else None
+
+    @cached_property
+    def _surveyed(self) -> list[str]:
+        return [p for p, rows in self._rows.items()
+                if any(not is_unknown(r.survey_respondents) and r.survey_respondents > 0 for r in rows)]
 
     @cached_property
     def _survey_totals(self) -> pd.DataFrame:
-        return self._q("select * from marts.fct_survey_by_category where kommun_code = ?", self.code)
+        return self.shared.part("select * from marts.fct_survey_by_category order by kommun_code", self.code)
 
     def survey_by_category(self, period: str | None) -> dict:
         if period not in self._survey_by_category:
@@ -223,13 +296,21 @@ class Marts:
         return self._survey_by_category[period]
 
     def _survey_by_category_of(self, period: str | None) -> dict:
-        rows = self._survey_totals[self._survey_totals["period"] == period]
         return {r.category_id: (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
-                                r.survey_ci_low, r.survey_ci_high) for r in tuples(rows)}
+                                r.survey_ci_low, r.survey_ci_high) for r in self._survey_rows.get(period, [])}
+
+    @cached_property
+    def _survey_rows(self) -> dict[str, list]:
+        """period -> its rows of fct_survey_by_category, as tuples."""
+        by_period: dict[str, list] = {}
+        for r in tuples(self._survey_totals):
+            by_period.setdefault(r.period, []).append(r)
+        return by_period
 
     def survey_respondents_max(self, period: str | None):
-        rows = self._survey_totals[self._survey_totals["period"] == period]
-        return None if rows.empty else int(rows["survey_respondents"].max())
+        rows = self._survey_rows.get(period)
+        return None if not rows else int(max(r.survey_respondents for r in rows
+                                             if not is_unknown(r.survey_respondents)))
 
     def survey_by_area(self, period: str | None) -> dict:
         if period not in self._survey_by_area:
@@ -237,24 +318,35 @@ class Marts:
         return self._survey_by_area[period]
 
     def _survey_by_area_of(self, period: str | None) -> dict:
-        rows = self.indicators_of(period) if period else self.indicators.iloc[0:0]
-        rows = rows[rows["survey_respondents"].notna()]
         return {(r.area_id, r.category_id): (r.survey_respondents, r.survey_problem_count, r.survey_problem_share,
-                                             r.survey_ci_low, r.survey_ci_high) for r in tuples(rows)}
+                                             r.survey_ci_low, r.survey_ci_high)
+                for r in (self.rows_of(period) if period else []) if not is_unknown(r.survey_respondents)}
 
     def quotes(self, period: str, limit: int = 6) -> list[tuple[str, str]]:
         """A few short, distinct free-text answers, one per area (deterministic)."""
+        seen, answers = set(), []
+        for area, text in self._free_text(period):
+            if text is None or not 25 <= len(text) <= 180 or text in seen:
+                continue
+            seen.add(text)  # the first of the same answers, as read
+            if not _PERSONAL.search(text):
+                answers.append(("okänt område" if is_unknown(area) else area, text))
+        picked, areas = [], set()
+        for area, text in sorted(answers):
+            if area not in areas:
+                areas.add(area)
+                picked.append((area, text))
+        return picked[:limit]
+
+    def _free_text(self, period: str) -> list[tuple]:
+        """(area name, answer) of the tertial's free-text answers. Unordered, as the quotes have
+        always been read: the first of the same answers given in two areas is the one read first."""
         if not table_exists(self.con, "intermediate", "int_survey_free_text"):
             return []
-        frame = self._q(
+        return self.con.execute(
             "select a.area_name, trim(t.answer_text) as text from intermediate.int_survey_free_text t "
             "left join marts.dim_area a on a.area_id = t.area_id and a.kommun_code = t.kommun_code "
-            "where t.period = ? and t.kommun_code = ?", period, self.code)
-        frame = frame[frame["text"].str.len().between(25, 180)].drop_duplicates("text")
-        frame = frame[~frame["text"].str.contains(PERSONAL, regex=True)]
-        frame = frame.fillna({"area_name": "okänt område"}).sort_values(["area_name", "text"])
-        picked = frame.groupby("area_name", sort=False).head(1).head(limit)
-        return list(picked.itertuples(index=False, name=None))
+            "where t.period = ? and t.kommun_code = ?", [period, self.code]).fetchall()
 
     # ----------------------------------------------------------------------- evidence rows
 
@@ -262,48 +354,76 @@ class Marts:
     # more than the rows (a national run has thousands of tertials).
     @cached_property
     def _event_times(self) -> pd.DataFrame:
-        return self._q(
-            "select period, event_at from intermediate.int_police_events where kommun_code = ? "
-            "and area_id is not null and category_id is not null order by event_at, period", self.code)
+        return self.shared.part(
+            "select kommun_code, period, event_at from intermediate.int_police_events "
+            "where area_id is not null and category_id is not null order by kommun_code, event_at, period",
+            self.code, drop=True)
 
-    def event_times(self, periods: list[str]) -> pd.DataFrame:
+    @cached_property
+    def _event_clock(self) -> dict[str, collections.Counter]:
+        """period -> Counter of (hour, weekday) of its events."""
         frame = self._event_times
-        return frame.loc[frame["period"].isin(periods), ["event_at"]].reset_index(drop=True)
+        clock: dict[str, collections.Counter] = {}
+        for period, hour, day in zip(frame["period"], frame["event_at"].dt.hour, frame["event_at"].dt.day_of_week):
+            clock.setdefault(period, collections.Counter())[(hour, day)] += 1
+        return clock
+
+    def event_clock(self, periods: list[str]) -> collections.Counter:
+        """(hour, weekday: 0 Monday) -> the events of the tertials `periods`."""
+        total = collections.Counter()
+        for p in periods:
+            total.update(self._event_clock.get(p, {}))
+        return total
 
     @cached_property
     def _partner_counts(self) -> dict[str, pd.DataFrame]:
-        frame = self._q(
-            "select period, partner, category_id, sum(report_count) as value from intermediate.int_partner_reports "
-            "where kommun_code = ? group by all order by all", self.code)
+        frame = self.shared.part(
+            "select kommun_code, period, partner, category_id, sum(report_count) as value "
+            "from intermediate.int_partner_reports group by all order by all", self.code, drop=True)
         return {p: f.drop(columns="period").reset_index(drop=True) for p, f in frame.groupby("period", sort=False)}
 
     def partner_counts(self, period: str) -> pd.DataFrame:
         frame = self._partner_counts.get(period)
         return frame if frame is not None else pd.DataFrame(columns=["partner", "category_id", "value"])
 
-    def partner_area_counts(self, period: str, category: str, areas: list[str]) -> pd.DataFrame:
-        return self._q(
-            "select partner, area_id, sum(report_count) as value from intermediate.int_partner_reports "
-            "where kommun_code = ? and period = ? and category_id = ? and list_contains(?, area_id) "
-            "group by all order by all", self.code, period, category, areas)
+    def partner_area_counts(self, period: str, category: str, areas: list[str]) -> list[tuple]:
+        """(partner, area_id, reports) of the category in the tertial and the areas, in that order."""
+        return [(r.partner, r.area_id, r.value) for r in self._partner_areas.get((period, category), [])
+                if r.area_id in areas]
+
+    @cached_property
+    def _partner_areas(self) -> dict[tuple, list]:
+        frame = self.shared.part(
+            "select kommun_code, period, category_id, partner, area_id, sum(report_count) as value "
+            "from intermediate.int_partner_reports group by all order by all", self.code, drop=True)
+        by_cell: dict[tuple, list] = {}
+        for r in tuples(frame):
+            by_cell.setdefault((r.period, r.category_id), []).append(r)
+        return by_cell
 
     def months(self, period: str) -> list[tuple]:
-        return list(self._q("select month, month_label from marts.dim_month where period = ? order by month",
-                            period).itertuples(index=False, name=None))
+        return self.shared.months(period)
 
     def monthly(self, period: str, category: str) -> dict:
         """(month, area) -> reported count in the winning extract; None where `..`."""
-        frame = self._q(
-            "select month, area_id, reported_count from intermediate.int_police_reported_monthly "
-            "where kommun_code = ? and period = ? and category_id = ?", self.code, period, category)
-        return {(r.month, r.area_id): None if is_unknown(r.reported_count) else int(r.reported_count)
-                for r in tuples(frame)}
+        return self._monthly.get((period, category), {})
+
+    @cached_property
+    def _monthly(self) -> dict[tuple, dict]:
+        frame = self.shared.part(
+            "select kommun_code, period, category_id, month, area_id, reported_count "
+            "from intermediate.int_police_reported_monthly order by kommun_code", self.code, drop=True)
+        by_cell: dict[tuple, dict] = {}
+        for r in tuples(frame):
+            by_cell.setdefault((r.period, r.category_id), {})[(r.month, r.area_id)] = (
+                None if is_unknown(r.reported_count) else int(r.reported_count))
+        return by_cell
 
     @cached_property
     def _reference(self) -> pd.DataFrame:
-        return self._q(
-            "select * from marts.fct_reference_crime_rates where kommun_code = ? "
-            "and reported_crimes is not null order by year", self.code)
+        return self.shared.part(
+            "select * from marts.fct_reference_crime_rates where reported_crimes is not null "
+            "order by kommun_code, year", self.code)
 
     def reference(self, up_to_year: int) -> pd.DataFrame:
         return self._reference[self._reference["year"] <= up_to_year]
@@ -312,12 +432,15 @@ class Marts:
 
     @cached_property
     def _pledges(self) -> list[dict]:
-        return self._q("select * from marts.dim_pledge where kommun_code = ? order by sort_order, pledge_id",
-                       self.code).to_dict("records")
+        return self.shared.part("select * from marts.dim_pledge order by kommun_code, sort_order, pledge_id",
+                                self.code).to_dict("records")
 
     @cached_property
     def _followup(self) -> pd.DataFrame:
         where, params = self._mine("marts", "fct_pledge_followup")
+        if params:
+            return self.shared.part(
+                "select * from marts.fct_pledge_followup order by kommun_code, pledge_id, period", self.code)
         return self._q(f"select * from marts.fct_pledge_followup{where} order by pledge_id, period", *params)
 
     def pledges_given_by(self, period: str) -> list[dict]:
@@ -328,8 +451,14 @@ class Marts:
         return {(a, p["category_id"]) for p in self.pledges_given_by(period) for a in p["area_ids"]}
 
     def pledge_series(self, pledge_id: str, period: str) -> list[dict]:
-        f = self._followup
-        return f[(f["pledge_id"] == pledge_id) & (f["period"] <= period)].to_dict("records")
+        return [r for r in self._followup_records.get(pledge_id, []) if r["period"] <= period]
+
+    @cached_property
+    def _followup_records(self) -> dict[str, list[dict]]:
+        by_pledge: dict[str, list[dict]] = {}
+        for r in self._followup.to_dict("records"):
+            by_pledge.setdefault(r["pledge_id"], []).append(r)
+        return by_pledge
 
     # ----------------------------------------------------------------------- data quality
 
@@ -339,7 +468,9 @@ class Marts:
 
     @cached_property
     def _source_months(self) -> list[tuple]:
-        return source_months(self.con, self.code)
+        if not has_column(self.con, "intermediate", "int_source_dates", "kommun_code"):
+            return source_months(self.con, self.code)
+        return self.shared.source_months(self.code)
 
     def data_quality(self, period: str, period_end) -> dict:
         dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code, audit=self._audit,

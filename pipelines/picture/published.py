@@ -6,6 +6,7 @@ and lay them out; they print nothing that is not a row here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -27,17 +28,62 @@ create or replace table {TABLE} (
 
 
 def write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
-    con.execute("begin")
+    return write_frames(con, [frame])
+
+
+STAGING = "_fct_published_figures_next"  # in schema marts while the table is written
+BATCH_ROWS = 250_000
+
+
+def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame]) -> int:
+    """Replace the table with the rows of `frames`, in their order. The frames may be built
+    while they are written (figures.build_frames). They go into a staging table committed a
+    batch at a time, which is then renamed in one transaction: a national table held as one
+    uncommitted insert cost DuckDB gigabytes, and the old table stays until the new one is whole."""
+    staging = f"marts.{STAGING}"
+    con.execute(DDL.replace(TABLE, staging))
+    rows, batch = 0, []
     try:
-        con.execute(DDL)
-        con.register("_figures", frame[COLUMNS])
-        con.execute(f"insert into {TABLE} by name select * from _figures")
-        con.unregister("_figures")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
+        for frame in frames:
+            batch.append(frame[COLUMNS])
+            rows += len(frame)
+            if sum(len(f) for f in batch) >= BATCH_ROWS:
+                _insert(con, staging, batch)
+                batch = []
+        _insert(con, staging, batch)
+        con.execute("begin")
+        try:
+            con.execute(f"drop table if exists {TABLE}")
+            con.execute(f"alter table {staging} rename to {TABLE.split('.')[1]}")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    except BaseException:
+        con.execute(f"drop table if exists {staging}")
         raise
-    return len(frame)
+    return rows
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frames: list[pd.DataFrame]) -> None:
+    if not frames:
+        return
+    con.register("_figures", frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+    try:
+        con.execute(f"insert into {table} by name select * from _figures")
+    finally:
+        con.unregister("_figures")
+
+
+def summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """The table's periods, rows per kommun_code and hidden cells (the asset's metadata)."""
+    return {
+        "periods": [r[0] for r in con.execute(f"select distinct period from {TABLE} order by 1").fetchall()],
+        "by_municipality": dict(con.execute(
+            f"select kommun_code, count(*)::int from {TABLE} group by 1 order by 1").fetchall()),
+        "hidden": con.execute(
+            f"select count(*)::int from {TABLE} where starts_with(shown, '<') or shown = 'dolt'").fetchone()[0],
+    }
 
 
 @dataclass

@@ -25,7 +25,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from .figures import COLUMNS, STOCKHOLM, Figure, Table, fmt
+from .figures import COLUMNS, STOCKHOLM, Figure, Table, figure_frame, fmt
 from .maps import CREDIT
 from .published import REGION, REGION_COMPARISON  # REGION: kommun_code of the region's rows
 from .sources import table_exists
@@ -96,6 +96,7 @@ class RegionBook:
         self.s = RegionSuppressor(self.threshold)
         self.owners: dict[str, _Owner] = {}
         self._printed = _printed_cells(con, published)
+        self._cells: set = set()
 
     def owner(self, kommun_code: str) -> _Owner:
         return self.owners.setdefault(kommun_code, _Owner(kommun_code))
@@ -110,6 +111,9 @@ class RegionBook:
 
     def cell(self, short: str, kommun_code: str, period: str, category: str, value) -> tuple:
         key = (short, period, kommun_code, category)
+        if key in self._cells:  # registered already (a municipality is in many comparisons)
+            return key
+        self._cells.add(key)
         self.s.cell(key, value)
         printed = self._printed_text(short, kommun_code, period, category)
         if printed is not None:
@@ -167,16 +171,31 @@ class RegionBook:
     def frame(self) -> pd.DataFrame:
         self.lines()
         self.s.solve()
-        rows = []
+        codes, figures, numbers, texts, public = [], [], [], [], []
+        values = self.s.values
+        shown: dict = {}  # the same figure compared in many municipalities' tables is written alike
         for owner in self.owners.values():
+            codes.extend([owner.kommun_code] * len(owner.figures))
+            figures.extend(owner.figures)
             for f in owner.figures:
-                value = self.s.values.get(f.key) if f.key is not None else f.value
-                public = bool(f.public)  # the cells fixed by a lägesbild are not public at source
-                rows.append((owner.kommun_code, f.period, f.table, f.row_label, f.column_label,
-                             None if is_unknown(value) or isinstance(value, str) else float(value),
-                             self.shown(f), public, f.title, f.row_key, f.column_key, f.row_order,
-                             f.column_order, f.kind))
-        return pd.DataFrame(rows, columns=COLUMNS)
+                value = values.get(f.key) if f.key is not None else f.value
+                numbers.append(None if is_unknown(value) or isinstance(value, str) else float(value))
+                if f.compose is not None:
+                    texts.append(self.shown(f))
+                else:
+                    memo = (f.kind, repr(f.value), f.key, f.deps, f.text, f.missing)  # repr: 1, 1.0, -0.0 differ
+                    if memo not in shown:
+                        shown[memo] = self.shown(f)
+                    texts.append(shown[memo])
+                public.append(bool(f.public))  # the cells fixed by a lägesbild are not public at source
+        return figure_frame(codes, figures, numbers, texts, public)
+
+
+def printed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a municipality's figures that the overview repeats (what `build` reads of
+    its `published` frame): a national run keeps these, not every figure."""
+    tables = {t for cells in LAGESBILD_CELLS.values() for t, _, _ in cells.values()}
+    return frame[frame["table_name"].isin(tables) & (frame["kommun_code"] != REGION)]
 
 
 def _printed_cells(con, published: pd.DataFrame | None) -> dict:

@@ -129,14 +129,17 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: 
     }
 
 
-def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> list[tuple]:
-    """(source, month, its first date with data) of a municipality's sources (all when None)."""
+def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None,
+                  by_municipality: bool = False) -> list[tuple]:
+    """(source, month, its first date with data) of a municipality's sources (all when None;
+    `by_municipality`: (kommun_code, source, month, first date) of each municipality)."""
     if not table_exists(con, "intermediate", "int_source_dates"):
         return []
     mine, params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code, shared=False)
     return con.execute(
         f"""
-        select source, date_trunc('month', data_date)::date, min(data_date)
+        select {"kommun_code, " if by_municipality else ""}source, date_trunc('month', data_date)::date,
+               min(data_date)
         from intermediate.int_source_dates where data_date is not null and {mine} group by all
         """, params
     ).fetchall()

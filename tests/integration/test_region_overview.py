@@ -233,3 +233,25 @@ def test_the_overview_fingerprint_follows_the_figures_not_the_clock(one, tmp_pat
         con.execute("update marts.fct_published_figures set shown = 'x' where kommun_code = 'region' "
                     "and period = '2024-T2' and table_name = 'region_karta'")
         assert overview.fingerprint(con, "2024-T2") != before
+
+
+def test_the_asset_writes_the_figures_as_it_builds_them_the_same_rows_as_one_frame(two, tmp_path):
+    """The asset writes each municipality's figures as they come and keeps only the rows the
+    overview repeats: the table must be the one a single frame of every row gives."""
+    from pipelines.picture.assets import _figure_frames
+
+    when = pd.Timestamp("2026-11-30 12:00", tz="Europe/Stockholm").to_pydatetime()
+    order = "order by kommun_code, period, table_name, row_key, column_key"
+    with duckdb.connect(str(copy_warehouse(two, tmp_path))) as con:
+        frame = figures.build(con, generated_at=when)
+        frame = pd.concat([frame, region_figures.build(con, frame, generated_at=when)], ignore_index=True)
+        assert published.write(con, frame) == len(frame)
+        whole = con.execute(f"select * from {published.TABLE} {order}").df()
+        assert published.write_frames(con, _figure_frames(con, True, when)) == len(frame)
+        streamed = con.execute(f"select * from {published.TABLE} {order}").df()
+        summary = published.summary(con)
+    assert {SECOND, FIRST, published.REGION} <= set(whole["kommun_code"])
+    assert whole["table_name"].eq(region_figures.COMPARISON).any()
+    pd.testing.assert_frame_equal(streamed, whole)
+    assert summary["by_municipality"] == frame.groupby("kommun_code").size().to_dict()
+    assert summary["hidden"] == int(frame["shown"].str.startswith("<").sum() + (frame["shown"] == "dolt").sum())
