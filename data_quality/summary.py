@@ -15,6 +15,7 @@ municipalities outside the data dir are counted (intermediate.int_rows_outside_d
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import os
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from pipelines import layout
 from pipelines import periods as tertials
@@ -399,9 +401,21 @@ def render(summary: QualitySummary, output_dir: Path, page_dir: Path | None = No
         layer: Path(os.path.relpath(quality_docs_dir(output_dir, layer) / "index.html", page_dir)).as_posix()
         for layer in (_docs_layers(output_dir) if docs_layers is None else docs_layers)
     }
+    checks = _checks_html(summary.period, summary.checked_at, summary.tables, summary.failures,
+                          tuple(docs.items()))
     return _env.get_template("datakvalitet.html.j2").render(
-        s=summary, period_text=tertials.label(summary.period), docs=docs
+        s=summary, period_text=tertials.label(summary.period), checks_html=checks
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _checks_html(period: str, checked_at, tables: tuple, failures: tuple, docs: tuple) -> markupsafe.Markup:
+    """The checks part of a page (what failed, what was checked): it depends on these alone, so
+    write_all() renders it once per tertial instead of once per municipality and tertial."""
+    checks = QualitySummary(period=period, municipality="", checked_at=checked_at, tables=tables,
+                            failures=failures, rejected=(), rejected_rows=0, rejected_files=0,
+                            ignored_columns=(), sources=())
+    return markupsafe.Markup(_env.get_template("datakvalitet_checks.html.j2").render(s=checks, docs=dict(docs)))
 
 
 def _docs_layers(output_dir: Path) -> tuple[str, ...]:
