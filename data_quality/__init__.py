@@ -5,7 +5,7 @@ Modules
 -------
 tables.py    the checked tables (Swedish names, columns read, which block the report)
 suites.py    one GX suite per table (raw: warn; marts: critical, blocking)
-validate.py  GX 1.x, pandas data source on DataFrames read from DuckDB with .df(); Data Docs
+validate.py  GX 1.x, pandas data source on DataFrames read from DuckDB (text through Arrow); Data Docs
 results.py   audit.quality_results (run_id, table_name, expectation, success, observed_value,
              checked_at, plus severity, blocking, periods, row_count, message_sv, …)
 checks.py    `build_quality_checks(assets)`: the `raw_quality` and `marts_quality` multi-asset

@@ -15,16 +15,20 @@ municipalities outside the data dir are counted (intermediate.int_rows_outside_d
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import os
 from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
+from pipelines import layout
 from pipelines import periods as tertials
 from pipelines import settings as pipeline_settings
 from pipelines.dbt_vars import unknown_area_id
@@ -35,6 +39,7 @@ from .gate import Blocker
 from .tables import BY_NAME, label
 
 TEMPLATES = Path(__file__).parent / "templates"
+WRITERS = 4  # threads that write the pages of write_all()
 
 SOURCE_KINDS = {
     "police_events": "Polisens händelser",
@@ -211,21 +216,33 @@ def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: 
 def own_rows(con, kommun_code: str | None = None) -> dict:
     """The parts of quality_summary() that are the same in every tertial of a municipality
     (its name, its rejected rows and ignored columns, the rows outside the data dir)."""
+    return own_rows_of(con, [kommun_code])[kommun_code]
+
+
+def own_rows_of(con, kommun_codes: list[str | None]) -> dict[str | None, dict]:
+    """own_rows() of each of `kommun_codes`, in one query per kind of row rather than one per
+    municipality: write_all() needs them for every municipality of a region (290)."""
     codes = _table_values(con, "marts.dim_municipality", "kommun_code") or _table_values(
         con, "raw.config_municipality", "kommun_code")
-    if kommun_code is None and len(codes) == 1:
-        kommun_code = codes[0]
-    rejected, rejected_rows, rejected_files = _rejected(con, kommun_code)
-    return dict(
-        municipality=_municipality(con, kommun_code),
-        rejected=rejected,
-        rejected_rows=rejected_rows,
-        rejected_files=rejected_files,
-        ignored_columns=_ignored(con, kommun_code),
-        kommun_code=kommun_code,
-        municipalities=max(len(codes), 1),
-        outside=_outside(con),
-    )
+    # None: the only municipality, when there is one (else every municipality's rows)
+    resolved = {code: codes[0] if code is None and len(codes) == 1 else code for code in kommun_codes}
+    wanted = list(dict.fromkeys(resolved.values()))
+    rejected, ignored, names, outside = (_rejected(con, wanted), _ignored(con, wanted), _municipalities(con, wanted),
+                                         _outside(con))
+    out = {}
+    for asked, code in resolved.items():
+        reasons = rejected.get(code, ())
+        out[asked] = dict(
+            municipality=names[code],
+            rejected=reasons,
+            rejected_rows=sum(r.rows for r in reasons),
+            rejected_files=sum(r.whole_files for r in reasons),
+            ignored_columns=ignored.get(code, ()),
+            kommun_code=code,
+            municipalities=max(len(codes), 1),
+            outside=outside,
+        )
+    return out
 
 
 def checks_summary(con, period: str, latest=None) -> QualitySummary:
@@ -291,14 +308,28 @@ def write_quality_summary(con, period: str, output_dir: Path, *, kommun_code: st
                           coverage: CoverageRows | None = None) -> QualitySummary:
     """quality_summary(), and the report written to period_dir/datakvalitet.html
     (default output_dir/<period>/: a single data dir; settings.period_dir(period, code))."""
+    summary, path, html = _page(con, period, output_dir, kommun_code=kommun_code, period_dir=period_dir,
+                                as_of=as_of, checks=checks, own=own, coverage=coverage)
+    _write_page(path, html)
+    return summary
+
+
+def _page(con, period: str, output_dir: Path, *, kommun_code, period_dir, as_of, checks, own, coverage,
+          docs_layers: tuple[str, ...] | None = None) -> tuple[QualitySummary, Path, str]:
+    """write_quality_summary() up to the writing: the summary (html_path set), the path, the page."""
     summary = quality_summary(con, period, kommun_code=kommun_code, as_of=as_of, checks=checks,
                               own=own, coverage=coverage)
     path = (period_dir or output_dir / period) / "datakvalitet.html"
+    html = render(summary, output_dir, path.parent, docs_layers)
+    return QualitySummary(**{**summary.__dict__, "html_path": path}), path, html
+
+
+def _write_page(path: Path, html: str) -> None:
+    """Under a temporary name, then renamed: a reader never sees half a page."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(render(summary, output_dir, path.parent), encoding="utf-8")
+    tmp.write_text(html, encoding="utf-8")
     tmp.replace(path)
-    return QualitySummary(**{**summary.__dict__, "html_path": path})
 
 
 def write_all(settings) -> list[QualitySummary]:
@@ -306,20 +337,41 @@ def write_all(settings) -> list[QualitySummary]:
     the municipality's data that has a partition, i.e. is complete, on the as-of date)."""
     from pipelines.warehouse import connect
 
+    entries = settings.municipalities  # lists the data dir: once, not once per municipality
+    region, first = settings.is_region, {}
+    for entry in entries:
+        first.setdefault(entry.code, entry)  # settings.municipality(code)
     with connect(settings.warehouse, read_only=True) as con, _catalogue(con):
         latest, checks = results.latest(con), {}  # the same checks for every municipality
-        written = []
-        for entry in settings.municipalities:
-            periods = [p for p in _periods_of(con, entry.code) if tertials.has_partition(p, settings.as_of)]
-            out = settings.municipality_output_dir(entry.code)  # settings.period_dir(p, code), listed once
-            own = own_rows(con, entry.code)
-            coverage = coverage_rows(con, own["kommun_code"]) if periods else None
-            for p in periods:
-                if p not in checks:
-                    checks[p] = checks_summary(con, p, latest)
-                written.append(write_quality_summary(con, p, settings.output_dir, kommun_code=entry.code,
-                                                     period_dir=out / p, as_of=settings.as_of, checks=checks[p],
-                                                     own=own, coverage=coverage))
+        # every municipality's rows in a few queries, not a few per municipality
+        codes = [entry.code for entry in entries]
+        periods_of, owns = _periods_of(con, codes), own_rows_of(con, codes)
+        needed = [code for code in codes if any(tertials.has_partition(p, settings.as_of) for p in periods_of[code])]
+        coverages = coverage_rows_of(con, needed)
+        docs = _docs_layers(settings.output_dir)
+        written, pending = [], {}
+        # Rendering holds the GIL; writing and renaming thousands of files mostly waits on the
+        # file system (a rename over an existing page costs a flush on ext4), so the pages are
+        # written by a few threads while the next ones render.
+        with ThreadPoolExecutor(max_workers=WRITERS) as writers:
+            for entry in entries:
+                periods = [p for p in periods_of[entry.code] if tertials.has_partition(p, settings.as_of)]
+                # settings.period_dir(p, code), the data dir listed once
+                out = layout.municipality_output_dir(settings.output_dir, first[entry.code], region)
+                own = owns[entry.code]
+                coverage = coverages[entry.code] if periods else None
+                for p in periods:
+                    if p not in checks:
+                        checks[p] = checks_summary(con, p, latest)
+                    summary, path, html = _page(con, p, settings.output_dir, kommun_code=entry.code,
+                                                period_dir=out / p, as_of=settings.as_of, checks=checks[p],
+                                                own=own, coverage=coverage, docs_layers=docs)
+                    written.append(summary)
+                    if path in pending:  # the same page again (a code listed twice): one writer at a time
+                        pending[path].result()
+                    pending[path] = writers.submit(_write_page, path, html)
+            for future in pending.values():
+                future.result()  # the first failure, raised here
         return written
 
 
@@ -340,18 +392,35 @@ def _number(value) -> str:
 _env.filters["n"] = _number
 
 
-def render(summary: QualitySummary, output_dir: Path, page_dir: Path | None = None) -> str:
+def render(summary: QualitySummary, output_dir: Path, page_dir: Path | None = None,
+           docs_layers: tuple[str, ...] | None = None) -> str:
     """The report page (in `page_dir`, default output_dir/<period>/); links to the GX Data
-    Docs (output/quality/<layer>/) when they exist."""
+    Docs (output/quality/<layer>/) when they exist (`docs_layers`: _docs_layers(), when looked up)."""
     page_dir = page_dir or output_dir / summary.period
     docs = {
         layer: Path(os.path.relpath(quality_docs_dir(output_dir, layer) / "index.html", page_dir)).as_posix()
-        for layer in ("raw", "marts")
-        if (quality_docs_dir(output_dir, layer) / "index.html").exists()
+        for layer in (_docs_layers(output_dir) if docs_layers is None else docs_layers)
     }
+    checks = _checks_html(summary.period, summary.checked_at, summary.tables, summary.failures,
+                          tuple(docs.items()))
     return _env.get_template("datakvalitet.html.j2").render(
-        s=summary, period_text=tertials.label(summary.period), docs=docs
+        s=summary, period_text=tertials.label(summary.period), checks_html=checks
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _checks_html(period: str, checked_at, tables: tuple, failures: tuple, docs: tuple) -> markupsafe.Markup:
+    """The checks part of a page (what failed, what was checked): it depends on these alone, so
+    write_all() renders it once per tertial instead of once per municipality and tertial."""
+    checks = QualitySummary(period=period, municipality="", checked_at=checked_at, tables=tables,
+                            failures=failures, rejected=(), rejected_rows=0, rejected_files=0,
+                            ignored_columns=(), sources=())
+    return markupsafe.Markup(_env.get_template("datakvalitet_checks.html.j2").render(s=checks, docs=dict(docs)))
+
+
+def _docs_layers(output_dir: Path) -> tuple[str, ...]:
+    """The layers whose GX Data Docs exist."""
+    return tuple(layer for layer in ("raw", "marts") if (quality_docs_dir(output_dir, layer) / "index.html").exists())
 
 
 # --------------------------------------------------------------------------- queries
@@ -402,77 +471,93 @@ def _has_column(con, table: str, column: str) -> bool:
         "and column_name = ?", [schema, name, column]).fetchall()[0][0])
 
 
-def _periods_of(con, kommun_code: str) -> list[str]:
-    """The municipality's tertials (marts.dim_municipality_period; dim_period in a warehouse
+def _periods_of(con, kommun_codes: list[str]) -> dict[str, list[str]]:
+    """Each municipality's tertials (marts.dim_municipality_period; dim_period in a warehouse
     built before it existed)."""
-    if _exists(con, "marts.dim_municipality_period"):
-        return [r[0] for r in con.execute(
-            "select period from marts.dim_municipality_period where kommun_code = ? order by 1", [kommun_code]
-        ).fetchall()]
-    return _table_values(con, "marts.dim_period", "period")
+    if not _exists(con, "marts.dim_municipality_period"):
+        every = _table_values(con, "marts.dim_period", "period")
+        return {code: list(every) for code in kommun_codes}
+    out = {code: [] for code in kommun_codes}
+    for code, period in con.execute(
+        "select kommun_code, period from marts.dim_municipality_period where kommun_code in (select unnest(?)) "
+        "order by 2", [list(out)]
+    ).fetchall():
+        out[code].append(period)
+    return out
 
 
-def _municipality(con, kommun_code: str | None) -> str:
+def _municipalities(con, kommun_codes: list[str | None]) -> dict[str | None, str]:
+    """Each municipality's name (None: every name, comma-separated), from dim_municipality, else
+    from the configuration."""
+    out: dict = dict.fromkeys(kommun_codes)
     for table, code, column in (("marts.dim_municipality", "kommun_code", "kommun_name"),
                                 ("raw.config_municipality", "kommun_code", "name")):
-        if not _exists(con, table):
+        missing = [c for c, name in out.items() if name is None]
+        if not missing or not _exists(con, table):
             continue
-        names = [r[0] for r in con.execute(
-            f"select {column} from {table} where ? is null or {code} = ? order by {code}", [kommun_code, kommun_code]
-        ).fetchall()]
-        if names:
-            return ", ".join(names)
-    return ""
+        rows = con.execute(f"select {code}, {column} from {table} order by {code}").fetchall()
+        for wanted in missing:
+            names = [name for c, name in rows if wanted is None or c == wanted]
+            if names:
+                out[wanted] = ", ".join(names)
+    return {c: name or "" for c, name in out.items()}
 
 
-def _own_rows(con, table: str, kommun_code: str | None) -> tuple[str, list]:
-    """A where clause for the audit rows of `kommun_code`: those of its folder and those of
-    the shared files at the root of a region (kommun_code null). Every row when no
-    municipality is named, or in a warehouse whose audit tables predate kommun_code."""
-    if kommun_code is None or not _has_column(con, table, "kommun_code"):
-        return "true", []
-    return "(kommun_code = ? or kommun_code is null)", [kommun_code]
+# The municipalities asked for, as a relation `m(code)` to join with (one query for all of
+# them); a null code stands for every municipality.
+_CODES = "(select unnest(?::varchar[]) as code) m"
 
 
-def _rejected(con, kommun_code: str | None = None) -> tuple[tuple[RejectedReason, ...], int, int]:
+def _rejected(con, kommun_codes: list[str | None]) -> dict[str | None, tuple[RejectedReason, ...]]:
+    """Each municipality's rejected rows by reason: those of its folder and those of the shared
+    files at the root of a region (kommun_code null). Every row for a null code, or in a
+    warehouse whose audit tables predate kommun_code."""
     if not _exists(con, "audit.rejected_rows"):
-        return (), 0, 0
-    where, params = _own_rows(con, "audit.rejected_rows", kommun_code)
+        return {}
+    mine = ("(m.code is null or r.kommun_code = m.code or r.kommun_code is null)"
+            if _has_column(con, "audit.rejected_rows", "kommun_code") else "true")
     rows = con.execute(
         f"""
-        select coalesce(source_kind, ''), reason,
-               count(source_row) as rows_,
-               count(*) filter (where source_row is null) as files_,
-               list(source_file || coalesce(' rad ' || source_row, '') order by source_file, source_row)[1:3]
-        from audit.rejected_rows
-        where {where}
+        select m.code, coalesce(r.source_kind, ''), r.reason,
+               count(r.source_row) as rows_,
+               count(*) filter (where r.source_row is null) as files_,
+               list(r.source_file || coalesce(' rad ' || r.source_row, '') order by r.source_file, r.source_row)[1:3]
+        from {_CODES} join audit.rejected_rows r on {mine}
         group by all
-        order by rows_ + files_ desc, 1, 2
+        order by m.code, rows_ + files_ desc, 2, 3
         """,
-        params,
+        [kommun_codes],
     ).fetchall()
-    reasons = tuple(
-        RejectedReason(kind, SOURCE_KINDS.get(kind, kind), reason, int(n), int(f), tuple(ex))
-        for kind, reason, n, f, ex in rows
-    )
-    return reasons, sum(r.rows for r in reasons), sum(r.whole_files for r in reasons)
+    out: dict = {}
+    for code, kind, reason, n, f, ex in rows:
+        out.setdefault(code, []).append(
+            RejectedReason(kind, SOURCE_KINDS.get(kind, kind), reason, int(n), int(f), tuple(ex)))
+    return {code: tuple(reasons) for code, reasons in out.items()}
 
 
-def _ignored(con, kommun_code: str | None = None) -> tuple[IgnoredColumn, ...]:
+def _ignored(con, kommun_codes: list[str | None]) -> dict[str | None, tuple[IgnoredColumn, ...]]:
+    """Each municipality's ignored columns: those of files no other municipality loaded
+    (every one for a null code)."""
     if not _exists(con, "audit.ignored_columns"):
-        return ()
-    where, params = "true", []
-    if (kommun_code is not None and _exists(con, "audit.loaded_files")
-            and _has_column(con, "audit.loaded_files", "kommun_code")):
+        return {}
+    mine = "true"
+    if _exists(con, "audit.loaded_files") and _has_column(con, "audit.loaded_files", "kommun_code"):
         # whose a survey file is: the municipality audit.loaded_files recorded for it
-        where = ("source_file not in (select source_file from audit.loaded_files "
-                 "where kommun_code is distinct from ? and kommun_code is not null)")
-        params = [kommun_code]
+        mine = ("(m.code is null or i.source_file not in (select f.source_file from audit.loaded_files f "
+                "where f.kommun_code is distinct from m.code and f.kommun_code is not null))")
     rows = con.execute(
-        f"select distinct source_file, column_header, reason from audit.ignored_columns where {where} order by 1, 2",
-        params,
+        f"""
+        select m.code, i.source_file, i.column_header, i.reason
+        from {_CODES}, (select distinct source_file, column_header, reason from audit.ignored_columns) i
+        where {mine}
+        order by m.code, 2, 3, 4
+        """,
+        [kommun_codes],
     ).fetchall()
-    return tuple(IgnoredColumn(*row) for row in rows)
+    out: dict = {}
+    for code, *row in rows:
+        out.setdefault(code, []).append(IgnoredColumn(*row))
+    return {code: tuple(columns) for code, columns in out.items()}
 
 
 def _outside(con) -> tuple[OutsideRows, ...]:
@@ -505,35 +590,43 @@ class CoverageRows:
 def coverage_rows(con, kommun_code: str | None = None) -> CoverageRows:
     """The coverage of every tertial of municipality `kommun_code` (all municipalities' rows when
     None) in three queries rather than six per tertial: write_all() writes thousands of pages."""
+    return coverage_rows_of(con, [kommun_code])[kommun_code]
+
+
+def coverage_rows_of(con, kommun_codes: list[str | None]) -> dict[str | None, CoverageRows]:
+    """coverage_rows() of each of `kommun_codes`, still in three queries."""
     unknown = unknown_area_id()
-    # every model here has kommun_code: the municipality's rows only (all when none is named)
-    mine, code = "(? is null or kommun_code = ?)", [kommun_code, kommun_code]
-    areas = (
-        con.execute(
-            f"select area_id, area_name from marts.dim_area where area_id <> ? and {mine} "
-            "order by kommun_code, sort_order", [unknown, *code]
-        ).fetchall()
-        if _exists(con, "marts.dim_area")
-        else []
-    )
-    months = {}
-    if _exists(con, "intermediate.int_source_dates"):
-        for source, month in con.execute(
-            f"select distinct source, strftime(data_date, '%Y-%m') from intermediate.int_source_dates where {mine}",
-            code,
+    # every model here has kommun_code: the municipality's rows only (all for a null code); an
+    # equality alone when no code is null, so that DuckDB joins by hash
+    mine = "(m.code is null or t.kommun_code = m.code)" if None in kommun_codes else "t.kommun_code = m.code"
+    areas: dict = {}
+    if _exists(con, "marts.dim_area"):
+        for code, area_id, name in con.execute(
+            f"select m.code, t.area_id, t.area_name from {_CODES} join marts.dim_area t on {mine} "
+            "where t.area_id <> ? order by m.code, t.kommun_code, t.sort_order", [kommun_codes, unknown]
         ).fetchall():
-            months.setdefault(source, set()).add(month)
+            areas.setdefault(code, []).append((area_id, name))
+    months: dict = {}
+    if _exists(con, "intermediate.int_source_dates"):
+        for code, source, month in con.execute(
+            f"select distinct m.code, t.source, strftime(t.data_date, '%Y-%m') "
+            f"from {_CODES} join intermediate.int_source_dates t on {mine}", [kommun_codes]
+        ).fetchall():
+            months.setdefault(code, {}).setdefault(source, set()).add(month)
     present = {source: spec for source, spec in COVERAGE.items() if _exists(con, spec[0])}
-    counts = {}
+    counts: dict = {}
     if present:
         union = " union all ".join(
-            f"select '{source}' as source, period, area_id, count(*) as n from {table} "
-            f"where {condition} and {mine} group by period, area_id"
+            f"select m.code, '{source}' as source, t.period, t.area_id, count(*) as n "
+            f"from {_CODES} join {table} t on {mine} where {condition} group by m.code, t.period, t.area_id"
             for source, (table, condition, _unit) in present.items()
         )
-        for source, period, area_id, n in con.execute(union, code * len(present)).fetchall():
-            counts.setdefault((source, period), {})[area_id] = n
-    return CoverageRows(tuple(present), tuple(areas), months, counts)
+        for code, source, period, area_id, n in con.execute(union, [kommun_codes] * len(present)).fetchall():
+            counts.setdefault(code, {}).setdefault((source, period), {})[area_id] = n
+    return {
+        code: CoverageRows(tuple(present), tuple(areas.get(code, ())), months.get(code, {}), counts.get(code, {}))
+        for code in kommun_codes
+    }
 
 
 def _coverage(con, period: str, as_of: date, kommun_code: str | None = None,

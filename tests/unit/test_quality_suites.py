@@ -229,3 +229,28 @@ def test_several_municipalities_are_configured_each_once():
 def test_the_same_file_under_two_municipalities_is_two_municipalities_rows():
     other = partner_reports().assign(_kommun_code="0360")
     assert validate("raw.partner_reports", pd.concat([partner_reports(), other], ignore_index=True)).passed
+
+
+def test_frames_read_through_arrow_equal_duckdbs_own_conversion():
+    """read_frame takes text columns through Arrow (fast); the frame GX sees must be exactly
+    the one .df() gives: the same dtypes (pandas' str, nullable Int32, boolean, datetime64)
+    and values, nulls included."""
+    import duckdb
+
+    from data_quality.validate import read_frame
+
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table t as select * from (values
+            ('a', 1, 10::bigint, true, date '2024-01-31', timestamp '2024-02-01 10:00:00', 0.5, 'x'),
+            (null, null, null, null, null, null, null, ''),
+            ('ö', 3, 30::bigint, false, date '2024-03-01', timestamp '2024-03-02 00:00:00', -1.0, null)
+        ) v(text, small, big, flag, day, moment, share, other)
+        """
+    )
+    for query in ("select * from t", "select text, cast(strftime(day, '%Y%m%d') as bigint) as day_n from t",
+                  "select * from t where false", "select other from t", "select * from t where text is null"):
+        expected, got = con.execute(query).df(), read_frame(con, query)
+        assert list(got.dtypes) == list(expected.dtypes), query
+        pd.testing.assert_frame_equal(got, expected)

@@ -214,3 +214,31 @@ def test_a_report_per_municipality_and_tertial_in_its_own_folder(region, tmp_pat
     assert "Datakvalitet – Tierp, 2024-T2" in html and "Tierps fel." in html and "Östhammars fel." not in html
     assert "Rader för kommuner utanför datamappen" in html and "Heby 12" in html
     assert "gemensamma filerna i datamappen" in html
+
+
+def test_write_all_reads_all_municipalities_at_once_and_writes_what_each_alone_would(region, tmp_path, monkeypatch):
+    """write_all() reads every municipality's rows in one query per kind (and writes the pages
+    from threads): each page and summary must equal the one made for that municipality alone."""
+    from data_quality.summary import write_all
+    from pipelines.settings import Settings
+
+    con, data_dir, wh = region
+    con.close()
+    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("LAGESBILD_WAREHOUSE", str(wh))
+    monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(tmp_path / "all"))
+    monkeypatch.setenv("LAGESBILD_AS_OF", TODAY.isoformat())
+    settings = Settings.from_env()
+    together = {(s.kommun_code, s.period): s for s in write_all(settings)}
+    alone = {}
+    with duckdb.connect(str(wh), read_only=True) as con:
+        for code, period in together:
+            page_dir = tmp_path / "alone" / code / period
+            alone[code, period] = write_quality_summary(con, period, settings.output_dir, kommun_code=code,
+                                                        period_dir=page_dir, as_of=TODAY)
+    assert len(together) == 3
+    for key, summary in together.items():
+        assert summary == alone[key]  # html_path is not compared
+        assert summary.html_path.read_text(encoding="utf-8") == alone[key].html_path.read_text(encoding="utf-8")
+    tierp = together["0360", "2024-T2"]
+    assert [r.reason for r in tierp.rejected] and tierp.ignored_columns and tierp.sources
