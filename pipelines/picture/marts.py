@@ -339,14 +339,16 @@ class Marts:
         return picked[:limit]
 
     def _free_text(self, period: str) -> list[tuple]:
-        """(area name, answer) of the tertial's free-text answers. Unordered, as the quotes have
-        always been read: the first of the same answers given in two areas is the one read first."""
+        """(area name, answer) of the tertial's free-text answers, in a fixed order: the same answer
+        given in two areas is quoted under the first area by name, whatever order DuckDB reads
+        the rows in (which depends on threads and load order)."""
         if not table_exists(self.con, "intermediate", "int_survey_free_text"):
             return []
         return self.con.execute(
             "select a.area_name, trim(t.answer_text) as text from intermediate.int_survey_free_text t "
             "left join marts.dim_area a on a.area_id = t.area_id and a.kommun_code = t.kommun_code "
-            "where t.period = ? and t.kommun_code = ?", [period, self.code]).fetchall()
+            "where t.period = ? and t.kommun_code = ? order by a.area_name nulls last, text",
+            [period, self.code]).fetchall()
 
     # ----------------------------------------------------------------------- evidence rows
 

@@ -16,3 +16,25 @@ from pipelines.picture.marts import PERSONAL
 ])
 def test_an_answer_that_was_redacted_or_names_its_writer_is_never_quoted(answer, personal):
     assert bool(re.search(PERSONAL, answer)) is personal
+
+
+@pytest.mark.parametrize("first_read", ["Östby", "Almby"])
+def test_an_answer_given_in_two_areas_is_quoted_under_the_same_area_whatever_the_read_order(first_read):
+    import duckdb
+
+    from pipelines.picture.marts import Marts
+
+    con = duckdb.connect()
+    con.execute("create schema intermediate; create schema marts")
+    con.execute("create table marts.dim_area (kommun_code varchar, area_id varchar, area_name varchar)")
+    con.execute("insert into marts.dim_area values ('0382', 'a', 'Almby'), ('0382', 'o', 'Östby')")
+    con.execute("create table intermediate.int_survey_free_text "
+                "(period varchar, kommun_code varchar, area_id varchar, answer_text varchar)")
+    same = "Mörkt och otryggt vid busstationen på kvällarna."
+    order = ["o", "a"] if first_read == "Östby" else ["a", "o"]
+    for area in order:  # one thread, so DuckDB reads them back in this order without an order by
+        con.execute("insert into intermediate.int_survey_free_text values ('2026-T2', '0382', ?, ?)", [area, same])
+    con.execute("set threads = 1")
+    marts = Marts.__new__(Marts)  # only what quotes() reads
+    marts.con, marts.code = con, "0382"
+    assert marts.quotes("2026-T2") == [("Almby", same)]
