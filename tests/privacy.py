@@ -43,7 +43,9 @@ PATTERNS = {
     ),
 }
 
-_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32,128}")
+# A digest or a UUID (run ids) is an identifier, not personal data: a UUID's first group can look
+# like a phone number ("09558351-19c5-…").
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32,128}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _SKIP_SCHEMAS = {"information_schema", "pg_catalog"}
 
 
