@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from . import briefs, charts, workbook
-from .published import Figures, Grid, load_figures
+from .published import Figures, Grid
 from .render import render, write_atomic, write_pdf
 
 PDF_NAME = "lagesbild.pdf"
@@ -56,7 +56,7 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, komm
     settings.period_dir(period, code)). Without `pdf` no PDF is written and an earlier one
     is removed, so no PDF of older figures stays beside the new HTML."""
     timer = {"start": time.monotonic()}
-    f = load_figures(con, period, kommun_code)
+    f = Figures(con, period, kommun_code)
     chart_svgs = _charts(f)
     timer["content"] = time.monotonic()
 

@@ -151,19 +151,31 @@ class Figures:
     warehouse's only municipality)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None):
+        # Built from the rows in plain Python: pandas' grouping cost ~0.15 s a report, ten times the
+        # query. Within a table the row and column orders are unique per key, so sorting by them
+        # gives the tables' order.
         self.period = period
         self.kommun_code = kommun_code or only_municipality(con)
-        frame = con.execute(f"select * from ({rows_sql()}) order by table_name, row_order, column_order",
-                            [period, self.kommun_code, period, self.kommun_code]).df()
+        rows = con.execute(
+            f"select table_name, table_title, row_key, row_label, row_order, column_key, column_label, column_order, "
+            f"value, shown, kind from ({rows_sql()}) order by table_name, row_order, column_order",
+            [period, self.kommun_code, period, self.kommun_code]).fetchall()
+        tables: dict[str, list] = {}
+        for row in rows:
+            tables.setdefault(row[0], []).append(row)
         self._grids = {}
-        for name, rows in frame.groupby("table_name", sort=False):
-            rows_ = rows.drop_duplicates("row_key").sort_values("row_order")
-            cols_ = rows.drop_duplicates("column_key").sort_values("column_order")
+        for name, cells in tables.items():
+            row_keys, column_keys = {}, {}
+            for _, _, rkey, rlabel, rorder, ckey, clabel, corder, _, _, _ in cells:
+                row_keys.setdefault(rkey, (rorder, rlabel))
+                column_keys.setdefault(ckey, (corder, clabel))
             self._grids[name] = Grid(
-                name, rows["table_title"].iloc[0],
-                list(zip(rows_["row_key"], rows_["row_label"])), list(zip(cols_["column_key"], cols_["column_label"])),
-                {(r.row_key, r.column_key): Cell(None if pd.isna(r.value) else float(r.value), r.shown, r.kind,
-                                                 r.row_label, r.column_label) for r in rows.itertuples()},
+                name, cells[0][1],
+                [(k, label) for k, (_, label) in sorted(row_keys.items(), key=lambda item: item[1][0])],
+                [(k, label) for k, (_, label) in sorted(column_keys.items(), key=lambda item: item[1][0])],
+                {(rkey, ckey): Cell(None if value is None or value != value else float(value), shown, kind,
+                                    rlabel, clabel)
+                 for _, _, rkey, rlabel, _, ckey, clabel, _, value, shown, kind in cells},
             )
 
     def __getitem__(self, name: str) -> Grid:
@@ -184,31 +196,3 @@ def municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(
         f"select distinct kommun_code from {TABLE} where kommun_code <> ? order by 1", [REGION]).fetchall()]
 
-
-def load_figures(con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None) -> Figures:
-    """The same Figures as Figures(con, period, kommun_code), built from the rows in plain Python
-    (the DataFrame grouping cost ~0.15 s a report, ten times the query). Within a table the
-    row and column orders are unique per key, so sorting by them gives Figures' order."""
-    code = kommun_code or only_municipality(con)
-    rows = con.execute(
-        f"select table_name, table_title, row_key, row_label, row_order, column_key, column_label, column_order, "
-        f"value, shown, kind from ({rows_sql()}) order by table_name, row_order, column_order",
-        [period, code, period, code]).fetchall()
-    tables: dict[str, list] = {}
-    for row in rows:
-        tables.setdefault(row[0], []).append(row)
-    f = Figures.__new__(Figures)
-    f.period, f.kommun_code, f._grids = period, code, {}
-    for name, cells in tables.items():
-        row_keys, column_keys = {}, {}
-        for _, _, rkey, rlabel, rorder, ckey, clabel, corder, _, _, _ in cells:
-            row_keys.setdefault(rkey, (rorder, rlabel))
-            column_keys.setdefault(ckey, (corder, clabel))
-        f._grids[name] = Grid(
-            name, cells[0][1],
-            [(k, label) for k, (_, label) in sorted(row_keys.items(), key=lambda item: item[1][0])],
-            [(k, label) for k, (_, label) in sorted(column_keys.items(), key=lambda item: item[1][0])],
-            {(rkey, ckey): Cell(None if value is None or value != value else float(value), shown, kind, rlabel, clabel)
-             for _, _, rkey, rlabel, _, ckey, clabel, _, value, shown, kind in cells},
-        )
-    return f
