@@ -26,7 +26,7 @@ from .ingest import partners, police_bra, police_events, police_local, surveys
 from .ingest.common import file_sha256, find_files, unsupported_files
 from .jobs import update_lagesbild
 from .partitions import contiguous_blocks, range_tags, tertial_partitions
-from .settings import SOURCE_DIRS, Settings
+from .settings import POLICE_API_SUBDIR, SOURCE_DIRS, Settings
 
 # The files each source folder's loader reads (settings.SOURCE_DIRS keys).
 WATCHED = {
@@ -44,7 +44,7 @@ MAX_TAG_LENGTH = 200
 
 
 # Subfolders a connector writes into (DATA-CONTRACT §7): police/events/api/.
-SUBFOLDERS = ("api",)
+SUBFOLDERS = (POLICE_API_SUBDIR,)
 
 
 def _source_files(folder: Path, patterns) -> list[Path]:

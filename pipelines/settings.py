@@ -40,6 +40,9 @@ SOURCE_DIRS = {
     "surveys": "surveys",
     "partners": "partners",
 }
+# The police events connector's payloads (DATA-CONTRACT §7): a subfolder of police/events that the
+# loader and the inbox sensor read as part of that folder.
+POLICE_API_SUBDIR = "api"
 
 DEFAULTS = {
     "LAGESBILD_DATA_DIR": "data/sample",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..settings import POLICE_API_SUBDIR, SOURCE_DIRS
 from ..warehouse import registered
 from . import files
 from .http import Clock, Limits, Malformed, PoliteClient
@@ -20,7 +21,7 @@ from .record import CallRecord, utc_naive
 
 SOURCE = "polisen"
 PATH = "/api/events"
-API_FOLDER = "police/events/api"
+API_FOLDER = f"{SOURCE_DIRS['police_events']}/{POLICE_API_SUBDIR}"
 # The police's own rules: at least 10 s between calls, at most 60 an hour and 1 440 a day.
 LIMITS = Limits(min_interval=10.0, caps=((3600.0, 60), (86400.0, 1440)))
 

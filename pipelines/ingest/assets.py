@@ -14,7 +14,7 @@ from .. import layout
 from ..config import ConfigError, load_actions, load_municipalities, load_municipality, load_pledges, load_questions
 from ..resources import Warehouse
 from ..retries import retry_transient
-from ..settings import SOURCE_DIRS, Settings
+from ..settings import POLICE_API_SUBDIR, SOURCE_DIRS, Settings
 from ..warehouse import adopt_unowned_rows
 from . import partners as partners_source
 from . import police_bra as police_bra_source
@@ -91,7 +91,7 @@ def source_folders(settings: Settings, source_key: str) -> list[Folder]:
         if shared is not None:
             folders.append(Folder(shared, None, tuple(e.municipality_file for e in entries)))
     if source_key == "police_events":  # the connector's payloads (DATA-CONTRACT §7), owned like their parent
-        folders += [replace(f, path=f.path / "api") for f in folders if (f.path / "api").is_dir()]
+        folders += [replace(f, path=f.path / POLICE_API_SUBDIR) for f in folders if (f.path / POLICE_API_SUBDIR).is_dir()]
     return folders
 
 
