@@ -19,7 +19,8 @@ create or replace table raw.config_municipality (
 );
 create or replace table raw.config_area_names (
     kommun_code varchar not null, area_id varchar not null, label varchar not null,
-    is_primary boolean not null, sort_order integer not null
+    is_primary boolean not null, sort_order integer not null,
+    lat double, lon double  -- the area's point for the map (null: none given), on each of its labels
 );
 create or replace table raw.config_area_population (
     kommun_code varchar not null, area_id varchar not null, year integer not null, population integer not null
@@ -36,7 +37,7 @@ def write_config(con: duckdb.DuckDBPyConnection, municipalities: "Municipality |
         config.append((municipality.code, municipality.name, municipality.county, municipality.suppression_threshold,
                        municipality.survey_min_respondents))
         names += [
-            (municipality.code, area.id, label, label == area.name, order)
+            (municipality.code, area.id, label, label == area.name, order, area.lat, area.lon)
             for order, area in enumerate(municipality.areas, start=1)
             for label in [area.name, *area.aliases]
         ]
@@ -51,7 +52,8 @@ def write_config(con: duckdb.DuckDBPyConnection, municipalities: "Municipality |
         for table, rows, columns in (
             ("config_municipality", config,
              ["kommun_code", "name", "county", "suppression_threshold", "survey_min_respondents"]),
-            ("config_area_names", names, ["kommun_code", "area_id", "label", "is_primary", "sort_order"]),
+            ("config_area_names", names,
+             ["kommun_code", "area_id", "label", "is_primary", "sort_order", "lat", "lon"]),
             ("config_area_population", population, ["kommun_code", "area_id", "year", "population"]),
         ):
             frame = pd.DataFrame(rows, columns=columns)

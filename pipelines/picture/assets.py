@@ -28,7 +28,9 @@ FIGURES_KEY = ["marts", "fct_published_figures"]
 # quality checks, after those checks: their results are printed too).
 MART_DEPS = [
     ["marts", "fct_problem_indicators"],
+    ["marts", "fct_area_comparison"],
     ["marts", "fct_survey_by_category"],
+    ["marts", "fct_survey_by_sector"],
     ["marts", "dim_area"],
     ["marts", "dim_problem_category"],
     ["marts", "dim_period"],

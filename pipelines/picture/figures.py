@@ -50,6 +50,13 @@ STATUS_LABELS = {"on_track": "På väg mot målet", "off_track": "Inte på väg 
 DIRECTION_WORDS = {"upp": "ökar", "ned": "minskar", "oförändrat": "ligger still"}
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 TIMES_OF_DAY = [("natt", 0), ("förmiddag", 6), ("eftermiddag", 12), ("kväll", 18)]  # six hours each
+# The map's colour for an area's change against the same tertial last year: the direction
+# (dbt's, within ± trend_steady_pct is unchanged) and whether the change is significant.
+NO_COMPARISON = "Ingen jämförelse"
+MAP_CLASSES = {("upp", True): "Ökning, säkerställd", ("upp", False): "Ökning, kan vara slump",
+               ("oförändrat", True): "Oförändrat", ("oförändrat", False): "Oförändrat",
+               ("ned", False): "Minskning, kan vara slump", ("ned", True): "Minskning, säkerställd"}
+NO_SECTOR = "Ingen sektor angiven"
 
 
 @dataclass(slots=True)
@@ -202,7 +209,7 @@ def figure_frame(codes: list, figures: list[Figure], numbers: list, texts: list,
 FORMATS = {
     "count": show_int, "int": show_int, "share": show_share, "pct": show_change,
     "decimal1": lambda v: show_decimal(v, 1), "decimal2": lambda v: show_decimal(v, 2),
-    "p": lambda v: show_decimal(v, 3), "text": str,
+    "p": lambda v: show_decimal(v, 3), "coord": lambda v: show_decimal(v, 3), "text": str,
 }
 
 
@@ -275,12 +282,14 @@ class Tertial:
         self.category_years()
         self.area_matrix()
         self.area_rates()
+        self.area_map()
         self.trend()
         self.timing()
         self.reference()
         self.sources()
         self.partners()
         self.survey()
+        self.survey_sectors()
         self.quotes()
         self.priorities()
         self.changes()
@@ -510,6 +519,71 @@ class Tertial:
         t = self.table("citat", f"Röster ur fritextsvaren, enkät {self.survey_period}")
         for i, (area, text) in enumerate(self.d.quotes(self.survey_period), start=1):
             t.put(i, area, "text", "Svar", "text", text=text)
+
+    # ----------------------------------------------------------------------- the map and the survey per sector
+
+    def area_map(self) -> None:
+        """The map's figures per area: reported crimes, the change against the same tertial last
+        year and its test (marts.fct_area_comparison), the map's colour, and the area's point."""
+        t = self.table("karta", f"Anmälda brott per område på kartan, {self.period}")
+        missing = self.b.missing("police_reported_count", self.period)
+        rows = self.d.area_comparison(self.period)
+        for a, name, _ in self.d.areas_with_population():
+            r = rows.get(a)
+            now, last = self._compared_keys(a, TOTAL)
+            t.put(a, name, "reported", "Anmälda brott", "count", key=self.key("police_reported_count", a),
+                  missing=missing)
+            change = t.put(a, name, "change", f"Förändring mot {self.last_year or 'samma tertial i fjol'}", "pct",
+                           r.change_vs_last_year_pct if r else None, deps=(now, last))
+            compared = r is not None and not is_unknown(r.change_p_value)
+            sig = _significance(r) if r else MISSING
+            colour = MAP_CLASSES.get((_str(r.police_reported_direction), _true(r.change_is_significant))
+                                     ) if compared else None
+
+            def shown_unless_hidden(text, change=change):
+                # a hidden or missing change has no test and no colour to give away
+                return lambda b: text if b.shown(change) not in (MISSING, COMPLEMENTARY, UNKNOWN) else None
+
+            t.put(a, name, "significance", "Prövning", "text",
+                  compose=lambda b, f=shown_unless_hidden(sig): f(b) or MISSING)
+            t.put(a, name, "colour", "Färg på kartan", "text",
+                  compose=lambda b, f=shown_unless_hidden(colour): f(b) or NO_COMPARISON)
+            t.put(a, name, "note", "Anmärkning", "text", text=self.row_note(r) if r else "")
+            t.put(a, name, "lat", "Latitud", "coord", r.lat if r else None, public=True)
+            t.put(a, name, "lon", "Longitud", "coord", r.lon if r else None, public=True)
+
+    def survey_sectors(self) -> None:
+        """Who sees it: the newest survey per sector and category, for the whole municipality and
+        never per area. A sector's respondents are cells that add up to the municipality's, so a
+        hidden one cannot be found by subtraction."""
+        period = self.survey_period
+        rows = self.d.survey_by_sector(period)
+        if not rows or all(is_unknown(r.sector) for r in rows):
+            return  # the export has no sector column
+        t = self.table("enkat_sektor", f"Upplever problem per sektor, trygghetsenkät {period}")
+        s = self.b.s
+        by_category: dict[str, list] = {}
+        for r in rows:
+            sector = NO_SECTOR if is_unknown(r.sector) else r.sector
+            key = s.cell(("ss", period, sector, r.category_id), r.survey_respondents)
+            by_category.setdefault(r.category_id, []).append(key)
+            row, label = f"{sector}:{r.category_id}", f"{sector}, {self.d.category_name(r.category_id)}"
+            t.put(row, label, "sector", "Sektor", "text", text=sector)
+            t.put(row, label, "category", "Problemkategori", "text", text=self.d.category_name(r.category_id))
+            t.put(row, label, "respondents", "Svarande", "count", key=key, missing=True)
+            few = FEW_ANSWERS if self.too_few(r.survey_respondents) else None
+            t.put(row, label, "share", "Upplever problem", "share", r.survey_problem_share, text=few)
+            t.put(row, label, "ci_low", "Konfidensintervall, nedre", "share", r.survey_ci_low, text=few)
+            t.put(row, label, "ci_high", "Konfidensintervall, övre", "share", r.survey_ci_high, text=few)
+            t.put(row, label, "interval", "95 % konfidensintervall", "text",
+                  text=few or f"{round(r.survey_ci_low * 100)}–{round(r.survey_ci_high * 100)} %")
+        if ("ss", period) in self.b._matrices:
+            return  # the lines of this survey are drawn once (several tertials print the same survey)
+        self.b._matrices.add(("ss", period))
+        totals = self.d.survey_by_category(period)
+        for category, keys in by_category.items():
+            n = (totals.get(category) or (None,))[0]
+            s.line(self.survey_respondents(period, TOTAL, category, n), keys)
 
     # ----------------------------------------------------------------------- analys
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import briefs, charts, workbook
+from . import briefs, charts, maps, workbook
 from .published import Figures, Grid
-from .render import render, write_atomic, write_pdf
+from .render import genitive, render, write_atomic, write_pdf
 
 PDF_NAME = "lagesbild.pdf"
 
@@ -24,6 +24,7 @@ ROW_HEADERS = {
     "loften": "Löfte", "bra": "År", "kvalitet_tackning": "Källa", "kvalitet_filer": "Källa",
     "kvalitet_avvisade": "Källa", "indikatorer": "Problemområde", "nyckeltal": "Nyckeltal",
     "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag", "region_comparison": "Problemkategori",
+    "karta": "Område", "enkat_sektor": "Sektor och problemkategori",
 }
 
 
@@ -58,11 +59,13 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, komm
     timer = {"start": time.monotonic()}
     f = Figures(con, period, kommun_code)
     chart_svgs = _charts(f)
+    area_map = AreaMap.of(f)
     timer["content"] = time.monotonic()
 
     out = folder or output_dir / period
     kommun = f.meta("kommun")
-    html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header)
+    html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header,
+                  area_map=area_map, sectors=SectorMatrix.of(f["enkat_sektor"]))
     html_path = write_atomic(out / "lagesbild.html", html.encode("utf-8"))
     timer["html"] = time.monotonic()
     xlsx_path = workbook.write(f, out / "lagesbild.xlsx", first_header)
@@ -81,6 +84,58 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, komm
     seconds = {b: round(timer[b] - timer[a], 2) for a, b in zip(steps, steps[1:]) if b != "pdf" or pdf}
     return Report(period, f.kommun_code, kommun, html_path, pdf_path, xlsx_path, brief_paths, top_markdown(f),
                   chart_svgs["categories"], seconds)
+
+
+@dataclass
+class AreaMap:
+    """The map of the report's "Var" section, laid out from the published table 'karta'."""
+
+    svg: str                  # with role="img" and its text alternative as aria-label; "" without any
+    text: str                 # the text alternative, also printed under the map
+    without_point: list[str]  # areas without lat/lon in municipality.yaml: listed beside the map
+    credit: str = maps.CREDIT
+
+    @classmethod
+    def of(cls, f: Figures) -> "AreaMap":
+        g = f["karta"]
+        points, without = [], []
+        for key, name in g.rows:
+            lat, lon = g.cell(key, "lat"), g.cell(key, "lon")
+            if lat is None or lon is None or lat.value is None or lon.value is None:
+                without.append(name)
+                continue
+            count = g.cell(key, "reported")
+            points.append(maps.AreaPoint(name, lat.value, lon.value, count.number if count else None,
+                                         g.shown(key, "reported"), g.shown(key, "change"),
+                                         g.shown(key, "significance"), g.shown(key, "colour")))
+        if not g:
+            return cls("", "", [])
+        text = maps.area_map_text(genitive(f.meta("kommun")), f.period, points, without)
+        svg = maps.area_map(f.kommun_code, points, f"{g.title}") if points or without else ""
+        return cls(maps.accessible_svg(svg, text), text, without)
+
+
+@dataclass
+class SectorMatrix:
+    """The published table 'enkat_sektor' (one row per sector and category) as sector × category."""
+
+    sectors: list[str]
+    categories: list[str]
+    keys: dict  # (sector, category) -> the row key of the published table
+    grid: Grid
+
+    @classmethod
+    def of(cls, g: Grid) -> "SectorMatrix":
+        sectors, categories, keys = [], [], {}
+        for key, _ in g.rows:
+            sector, category = g.shown(key, "sector"), g.shown(key, "category")
+            sectors += [sector] if sector not in sectors else []
+            categories += [category] if category not in categories else []
+            keys[(sector, category)] = key
+        return cls(sectors, categories, keys, g)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
 
 
 def top_markdown(f: Figures) -> str:

@@ -99,3 +99,99 @@ def accessible_svg(svg: str, label: str) -> str:
     if not svg:
         return ""
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+
+
+# ------------------------------------------------------------------ a municipality's areas (the lägesbild's map)
+
+# The colour of an area's change against the same tertial last year (figures.MAP_CLASSES and
+# figures.NO_COMPARISON): dark when the change is significant, light when it may be chance.
+# Every circle has a dark outline, so even the lightest fill stands out against the page.
+CHANGE_COLOURS = {
+    "Ökning, säkerställd": "#b2182b",
+    "Ökning, kan vara slump": "#f4a582",
+    "Oförändrat": "#f7f7f7",
+    "Minskning, kan vara slump": "#92c5de",
+    "Minskning, säkerställd": "#2166ac",
+    "Ingen jämförelse": "#bdbdbd",
+}
+OUTLINE_FILL, OUTLINE_STROKE, MARK_STROKE = "#f1f4f7", "#4d4d4d", "#1d1d1d"
+# Circle areas in px², proportional to the count above a floor that keeps 0 visible; a hidden
+# count gets a fixed ring whose size says nothing about it.
+SIZE_RANGE, HIDDEN_SIZE = (40.0, 1400.0), 220.0
+
+
+@dataclass
+class AreaPoint:
+    name: str
+    lat: float
+    lon: float
+    number: float | None  # the count drawn; None = hidden, unknown or missing: a dashed ring of fixed size
+    shown: str            # the count as printed
+    change: str           # the change as printed
+    significance: str     # 'säkerställd', 'kan vara slump', '–'
+    colour: str           # a key of CHANGE_COLOURS
+
+
+def circle_size(number: float, top: float) -> float:
+    low, high = SIZE_RANGE
+    return low + (high - low) * number / top if top > 0 else low
+
+
+def area_map(kommun_code: str, points: list[AreaPoint], title: str, width: int = 520, height: int = 440) -> str:
+    """SVG of the municipality's outline with its areas as circles at their points: size = the
+    count (hidden ones a dashed ring), colour = the change and its test, labelled with the
+    figures as printed. Offline (vl-convert); the outline from OUTLINES by SCB code."""
+    feature = outlines().get(kommun_code)
+    if feature is None and not points:
+        return ""
+    layers = []
+    if feature is not None:
+        shape = alt.Data(values=[{"type": "Feature", "geometry": feature["geometry"], "properties": {}}])
+        layers.append(alt.Chart(shape).mark_geoshape(fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=1.2)
+                      .properties(name="outline"))
+    top = max([p.number for p in points if p.number is not None] or [0.0])
+    rows = []
+    for p in points:
+        size = circle_size(p.number, top) if p.number is not None else HIDDEN_SIZE
+        rows.append({"name": p.name, "lat": p.lat, "lon": p.lon, "size": size, "drawn": p.number is not None,
+                     "colour": p.colour, "label": f"{p.name} {p.shown}",
+                     "dx": round((size / 3.14159) ** 0.5 + 4, 1)})
+    if rows:
+        data = pd.DataFrame(rows)
+        base = alt.Chart(data)
+        position = dict(longitude="lon:Q", latitude="lat:Q")
+        layers.append(base.transform_filter("datum.drawn").mark_circle(
+            stroke=MARK_STROKE, strokeWidth=1, opacity=1).properties(name="area").encode(
+            **position, size=alt.Size("size:Q", scale=None),
+            color=alt.Color("colour:N", title=["Förändring mot", "samma tertial i fjol"],
+                            scale=alt.Scale(domain=list(CHANGE_COLOURS), range=list(CHANGE_COLOURS.values())),
+                            legend=alt.Legend(orient="right", symbolStrokeColor=MARK_STROKE, titleLineHeight=15,
+                                              symbolStrokeWidth=1, titleLimit=400, labelLimit=300))))
+        layers.append(base.transform_filter("!datum.drawn").mark_point(
+            shape="circle", filled=False, size=HIDDEN_SIZE, stroke="#555555", strokeWidth=1.5, strokeDash=[3, 2]
+        ).properties(name="area_hidden").encode(**position))
+        text = dict(align="left", baseline="middle", fontSize=11, font=FONT, dx=alt.ExprRef("datum.dx"))
+        layers.append(base.mark_text(color="white", stroke="white", strokeWidth=3, **text).properties(
+            name="label_halo").encode(**position, text="label:N"))
+        layers.append(base.mark_text(color="#111111", **text).properties(name="label").encode(
+            **position, text="label:N"))
+    chart = (alt.layer(*layers).properties(width=width, height=height, title=title).project(type="mercator")
+             .configure(font=FONT, aria=False).configure_view(strokeWidth=0)
+             .configure_title(anchor="start", fontSize=13))
+    return vl_convert.vegalite_to_svg(chart.to_dict(validate=False), format_locale="sv-SE")
+
+
+def area_map_text(kommun_genitive: str, period: str, points: list[AreaPoint], without_point: list[str]) -> str:
+    """The map in words (its aria-label): what it shows and every drawn area's figures as printed."""
+    parts = []
+    for p in points:
+        part = f"{p.name}: {p.shown} anmälda brott"
+        if p.change not in ("–", ""):
+            part += f", förändring {p.change}" + (f" ({p.significance})" if p.significance not in ("–", "") else "")
+        parts.append(part)
+    text = (f"Karta över {kommun_genitive} kommun. Varje område med en punkt är en cirkel vars storlek visar anmälda brott "
+            f"{period} och vars färg visar förändringen mot samma tertial i fjol. ")
+    text += "; ".join(parts) + "." if parts else "Inget område har en punkt på kartan."
+    if without_point:
+        text += f" Utan punkt på kartan: {', '.join(without_point)}."
+    return text

@@ -322,6 +322,36 @@ class Marts:
                                              r.survey_ci_low, r.survey_ci_high)
                 for r in (self.rows_of(period) if period else []) if not is_unknown(r.survey_respondents)}
 
+    @cached_property
+    def _survey_sectors(self) -> dict[str, list]:
+        """period -> its rows of fct_survey_by_sector (sector, then category, in order; no sector last)."""
+        frame = self.shared.part(
+            "select s.* from marts.fct_survey_by_sector as s "
+            "left join marts.dim_problem_category as c on c.category_id = s.category_id "
+            "order by s.kommun_code, s.period, s.sector nulls last, c.sort_order", self.code)
+        by_period: dict[str, list] = {}
+        for r in tuples(frame):
+            by_period.setdefault(r.period, []).append(r)
+        return by_period
+
+    def survey_by_sector(self, period: str | None) -> list:
+        return self._survey_sectors.get(period, [])
+
+    # ----------------------------------------------------------------------- the map
+
+    @cached_property
+    def _area_comparison(self) -> dict[str, dict]:
+        """period -> area_id -> its row of fct_area_comparison (the map's figures and points)."""
+        frame = self.shared.part("select * from marts.fct_area_comparison order by kommun_code, period, area_id",
+                                 self.code)
+        by_period: dict[str, dict] = {}
+        for r in tuples(frame):
+            by_period.setdefault(r.period, {})[r.area_id] = r
+        return by_period
+
+    def area_comparison(self, period: str) -> dict:
+        return self._area_comparison.get(period, {})
+
     def quotes(self, period: str, limit: int = 6) -> list[tuple[str, str]]:
         """A few short, distinct free-text answers, one per area (deterministic)."""
         seen, answers = set(), []

@@ -29,8 +29,10 @@ SHEETS = [
     ("kategori_ar", "Samma tertial år för år"),
     ("trend", "Utveckling per tertial"),
     ("omraden", "Områden"),
+    ("karta", "Karta"),
     ("kallor", "Källorna bredvid varandra"),
     ("enkat", "Trygghetsenkät"),
+    ("enkat_sektor", "Enkät per sektor"),
     ("partner", "Samverkanspartner"),
     ("prioriteringar", "Prioriteringar"),
     ("sakerstallda", "Säkerställda förändringar"),
@@ -41,7 +43,7 @@ SHEETS = [
 ]
 # Number formats by kind of figure; a change in percent is stored as a fraction.
 FORMATS = {"count": "#,##0", "int": "0", "decimal1": "0.0", "decimal2": "0.00", "share": "0%",
-           "pct": "+0%;-0%;0%", "p": "0.000"}
+           "pct": "+0%;-0%;0%", "p": "0.000", "coord": "0.000"}
 
 
 def _number(cell):

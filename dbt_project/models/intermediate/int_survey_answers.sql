@@ -30,6 +30,7 @@ matched as (
         responses.response_id,
         responses.kommun_code,
         responses.area_id,
+        responses.sector,
         responses.period,
         responses.submitted_at,
         answers.question_id,

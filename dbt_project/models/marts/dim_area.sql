@@ -1,6 +1,7 @@
 -- Areas of every configured municipality (an area id is unique only within its municipality:
 -- grain (kommun_code, area_id)), their latest configured population, and the
 -- 'okant' area of each municipality that collects rows whose place matches no area.
+-- lat/lon: the area's point for the report's map (municipality.yaml; null when none given).
 with names as (
     select * from {{ ref('stg_config__area_names') }} where is_primary
 ),
@@ -18,7 +19,9 @@ areas as (
         names.label as area_name,
         latest_population.population,
         latest_population.year as population_year,
-        names.sort_order
+        names.sort_order,
+        names.lat,
+        names.lon
     from names
     left join latest_population using (kommun_code, area_id)
 ),
@@ -30,10 +33,12 @@ unknown as (
         'Okänt område' as area_name,
         cast(null as integer) as population,
         cast(null as integer) as population_year,
-        10000 as sort_order
+        10000 as sort_order,
+        cast(null as double) as lat,
+        cast(null as double) as lon
     from {{ ref('stg_config__municipality') }}
 )
 
-select area_id, area_name, population, population_year, kommun_code, sort_order from areas
+select area_id, area_name, population, population_year, kommun_code, sort_order, lat, lon from areas
 union all
-select area_id, area_name, population, population_year, kommun_code, sort_order from unknown
+select area_id, area_name, population, population_year, kommun_code, sort_order, lat, lon from unknown

@@ -4,5 +4,7 @@ select
     label,
     {{ normalise_name('label') }} as label_key,
     is_primary,
-    sort_order
+    sort_order,
+    lat,
+    lon
 from {{ source('raw', 'config_area_names') }}
