@@ -144,11 +144,14 @@ def area_map(kommun_code: str, points: list[AreaPoint], title: str, width: int =
     feature = outlines().get(kommun_code)
     if feature is None and not points:
         return ""
+    # A plain Vega-Lite spec: Altair's encoders cost ~0.3 s a map (the renderer ~0.1 s), once per
+    # report (tests/unit/test_picture_maps.py validates the spec against the schema instead).
     layers = []
     if feature is not None:
-        shape = alt.Data(values=[{"type": "Feature", "geometry": feature["geometry"], "properties": {}}])
-        layers.append(alt.Chart(shape).mark_geoshape(fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=1.2)
-                      .properties(name="outline"))
+        layers.append({"name": "outline", "data": {"values": [{"type": "Feature", "geometry": feature["geometry"],
+                                                               "properties": {}}]},
+                       "mark": {"type": "geoshape", "fill": OUTLINE_FILL, "stroke": OUTLINE_STROKE,
+                                "strokeWidth": 1.2}})
     top = max([p.number for p in points if p.number is not None] or [0.0])
     rows = []
     for p in points:
@@ -157,28 +160,35 @@ def area_map(kommun_code: str, points: list[AreaPoint], title: str, width: int =
                      "colour": p.colour, "label": f"{p.name} {p.shown}",
                      "dx": round((size / 3.14159) ** 0.5 + 4, 1)})
     if rows:
-        data = pd.DataFrame(rows)
-        base = alt.Chart(data)
-        position = dict(longitude="lon:Q", latitude="lat:Q")
-        layers.append(base.transform_filter("datum.drawn").mark_circle(
-            stroke=MARK_STROKE, strokeWidth=1, opacity=1).properties(name="area").encode(
-            **position, size=alt.Size("size:Q", scale=None),
-            color=alt.Color("colour:N", title=["Förändring mot", "samma tertial i fjol"],
-                            scale=alt.Scale(domain=list(CHANGE_COLOURS), range=list(CHANGE_COLOURS.values())),
-                            legend=alt.Legend(orient="right", symbolStrokeColor=MARK_STROKE, titleLineHeight=15,
-                                              symbolStrokeWidth=1, titleLimit=400, labelLimit=300))))
-        layers.append(base.transform_filter("!datum.drawn").mark_point(
-            shape="circle", filled=False, size=HIDDEN_SIZE, stroke="#555555", strokeWidth=1.5, strokeDash=[3, 2]
-        ).properties(name="area_hidden").encode(**position))
-        text = dict(align="left", baseline="middle", fontSize=11, font=FONT, dx=alt.ExprRef("datum.dx"))
-        layers.append(base.mark_text(color="white", stroke="white", strokeWidth=3, **text).properties(
-            name="label_halo").encode(**position, text="label:N"))
-        layers.append(base.mark_text(color="#111111", **text).properties(name="label").encode(
-            **position, text="label:N"))
-    chart = (alt.layer(*layers).properties(width=width, height=height, title=title).project(type="mercator")
-             .configure(font=FONT, aria=False).configure_view(strokeWidth=0)
-             .configure_title(anchor="start", fontSize=13))
-    return vl_convert.vegalite_to_svg(chart.to_dict(validate=False), format_locale="sv-SE")
+        position = {"longitude": {"field": "lon", "type": "quantitative"},
+                    "latitude": {"field": "lat", "type": "quantitative"}}
+        colour = {"field": "colour", "type": "nominal", "title": ["Förändring mot", "samma tertial i fjol"],
+                  "scale": {"domain": list(CHANGE_COLOURS), "range": list(CHANGE_COLOURS.values())},
+                  "legend": {"orient": "right", "symbolStrokeColor": MARK_STROKE, "symbolStrokeWidth": 1,
+                             "titleLineHeight": 15, "titleLimit": 400, "labelLimit": 300}}
+        text = {"type": "text", "align": "left", "baseline": "middle", "fontSize": 11, "font": FONT,
+                "dx": {"expr": "datum.dx"}}
+        label = {**position, "text": {"field": "label", "type": "nominal"}}
+        layers += [
+            {"name": "area", "transform": [{"filter": "datum.drawn"}],
+             "mark": {"type": "circle", "stroke": MARK_STROKE, "strokeWidth": 1, "opacity": 1},
+             "encoding": {**position, "size": {"field": "size", "type": "quantitative", "scale": None},
+                          "color": colour}},
+            {"name": "area_hidden", "transform": [{"filter": "!datum.drawn"}],
+             "mark": {"type": "point", "shape": "circle", "filled": False, "size": HIDDEN_SIZE, "stroke": "#555555",
+                      "strokeWidth": 1.5, "strokeDash": [3, 2]},
+             "encoding": position},
+            {"name": "label_halo", "mark": {**text, "color": "white", "stroke": "white", "strokeWidth": 3},
+             "encoding": label},
+            {"name": "label", "mark": {**text, "color": "#111111"}, "encoding": label},
+        ]
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",  # a name only: nothing is fetched
+        "width": width, "height": height, "title": title, "projection": {"type": "mercator"},
+        "data": {"values": rows}, "layer": layers,
+        "config": {"font": FONT, "aria": False, "view": {"strokeWidth": 0}, "title": {"anchor": "start", "fontSize": 13}},
+    }
+    return vl_convert.vegalite_to_svg(spec)
 
 
 def area_map_text(kommun_genitive: str, period: str, points: list[AreaPoint], without_point: list[str]) -> str:
