@@ -55,7 +55,7 @@ def test_map_renders_offline_in_chromium(sample_run, browser, artifacts):  # noq
         # every circle lies on the map, within the outline's box
         assert box["x"] <= circle["x"] + circle["width"] / 2 <= box["x"] + box["width"]
         assert box["y"] <= circle["y"] + circle["height"] / 2 <= box["y"] + box["height"]
-    labels = page.locator("figure.map svg g.label_marks text").all_inner_texts()
+    labels = page.locator("figure.map svg g.label_marks text").all_text_contents()
     assert sorted(t.rsplit(" ", 1)[0] for t in labels) == sorted(with_point)
     aside = page.locator(".map-aside li").all_inner_texts()
     assert aside == without
