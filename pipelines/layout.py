@@ -21,6 +21,7 @@ import yaml
 
 REGION_FOLDER = "kommuner"
 MUNICIPALITY_FILE = "municipality.yaml"
+ANALYSIS_FOLDER = "analysis"  # analysis/<period>.md: the coordinator's own analysis (DATA-CONTRACT §2.7)
 # Shared sources at the root of a region (settings.SOURCE_DIRS keys); the others are per municipality.
 SHARED_SOURCES = ("police_events", "police_bra", "police_local")
 REGION_OUTPUT = "region"
@@ -52,6 +53,14 @@ class MunicipalityDir:
     @property
     def questions_file(self) -> Path:
         return self.path / "surveys" / "questions.yaml"
+
+    @property
+    def analysis_dir(self) -> Path:
+        return self.path / ANALYSIS_FOLDER
+
+    def analysis_file(self, period: str) -> Path:
+        """Where the coordinator writes the analysis of `period` (2026-T2 -> analysis/2026-T2.md)."""
+        return self.analysis_dir / f"{period}.md"
 
     def source_dir(self, folder: str) -> Path:
         """`folder` is a value of settings.SOURCE_DIRS ("partners", "police/local", ...)."""

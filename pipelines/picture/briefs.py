@@ -44,6 +44,8 @@ def brief(f: Figures, pledge_id: str) -> str:
     ]
     if f.meta("preliminary"):
         lines.append(f"- **Preliminär:** {f.meta('preliminary')}")
+    lines += ["", "## Åtgärderna som ska hålla löftet", ""]
+    lines += _actions(f[f"{name}:atgarder"])
     sections = [
         (f"{name}:omraden", "## Problemet", "Område"),
         (f"{name}:serie", "## Indikatorn per tertial", "Tertial"),
@@ -63,6 +65,26 @@ def brief(f: Figures, pledge_id: str) -> str:
               f"färre än {f.meta('survey_min')} svarande. Källorna läggs aldrig ihop: samma händelse kan finnas både "
               "hos polisen och hos en partner.", ""]
     return "\n".join(lines)
+
+
+def _actions(g: Grid) -> list[str]:
+    """The measures of actions.yaml that keep the pledge, how far each has come (or that there are none)."""
+    if not g:
+        return ["Inga åtgärder i åtgärdsplanen (actions.yaml) är kopplade till löftet."]
+    lines = []
+    for key, label in g.rows:
+        done, target = g.shown(key, "done", ""), g.shown(key, "target", "")
+        progress = g.shown(key, "progress", "")
+        work = (f"{done if done not in ('', '–') else 0} av {target} {g.shown(key, 'measure', '')}".rstrip()
+                + (f" ({progress})" if progress not in ("", "–") else "")) if target not in ("", "–") else ""
+        late = " – **försenad**" if g.shown(key, "late", "") else ""
+        parts = [f"- **{label}** ({g.shown(key, 'owner')}, {g.shown(key, 'areas')}, {g.shown(key, 'time')}): "
+                 f"{g.shown(key, 'status').lower()}{late}" + (f", {work}" if work else "")]
+        note = g.shown(key, "note", "")
+        if note:
+            parts.append(f"  *Senaste anteckning:* {_cell(note)}")
+        lines += parts
+    return lines
 
 
 def write_all(f: Figures, folder: Path) -> list[Path]:
