@@ -562,12 +562,6 @@ class Action(_AboutCategoryAndAreas):
     def _ends_after_start(self) -> "Action":
         if self.end is not None and self.end < self.start:
             raise field_error(("end",), f"slutdatum {self.end} ligger före startdatum {self.start}")
-        # newest last: the follow-up reads the latest update as the measure's status
-        for number, (before, after) in enumerate(zip(self.updates, self.updates[1:]), start=2):
-            if after.date < before.date:
-                raise field_error(("updates", number - 1, "date"),
-                                  f"uppdateringarna ska stå i datumordning, den nyaste sist: {after.date} "
-                                  f"kommer efter {before.date}")
         return self
 
 

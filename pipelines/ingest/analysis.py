@@ -20,7 +20,8 @@ import duckdb
 
 from ..layout import MunicipalityDir
 from .common import _record_failed_file, file_sha256, relative_source_file
-from .redact import free_text, redaction_scope
+from ..settings import free_text_stored
+from .redact import redact, redaction_scope
 
 SOURCE_KIND = "analysis"
 TABLE = "raw.coordinator_analysis"
@@ -64,6 +65,18 @@ def _text(path: Path) -> str:
         return raw.decode("cp1252", errors="replace")  # saved from an old Windows editor
 
 
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
+
+
+def redacted(text: str) -> str | None:
+    """The text as stored: redacted paragraph by paragraph (a paragraph written all in lower
+    case is judged as such, not by the casing of the whole text), or None with free text off."""
+    if not free_text_stored():
+        return None
+    parts = _PARAGRAPH_BREAK.split(text)
+    return "".join(part if i % 2 else redact(part) for i, part in enumerate(parts))
+
+
 def write_analysis(con: duckdb.DuckDBPyConnection, data_dir: Path, entries: list[MunicipalityDir]) -> dict:
     """Replace raw.coordinator_analysis with the texts of every municipality's analysis/ folder."""
     con.execute("create schema if not exists raw")
@@ -83,7 +96,7 @@ def write_analysis(con: duckdb.DuckDBPyConnection, data_dir: Path, entries: list
     rows = []
     for f in good:
         with redaction_scope([folders[f.kommun_code].municipality_file]):
-            text = free_text(_text(f.path))
+            text = redacted(_text(f.path))
         rows.append((f.kommun_code, f.period, text, relative_source_file(f.path, data_dir),
                      shas[(f.kommun_code, f.period)], now))
     con.execute("begin transaction")

@@ -873,7 +873,6 @@ class Tertial:
     def _action_cells(self, t: Table, a: dict, row: str, label: str) -> None:
         """What a measure is and how far it has come (the report's table, the workbook, the briefs)."""
         late = _true(a["is_late"])
-        t.put(row, label, "title", "Åtgärd", "text", text=a["title"])
         t.put(row, label, "owner", "Ansvarig", "text", text=a["owner"])
         t.put(row, label, "areas", "Område", "text", text=", ".join(self.d.area_name(x) for x in a["area_ids"]))
         t.put(row, label, "category", "Problem", "text", text=self.d.category_name(a["category_id"]))
@@ -902,7 +901,7 @@ class Tertial:
             return
         t = self.table("analys_koordinator", "Koordinatorns bedömning")
         markdown = _str(text["analysis_markdown"])
-        t.put("text", str(text["source_file"]), "text", "Text", "text", text=markdown if markdown is not None else "")
+        t.put("text", "Koordinatorns bedömning", "text", "Text", "text", text=markdown if markdown is not None else "")
 
     # ----------------------------------------------------------------------- the workbook's full sheet
 

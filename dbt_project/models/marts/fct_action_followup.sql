@@ -10,8 +10,12 @@ with actions as (
     select * from {{ ref('stg_actions__actions') }}
 ),
 
+-- by date, then by place in the file: "newest last" is asked of the coordinator, not relied on
 updates as (
-    select * from {{ ref('stg_actions__updates') }}
+    select
+        *,
+        row_number() over (partition by kommun_code, action_id order by update_date, update_no) as update_seq
+    from {{ ref('stg_actions__updates') }}
 ),
 
 category_keys as (
@@ -32,7 +36,7 @@ first_updates as (
         action_id,
         min(update_date) as first_update_date,
         -- a measure whose latest update closes it is followed up to that tertial, not after
-        case when arg_max(status, update_no) in ('genomförd', 'inställd') then max(update_date) end as closed_date
+        case when arg_max(status, update_seq) in ('genomförd', 'inställd') then max(update_date) end as closed_date
     from updates
     group by all
 ),
@@ -63,9 +67,9 @@ standing as (
         action_periods.kommun_code,
         action_periods.action_id,
         action_periods.period,
-        arg_max(updates.status, updates.update_no) as status,
-        arg_max(updates.done, updates.update_no) filter (where updates.done is not null) as done,
-        arg_max(updates.note, updates.update_no) filter (where updates.note is not null) as latest_note,
+        arg_max(updates.status, updates.update_seq) as status,
+        arg_max(updates.done, updates.update_seq) filter (where updates.done is not null) as done,
+        arg_max(updates.note, updates.update_seq) filter (where updates.note is not null) as latest_note,
         max(updates.update_date) as latest_update_date
     from action_periods
     inner join updates

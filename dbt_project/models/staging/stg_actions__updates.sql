@@ -1,5 +1,4 @@
--- The follow-up of each measure (actions.yaml, `updates`), in the file's order: newest last
--- (pipelines/config.py checks the dates do not go backwards).
+-- The follow-up of each measure (actions.yaml, `updates`); update_no is the place in the file.
 {%- set updates = source('raw_actions', 'action_updates') %}
 {%- if execute and adapter.get_relation(updates.database, updates.schema, updates.identifier) is none %}
 select
