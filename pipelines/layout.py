@@ -58,10 +58,6 @@ class MunicipalityDir:
     def analysis_dir(self) -> Path:
         return self.path / ANALYSIS_FOLDER
 
-    def analysis_file(self, period: str) -> Path:
-        """Where the coordinator writes the analysis of `period` (2026-T2 -> analysis/2026-T2.md)."""
-        return self.analysis_dir / f"{period}.md"
-
     def source_dir(self, folder: str) -> Path:
         """`folder` is a value of settings.SOURCE_DIRS ("partners", "police/local", ...)."""
         return self.path / folder
@@ -70,6 +66,13 @@ class MunicipalityDir:
     def output_name(self) -> str:
         """The folder name of this municipality's outputs in a region: 0382-osthammar."""
         return f"{self.code}-{slug(self.name)}"
+
+
+def analysis_name(period: str) -> str:
+    """The coordinator's analysis of `period` within a municipality's folder: analysis/2026-T2.md.
+    The report names it so (not by the full path): a report is the same alone and in a region,
+    on any machine."""
+    return f"{ANALYSIS_FOLDER}/{period}.md"
 
 
 def slug(name: str) -> str:

@@ -91,12 +91,6 @@ def _report_dir(settings, period: str, code: str):
         return settings.period_dir(period)
 
 
-def _analysis_path(settings, period: str, code: str) -> str:
-    """Where the municipality's coordinator writes the analysis of `period` (the report says so when absent)."""
-    entry = next((e for e in settings.municipalities if e.code == code), None)
-    return str(entry.analysis_file(period)) if entry else ""
-
-
 def _per_municipality_table(rows: list[dict]) -> str:
     lines = ["| Kommun | Skrivna | Oförändrade | Senaste tertial | Mapp |", "|---|---:|---:|---|---|"]
     lines += [f"| {r['kommun']} ({r['code']}) | {len(r['written'])} | {len(r['unchanged'])} | "
@@ -182,12 +176,11 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                         context.log.info(f"{code} {period}: no data in the warehouse, no report written")
                         continue
                     folder = _report_dir(settings, period, code)
-                    analysis_path = _analysis_path(settings, period, code)
-                    fingerprint = period_fingerprint(con, period, code, extra=analysis_path)
+                    fingerprint = period_fingerprint(con, period, code)
                     if is_current(folder, fingerprint, report_files(pdf)):
                         entry["unchanged"].append(period)
                         continue
-                    written.append((renderer.submit(Job(code, period, folder, pdf, analysis_path)), fingerprint, folder))
+                    written.append((renderer.submit(Job(code, period, folder, pdf)), fingerprint, folder))
                     entry["written"].append(period)
                 entry["latest"] = max(entry["written"] + entry["unchanged"], default=None)
                 if entry["unchanged"]:

@@ -25,12 +25,10 @@ class Job:
     period: str
     folder: Path
     pdf: bool
-    analysis_path: str = ""  # where the coordinator writes this tertial's analysis (printed when absent)
 
 
 def render(con: duckdb.DuckDBPyConnection, output_dir: Path, job: Job) -> lagesbild.Report:
-    return lagesbild.build(con, job.period, output_dir, kommun_code=job.code, folder=job.folder, pdf=job.pdf,
-                           analysis_path=job.analysis_path)
+    return lagesbild.build(con, job.period, output_dir, kommun_code=job.code, folder=job.folder, pdf=job.pdf)
 
 
 _worker = {}  # the worker's open warehouse: its context manager (closes it when collected) and connection

@@ -41,6 +41,7 @@ def brief(f: Figures, pledge_id: str) -> str:
         f"- **Senaste värde ({get('latest_period')}):** {get('latest')} ({get('change')} mot baslinjen, "
         f"prövning: {get('significance')})",
         f"- **Status:** {get('status')}",
+        f"- **Åtgärder:** {get('actions')}",
     ]
     if f.meta("preliminary"):
         lines.append(f"- **Preliminär:** {f.meta('preliminary')}")
@@ -73,13 +74,10 @@ def _actions(g: Grid) -> list[str]:
         return ["Inga åtgärder i åtgärdsplanen (actions.yaml) är kopplade till löftet."]
     lines = []
     for key, label in g.rows:
-        done, target = g.shown(key, "done", ""), g.shown(key, "target", "")
-        progress = g.shown(key, "progress", "")
-        work = (f"{done if done not in ('', '–') else 0} av {target} {g.shown(key, 'measure', '')}".rstrip()
-                + (f" ({progress})" if progress not in ("", "–") else "")) if target not in ("", "–") else ""
+        work = g.shown(key, "progress_text", "")
         late = " – **försenad**" if g.shown(key, "late", "") else ""
         parts = [f"- **{label}** ({g.shown(key, 'owner')}, {g.shown(key, 'areas')}, {g.shown(key, 'time')}): "
-                 f"{g.shown(key, 'status').lower()}{late}" + (f", {work}" if work else "")]
+                 f"{g.shown(key, 'status').lower()}{late}" + (f", {work}" if work not in ("", "–") else "")]
         note = g.shown(key, "note", "")
         if note:
             parts.append(f"  *Senaste anteckning:* {_cell(note)}")

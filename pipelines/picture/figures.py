@@ -678,6 +678,7 @@ class Tertial:
             t.put(row, label, "status", "Status", "text",
                   text=STATUS_LABELS[latest["status"] if latest else "no_data"]
                   + (f" ({PRELIMINARY})" if latest and _true(latest.get("is_preliminary")) else ""))
+            t.put(row, label, "actions", "Åtgärder", "text", text=_actions_phrase(latest))
             self.pledge_brief(p, series)
         for s, label in STATUS_LABELS.items():
             status.put(s, label, "count", "Antal löften", "int", counts[s], public=True)
@@ -879,12 +880,16 @@ class Tertial:
         end = a["end_date"]
         t.put(row, label, "time", "Tid", "text", text=f"från {a['start_date']:%Y-%m-%d}" if pd.isna(end)  # NaT: no end
               else f"{a['start_date']:%Y-%m-%d} – {end:%Y-%m-%d}")
-        t.put(row, label, "status", "Status", "text", text=ACTION_STATUS_LABELS[a["status"]])
-        t.put(row, label, "late", LATE, "text", text=f"{LATE.lower()} (slutdatum passerat)" if late else "")
-        t.put(row, label, "done", "Genomfört", "int", _str(a["done"]), public=True)
-        t.put(row, label, "target", "Mål", "int", _str(a["target_count"]), public=True)
-        t.put(row, label, "measure", "Räknas i", "text", text=_str(a["target_measure"]) or "")
+        status = ACTION_STATUS_LABELS[a["status"]]
+        t.put(row, label, "status", "Status", "text", text=status)
+        t.put(row, label, "late", LATE, "text",
+              text=f"{LATE} ({status.lower()}, slut {a['end_date']:%Y-%m-%d})" if late else "")
+        done, target, measure = _str(a["done"]), _str(a["target_count"]), _str(a["target_measure"]) or ""
+        t.put(row, label, "done", "Genomfört", "int", done, public=True)
+        t.put(row, label, "target", "Mål", "int", target, public=True)
+        t.put(row, label, "measure", "Räknas i", "text", text=measure)
         t.put(row, label, "progress", "Andel av målet", "share", _str(a["progress_share"]), public=True)
+        t.put(row, label, "progress_text", "Genomfört av målet", "text", text=_progress_text(a, done, target, measure))
         t.put(row, label, "note", "Senaste anteckning", "text", text=_str(a["latest_note"]) or "")
 
     def pledge_actions(self, name: str, pledge_id: str) -> None:
@@ -971,6 +976,27 @@ class Tertial:
         t = self.table("kallhanvisning", "Källor")
         for r in dq["attribution"]:
             t.put(r["source"], r["source"], "text", "Text", "text", text=r["text"])
+
+
+def _progress_text(a: dict, done, target, measure: str) -> str:
+    """'10 av 12 butiksbesök (83 %)', '162 märkta båtmotorer' without a target, '–' with neither."""
+    if target is not None:
+        share = _str(a["progress_share"])
+        return (f"{int(done or 0)} av {int(target)} {measure}".rstrip()
+                + (f" ({show_share(share)})" if share is not None else ""))
+    return f"{int(done)} {measure}".rstrip() if done is not None else MISSING
+
+
+def _actions_phrase(latest) -> str:
+    """'3 åtgärder (1 genomförd, 1 försenad)', 'inga' or '–' (no follow-up yet): a pledge's measures."""
+    if not latest or is_unknown(latest.get("actions_count")):
+        return MISSING
+    n, done, late = (int(latest[k]) for k in ("actions_count", "actions_done", "actions_late"))
+    if n == 0:
+        return "inga"
+    parts = [f"{done} genomförd{'a' if done != 1 else ''}"] if done else []
+    parts += [f"{late} försenad{'e' if late != 1 else ''}"] if late else []
+    return f"{n} åtgärd{'er' if n != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _change(book: Book, now, last):

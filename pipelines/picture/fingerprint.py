@@ -34,11 +34,9 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def period_fingerprint(con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None,
-                       extra: str = "") -> str:
-    """The fingerprint of one municipality's tertial (None: the warehouse's only municipality);
-    `extra`: what else the report prints (where the coordinator's analysis goes)."""
-    digest = hashlib.sha256(_code_digest() + extra.encode())
+def period_fingerprint(con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None) -> str:
+    """The fingerprint of one municipality's tertial (None: the warehouse's only municipality)."""
+    digest = hashlib.sha256(_code_digest())
     columns = ("kommun_code, period, table_name, row_label, column_label, value, shown, is_public, table_title, "
                "row_key, column_key, kind")
     rows = con.execute(

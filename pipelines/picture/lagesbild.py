@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ..layout import analysis_name
 from . import briefs, charts, markdown, workbook
 from .published import Figures, Grid
 from .render import render, write_atomic, write_pdf
@@ -51,12 +52,11 @@ class Report:
 
 
 def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, kommun_code: str | None = None,
-          folder: Path | None = None, pdf: bool = True, analysis_path: str = "") -> Report:
+          folder: Path | None = None, pdf: bool = True) -> Report:
     """Render every file of one municipality's tertial (`kommun_code`; None: the warehouse's
     only one) into `folder` (default output_dir/<period>; a region's municipality passes
     settings.period_dir(period, code)). Without `pdf` no PDF is written and an earlier one
-    is removed, so no PDF of older figures stays beside the new HTML. `analysis_path`: where the
-    coordinator writes the tertial's own analysis, printed when there is none yet."""
+    is removed, so no PDF of older figures stays beside the new HTML."""
     timer = {"start": time.monotonic()}
     f = Figures(con, period, kommun_code)
     chart_svgs = _charts(f)
@@ -66,7 +66,7 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, komm
     kommun = f.meta("kommun")
     html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header,
                   analysis_html=markdown.to_html(f["analys_koordinator"].shown("text", "text", "")),
-                  analysis_path=analysis_path or f"analysis/{period}.md")
+                  analysis_path=analysis_name(period))
     html_path = write_atomic(out / "lagesbild.html", html.encode("utf-8"))
     timer["html"] = time.monotonic()
     xlsx_path = workbook.write(f, out / "lagesbild.xlsx", first_header)

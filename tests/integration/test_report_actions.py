@@ -38,7 +38,7 @@ def test_the_measures_stand_beside_the_problem_they_should_move(sample_run):
                          "Föräldravandringar fredagskvällar i Östhammar och Alunda",
                          "Informationskvällar om narkotika för föräldrar"}  # closed before 2026-T2: not listed
     late = rows["Bättre belysning runt skolgården i Gimo"]
-    assert 'class="late"' in late and "Försenad" in late and "slut 2026-06-30" in late
+    assert 'class="late"' in late and "Försenad (pågår, slut 2026-06-30)" in late
     assert all('class="late"' not in r for k, r in rows.items() if k != "Bättre belysning runt skolgården i Gimo")
     shop = rows["Kommunpolisen besöker butikerna i Östhammars centrum"]
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", shop, re.S)]
@@ -71,11 +71,11 @@ def test_the_coordinators_analysis_is_printed_beside_the_computed_one(sample_run
     assert "Koordinatorns bedömning" in pdf and "Sommaren 2026 i korthet" in pdf
     assert "Åtgärder och uppföljning" in pdf and "Försenad" in pdf
 
-    # a tertial without a text says where to write it: the real path of the file
+    # a tertial without a text says where to write it (the file in the municipality's folder)
     older = (sample_run.output_dir / "2026-T1" / "lagesbild.html").read_text(encoding="utf-8")
     hint = _section(older, "analys")
-    path = sample_run.data_dir / "analysis" / "2026-T1.md"
-    assert f"<code>{path}</code>" in hint and "Ingen egen bedömning" in hint
+    assert "Ingen egen bedömning" in hint and "<code>analysis/2026-T1.md</code> i kommunens datamapp" in hint
+    assert not (sample_run.data_dir / "analysis" / "2026-T1.md").exists()
 
 
 def test_workbook_and_briefs_list_the_measures(sample_run):
@@ -85,9 +85,12 @@ def test_workbook_and_briefs_list_the_measures(sample_run):
     assert header[:7] == ["Åtgärd", "Ansvarig", "Område", "Problem", "Tid", "Status", "Försenad"]
     values = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     lights = values["Bättre belysning runt skolgården i Gimo"]
-    assert lights[header.index("Försenad")] == "försenad (slutdatum passerat)"
+    assert lights[header.index("Försenad")] == "Försenad (pågår, slut 2026-06-30)"
     assert lights[header.index("Genomfört")] == 4 and lights[header.index("Mål")] == 10
     brief = (folder / "pledges" / "2025-t3-skadegorelse-gimo.md").read_text(encoding="utf-8")
     part = brief[brief.index("## Åtgärderna som ska hålla löftet"):brief.index("## Problemet")]
     assert "**Klotter i Gimo saneras inom 24 timmar** (Östhammarshem, Gimo, från 2025-09-15): pågår, 38 av 40" in part
     assert "**Bättre belysning runt skolgården i Gimo**" in part and "**försenad**" in part
+    assert "- **Åtgärder:** 2 åtgärder (1 försenad)" in brief
+    pledges = openpyxl.load_workbook(folder / "lagesbild.xlsx")["Medborgarlöften"]
+    assert "2 åtgärder (1 försenad)" in [c.value for row in pledges.iter_rows(min_row=4) for c in row]

@@ -114,3 +114,14 @@ def test_markdown_becomes_html_and_html_in_it_stays_text():
     assert "<img" not in html and "karta" in html  # an image is its alt text: nothing is fetched
     assert 'href="javascript' not in html and '<a href="https://example.com">ok</a>' in html
     assert to_html(None) == "" and to_html("") == ""
+
+
+def test_the_inbox_sensor_sees_a_new_analysis_text(tmp_path):
+    from pipelines.sensors import watched_files
+    from pipelines.settings import Settings
+
+    data = data_dir(tmp_path)
+    (data / "analysis" / "2026-T2.md").write_text(TEXT, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    settings = Settings(data, warehouse, tmp_path / "output", tmp_path / "analytics.duckdb")
+    assert data / "analysis" / "2026-T2.md" in watched_files(settings)
