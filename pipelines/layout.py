@@ -21,6 +21,7 @@ import yaml
 
 REGION_FOLDER = "kommuner"
 MUNICIPALITY_FILE = "municipality.yaml"
+ANALYSIS_FOLDER = "analysis"  # analysis/<period>.md: the coordinator's own analysis (DATA-CONTRACT §2.7)
 # Shared sources at the root of a region (settings.SOURCE_DIRS keys); the others are per municipality.
 SHARED_SOURCES = ("police_events", "police_bra", "police_local")
 REGION_OUTPUT = "region"
@@ -53,6 +54,10 @@ class MunicipalityDir:
     def questions_file(self) -> Path:
         return self.path / "surveys" / "questions.yaml"
 
+    @property
+    def analysis_dir(self) -> Path:
+        return self.path / ANALYSIS_FOLDER
+
     def source_dir(self, folder: str) -> Path:
         """`folder` is a value of settings.SOURCE_DIRS ("partners", "police/local", ...)."""
         return self.path / folder
@@ -61,6 +66,13 @@ class MunicipalityDir:
     def output_name(self) -> str:
         """The folder name of this municipality's outputs in a region: 0382-osthammar."""
         return f"{self.code}-{slug(self.name)}"
+
+
+def analysis_name(period: str) -> str:
+    """The coordinator's analysis of `period` within a municipality's folder: analysis/2026-T2.md.
+    The report names it so (not by the full path): a report is the same alone and in a region,
+    on any machine."""
+    return f"{ANALYSIS_FOLDER}/{period}.md"
 
 
 def slug(name: str) -> str:

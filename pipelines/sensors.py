@@ -59,6 +59,8 @@ def watched_files(settings: Settings) -> list[Path]:
     files: list[Path] = []
     for entry in settings.municipalities:
         files += [entry.path / name for name in CONFIG_FILES if (entry.path / name).is_file()]
+        if entry.analysis_dir.is_dir():  # the coordinator's own analysis texts
+            files += sorted(p for p in entry.analysis_dir.glob("*.md") if p.is_file())
         for source, patterns in WATCHED.items():
             files += _source_files(entry.source_dir(SOURCE_DIRS[source]), patterns)
     for source in layout.SHARED_SOURCES:  # a region's shared folders at its root
@@ -111,7 +113,7 @@ def build_inbox_sensor(codes: list[str]) -> dg.SensorDefinition:
         minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.STOPPED,
         description=(
-            "Watches every municipality's folder (municipality.yaml, pledges.yaml, actions.yaml, surveys/, "
+            "Watches every municipality's folder (municipality.yaml, pledges.yaml, actions.yaml, analysis/, surveys/, "
             "police/events|bra|local/, partners/) and, in a data dir of several municipalities, the shared "
             "police/ folders at its root. A new or changed file (path and SHA-256) starts one run of "
             "update_lagesbild for every tertial of the municipalities it belongs to (a shared file: all); "

@@ -22,6 +22,7 @@ from . import police_events as police_events_source
 from . import police_local as police_local_source
 from . import surveys as surveys_source
 from .actions import ActionPlan, write_action_plans
+from .analysis import write_analysis
 from .common import FileLoader, FileOutcome, find_files, relative_source_file, unsupported_files, unsupported_parser
 from .municipality import write_config
 from .pledges import write_pledges
@@ -353,5 +354,22 @@ def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
     yield dg.MaterializeResult(asset_key=["raw", "action_updates"], metadata={"updates": counts["updates"]})
 
 
-assets = [municipality_config, config_pledges, action_plan, police_events, police_bra, police_local, partner_reports,
+@dg.asset(
+    key=["raw", "coordinator_analysis"],
+    group_name="ingest",
+    kinds={"duckdb"},
+    owners=OWNERS,
+    description="analysis/<period>.md, the coordinator's own analysis per tertial (Markdown, redacted), as "
+    "raw.coordinator_analysis (replaced when a text changes; empty when there is none).",
+)
+def coordinator_analysis(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """A file named as no tertial is a failed file in audit.rejected_rows; the others load."""
+    settings = warehouse.settings
+    with retry_transient(context, "Inläsning av analysis/", str(settings.warehouse)), warehouse.connect() as con:
+        counts = write_analysis(con, settings.data_dir, settings.municipalities)
+    context.log.info(f"{counts['texts']} analysis texts" + (f", {counts['failed']} misnamed" if counts["failed"] else ""))
+    return dg.MaterializeResult(metadata=counts)
+
+
+assets = [municipality_config, config_pledges, action_plan, coordinator_analysis, police_events, police_bra, police_local, partner_reports,
           surveys]

@@ -41,9 +41,12 @@ def brief(f: Figures, pledge_id: str) -> str:
         f"- **Senaste värde ({get('latest_period')}):** {get('latest')} ({get('change')} mot baslinjen, "
         f"prövning: {get('significance')})",
         f"- **Status:** {get('status')}",
+        f"- **Åtgärder:** {get('actions')}",
     ]
     if f.meta("preliminary"):
         lines.append(f"- **Preliminär:** {f.meta('preliminary')}")
+    lines += ["", "## Åtgärderna som ska hålla löftet", ""]
+    lines += _actions(f[f"{name}:atgarder"])
     sections = [
         (f"{name}:omraden", "## Problemet", "Område"),
         (f"{name}:serie", "## Indikatorn per tertial", "Tertial"),
@@ -63,6 +66,23 @@ def brief(f: Figures, pledge_id: str) -> str:
               f"färre än {f.meta('survey_min')} svarande. Källorna läggs aldrig ihop: samma händelse kan finnas både "
               "hos polisen och hos en partner.", ""]
     return "\n".join(lines)
+
+
+def _actions(g: Grid) -> list[str]:
+    """The measures of actions.yaml that keep the pledge, how far each has come (or that there are none)."""
+    if not g:
+        return ["Inga åtgärder i åtgärdsplanen (actions.yaml) är kopplade till löftet."]
+    lines = []
+    for key, label in g.rows:
+        work = g.shown(key, "progress_text", "")
+        late = " – **försenad**" if g.shown(key, "late", "") else ""
+        parts = [f"- **{label}** ({g.shown(key, 'owner')}, {g.shown(key, 'areas')}, {g.shown(key, 'time')}): "
+                 f"{g.shown(key, 'status').lower()}{late}" + (f", {work}" if work not in ("", "–") else "")]
+        note = g.shown(key, "note", "")
+        if note:
+            parts.append(f"  *Senaste anteckning:* {_cell(note)}")
+        lines += parts
+    return lines
 
 
 def write_all(f: Figures, folder: Path) -> list[Path]:

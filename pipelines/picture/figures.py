@@ -47,6 +47,9 @@ INDICATOR_LABELS = {
     "police_reported_per_1000": "anmälda brott per 1 000 invånare",
 }
 STATUS_LABELS = {"on_track": "På väg mot målet", "off_track": "Inte på väg mot målet", "no_data": "Underlag saknas"}
+# The action plan's statuses (actions.yaml, DATA-CONTRACT §2.7) as printed; a late measure is "Försenad".
+ACTION_STATUS_LABELS = {"planerad": "Planerad", "pågår": "Pågår", "genomförd": "Genomförd", "inställd": "Inställd"}
+LATE = "Försenad"
 DIRECTION_WORDS = {"upp": "ökar", "ned": "minskar", "oförändrat": "ligger still"}
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 TIMES_OF_DAY = [("natt", 0), ("förmiddag", 6), ("eftermiddag", 12), ("kväll", 18)]  # six hours each
@@ -294,6 +297,8 @@ class Tertial:
         self.priorities()
         self.changes()
         self.pledges()
+        self.actions()
+        self.coordinator_analysis()
         self.indicator_sheet()
         self.data_quality()
 
@@ -747,23 +752,48 @@ class Tertial:
             t.put(row, label, "status", "Status", "text",
                   text=STATUS_LABELS[latest["status"] if latest else "no_data"]
                   + (f" ({PRELIMINARY})" if latest and _true(latest.get("is_preliminary")) else ""))
+            t.put(row, label, "actions", "Åtgärder", "text", text=_actions_phrase(latest))
             self.pledge_brief(p, series)
         for s, label in STATUS_LABELS.items():
             status.put(s, label, "count", "Antal löften", "int", counts[s], public=True)
 
     def _pledge_key(self, p, period) -> tuple | None:
         """The pledge's count over its areas in `period`, as a cell with its line to the area cells."""
-        measure = p["indicator"]
-        if measure not in MEASURES or period is None or p["category_id"] not in self.d.category_ids:
+        return self._areas_key(p["indicator"], period, p["area_ids"], p["category_id"])
+
+    def _areas_key(self, measure, period, areas, category) -> tuple | None:
+        """A count over several areas in `period` (a pledge's, a measure's), as a cell with its
+        line to the area cells: the same areas give the same cell in every table."""
+        if measure not in MEASURES or period is None or category not in self.d.category_ids:
             return None
-        areas = tuple(p["area_ids"]) or tuple(self.d.area_ids)
-        cells = [self.b.count(measure, period, a, p["category_id"]) for a in areas]
-        values = [self.b.s.values.get(k) for k in cells]
-        total = None if any(is_unknown(v) for v in values) else sum(values)
-        key = ("pl", period, "+".join(areas), p["category_id"], measure)
-        self.b.s.cell(key, total, MEASURES[measure][1])
-        self.b.s.line(key, cells)
+        areas = tuple(a for a in areas if a in self.d.area_ids) or tuple(self.d.area_ids)
+        key = ("pl", period, "+".join(areas), category, measure)
+        if key not in self.b._matrices:
+            self.b._matrices.add(key)
+            cells = [self.b.count(measure, period, a, category) for a in areas]
+            self.b.s.cell(key, _sum([self.b.s.values.get(k) for k in cells]), MEASURES[measure][1])
+            self.b.s.line(key, cells)
         return key
+
+    def _areas_compared_keys(self, areas, category) -> tuple:
+        """(this year's, last year's) reported crimes over several areas and the months both
+        tertials cover, as cells with their lines to the area cells (None, None: no comparison)."""
+        areas = tuple(a for a in areas if a in self.d.area_ids) or tuple(self.d.area_ids)
+        pairs = [self._compared_keys(a, category) for a in areas]
+        if category not in self.d.category_ids or any(k is None for pair in pairs for k in pair):
+            return None, None
+        if len(areas) == 1:
+            return pairs[0]
+        keys = []
+        for which, tag in ((0, "plc"), (1, "pll")):
+            cells = [pair[which] for pair in pairs]
+            key = (tag, self.period, "+".join(areas), category)
+            if key not in self.b._matrices:
+                self.b._matrices.add(key)
+                self.b.s.cell(key, _sum([self.b.s.values.get(k) for k in cells]))
+                self.b.s.line(key, cells)
+            keys.append(key)
+        return tuple(keys)
 
     def _pledge_value(self, t, p, row, label, col, col_label, latest, which):
         period = None if latest is None else (latest["period"] if which == "indicator" else latest["baseline_period"])
@@ -801,6 +831,7 @@ class Tertial:
             t.put(s["period"], s["period"], "significance", "Prövning", "text", text=_significance_row(s))
             t.put(s["period"], s["period"], "status", "Status", "text", text=STATUS_LABELS[s["status"]]
                   + (f" ({PRELIMINARY})" if _true(s.get("is_preliminary")) else ""))
+        self.pledge_actions(name, pid)
         if cat not in self.d.category_ids:
             return
         t = self.table(f"{name}:omraden", f"{self.d.category_name(cat)} i löftets områden, {self.period}")
@@ -881,6 +912,76 @@ class Tertial:
                 t.put(p, "Alla partner" if p == TOTAL else p, a, "Totalt" if a == TOTAL else self.d.area_name(a),
                       "count", key=key)
 
+    # ----------------------------------------------------------------------- åtgärder och uppföljning
+
+    def actions(self) -> None:
+        """The action plan as it stood in the tertial (fct_action_followup), each measure beside the
+        reported crimes of its problem in its areas: work done beside whether the problem moved."""
+        rows = self.d.actions(self.period)
+        t = self.table("atgarder", "Åtgärder och uppföljning")
+        counts = {label: 0 for label in [*ACTION_STATUS_LABELS.values(), LATE]}
+        pledges = {p["pledge_id"]: p for p in self.d.pledges_given_by(self.period)}
+        latest = {pid: (self.d.pledge_series(pid, self.period) or [None])[-1] for pid in pledges}
+        for a in rows:
+            row, label = a["action_id"], a["title"]
+            status = ACTION_STATUS_LABELS[a["status"]]
+            counts[LATE if _true(a["is_late"]) else status] += 1
+            self._action_cells(t, a, row, label)
+            cat = a["category_id"]
+            now = self._areas_key("police_reported_count", self.period, a["area_ids"], cat)
+            c_now, c_last = self._areas_compared_keys(a["area_ids"], cat)
+            t.put(row, label, "reported", "Anmälda brott i området (problemet)", "count", key=now,
+                  missing=self.b.missing("police_reported_count", self.period))
+            t.put(row, label, "last_year", f"Samma tertial i fjol ({self.last_year or MISSING})", "count",
+                  key=c_last, missing=True)
+            t.put(row, label, "change", "Förändring mot i fjol", "pct", _change(self.b, c_now, c_last),
+                  deps=tuple(k for k in (c_now, c_last) if k is not None))
+            pledge = pledges.get(a["pledge_id"]) if not is_unknown(a["pledge_id"]) else None
+            t.put(row, label, "pledge", "Löfte", "text", text=pledge["title"] if pledge else "")
+            followed = latest.get(a["pledge_id"]) if pledge else None
+            t.put(row, label, "pledge_status", "Löftets status", "text",
+                  text=(STATUS_LABELS[followed["status"] if followed else "no_data"] if pledge else ""))
+        status = self.table("atgarder_status", "Åtgärder per status")
+        for label, n in counts.items():
+            status.put(label, label, "count", "Antal åtgärder", "int", n, public=True)
+
+    def _action_cells(self, t: Table, a: dict, row: str, label: str) -> None:
+        """What a measure is and how far it has come (the report's table, the workbook, the briefs)."""
+        late = _true(a["is_late"])
+        t.put(row, label, "owner", "Ansvarig", "text", text=a["owner"])
+        t.put(row, label, "areas", "Område", "text", text=", ".join(self.d.area_name(x) for x in a["area_ids"]))
+        t.put(row, label, "category", "Problem", "text", text=self.d.category_name(a["category_id"]))
+        end = a["end_date"]
+        t.put(row, label, "time", "Tid", "text", text=f"från {a['start_date']:%Y-%m-%d}" if pd.isna(end)  # NaT: no end
+              else f"{a['start_date']:%Y-%m-%d} – {end:%Y-%m-%d}")
+        status = ACTION_STATUS_LABELS[a["status"]]
+        t.put(row, label, "status", "Status", "text", text=status)
+        t.put(row, label, "late", LATE, "text",
+              text=f"{LATE} ({status.lower()}, slut {a['end_date']:%Y-%m-%d})" if late else "")
+        done, target, measure = _str(a["done"]), _str(a["target_count"]), _str(a["target_measure"]) or ""
+        t.put(row, label, "done", "Genomfört", "int", done, public=True)
+        t.put(row, label, "target", "Mål", "int", target, public=True)
+        t.put(row, label, "measure", "Räknas i", "text", text=measure)
+        t.put(row, label, "progress", "Andel av målet", "share", _str(a["progress_share"]), public=True)
+        t.put(row, label, "progress_text", "Genomfört av målet", "text", text=_progress_text(a, done, target, measure))
+        t.put(row, label, "note", "Senaste anteckning", "text", text=_str(a["latest_note"]) or "")
+
+    def pledge_actions(self, name: str, pledge_id: str) -> None:
+        """The brief's measures that keep the pledge (an empty table: none in actions.yaml)."""
+        rows = [a for a in self.d.actions(self.period) if a["pledge_id"] == pledge_id]
+        t = self.table(f"{name}:atgarder", "Åtgärder som ska hålla löftet")
+        for a in rows:
+            self._action_cells(t, a, a["action_id"], a["title"])
+
+    def coordinator_analysis(self) -> None:
+        """The coordinator's own words (analysis/<period>.md), Markdown as stored (redacted)."""
+        text = self.d.coordinator_analysis(self.period)
+        if text is None:
+            return
+        t = self.table("analys_koordinator", "Koordinatorns bedömning")
+        markdown = _str(text["analysis_markdown"])
+        t.put("text", "Koordinatorns bedömning", "text", "Text", "text", text=markdown if markdown is not None else "")
+
     # ----------------------------------------------------------------------- the workbook's full sheet
 
     def indicator_sheet(self) -> None:
@@ -949,6 +1050,27 @@ class Tertial:
         t = self.table("kallhanvisning", "Källor")
         for r in dq["attribution"]:
             t.put(r["source"], r["source"], "text", "Text", "text", text=r["text"])
+
+
+def _progress_text(a: dict, done, target, measure: str) -> str:
+    """'10 av 12 butiksbesök (83 %)', '162 märkta båtmotorer' without a target, '–' with neither."""
+    if target is not None:
+        share = _str(a["progress_share"])
+        return (f"{int(done or 0)} av {int(target)} {measure}".rstrip()
+                + (f" ({show_share(share)})" if share is not None else ""))
+    return f"{int(done)} {measure}".rstrip() if done is not None else MISSING
+
+
+def _actions_phrase(latest) -> str:
+    """'3 åtgärder (1 genomförd, 1 försenad)', 'inga' or '–' (no follow-up yet): a pledge's measures."""
+    if not latest or is_unknown(latest.get("actions_count")):
+        return MISSING
+    n, done, late = (int(latest[k]) for k in ("actions_count", "actions_done", "actions_late"))
+    if n == 0:
+        return "inga"
+    parts = [f"{done} genomförd{'a' if done != 1 else ''}"] if done else []
+    parts += [f"{late} försenad{'e' if late != 1 else ''}"] if late else []
+    return f"{n} åtgärd{'er' if n != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _change(book: Book, now, last):

@@ -20,8 +20,8 @@ from .published import only_municipality, rows_sql
 
 FINGERPRINT_FILE = ".fingerprint"
 _RENDERERS = REPO_ROOT / "pipelines" / "picture"
-_LAYOUT = ["lagesbild.py", "workbook.py", "briefs.py", "charts.py", "render.py", "published.py", "templates",
-           "maps.py", "geo/kommuner.geojson"]
+_LAYOUT = ["lagesbild.py", "workbook.py", "briefs.py", "charts.py", "render.py", "published.py", "markdown.py",
+           "templates", "maps.py", "geo/kommuner.geojson"]
 
 
 def _code_digest() -> bytes:

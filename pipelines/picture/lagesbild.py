@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import briefs, charts, maps, workbook
+from ..layout import analysis_name
+from . import briefs, charts, maps, markdown, workbook
 from .published import Figures, Grid
 from .render import genitive, render, write_atomic, write_pdf
 
@@ -25,6 +26,7 @@ ROW_HEADERS = {
     "kvalitet_avvisade": "Källa", "indikatorer": "Problemområde", "nyckeltal": "Nyckeltal",
     "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag", "region_comparison": "Problemkategori",
     "karta": "Område", "enkat_sektor": "Sektor och problemkategori",
+    "atgarder": "Åtgärd", "atgarder_status": "Status",
 }
 
 
@@ -65,7 +67,9 @@ def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, komm
     out = folder or output_dir / period
     kommun = f.meta("kommun")
     html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header,
-                  area_map=area_map, sectors=SectorMatrix.of(f["enkat_sektor"]))
+                  area_map=area_map, sectors=SectorMatrix.of(f["enkat_sektor"]),
+                  analysis_html=markdown.to_html(f["analys_koordinator"].shown("text", "text", "")),
+                  analysis_path=analysis_name(period))
     html_path = write_atomic(out / "lagesbild.html", html.encode("utf-8"))
     timer["html"] = time.monotonic()
     xlsx_path = workbook.write(f, out / "lagesbild.xlsx", first_header)

@@ -492,6 +492,36 @@ class Marts:
             by_pledge.setdefault(r["pledge_id"], []).append(r)
         return by_pledge
 
+    # ----------------------------------------------------------------------- the action plan
+
+    @cached_property
+    def _actions(self) -> dict[str, list[dict]]:
+        """marts.fct_action_followup by tertial, in actions.yaml's order (none in a warehouse
+        built before the action plan)."""
+        if not has_column(self.con, "marts", "fct_action_followup", "kommun_code"):
+            return {}
+        by_period: dict[str, list[dict]] = {}
+        frame = self.shared.part("select * from marts.fct_action_followup order by kommun_code, period, sort_order",
+                                 self.code)
+        for r in frame.to_dict("records"):
+            r["area_ids"] = list(r["area_ids"]) if r["area_ids"] is not None else []
+            by_period.setdefault(r["period"], []).append(r)
+        return by_period
+
+    def actions(self, period: str) -> list[dict]:
+        return self._actions.get(period, [])
+
+    @cached_property
+    def _analysis(self) -> dict[str, dict]:
+        if not has_column(self.con, "marts", "fct_coordinator_analysis", "kommun_code"):
+            return {}
+        frame = self.shared.part("select * from marts.fct_coordinator_analysis order by kommun_code, period", self.code)
+        return {r["period"]: r for r in frame.to_dict("records")}
+
+    def coordinator_analysis(self, period: str) -> dict | None:
+        """The coordinator's own text of the tertial (analysis/<period>.md), or None."""
+        return self._analysis.get(period)
+
     # ----------------------------------------------------------------------- data quality
 
     @cached_property

@@ -38,6 +38,7 @@ SHEETS = [
     ("sakerstallda", "Säkerställda förändringar"),
     ("kan_vara_slump", "Kan vara slump"),
     ("loften", "Medborgarlöften"),
+    ("atgarder", "Åtgärder"),
     ("bra", "BRÅ"),
     ("region_comparison", "Regionens kommuner"),
 ]

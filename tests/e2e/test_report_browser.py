@@ -14,7 +14,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
 SECTIONS = ["Sammanfattning", "Kartläggning", "Övrig relevant information", "Analys",
-            "Uppföljning av medborgarlöften", "Förslag inför nästa löfte", "Datakvalitet och källor"]
+            "Uppföljning av medborgarlöften", "Åtgärder och uppföljning", "Förslag inför nästa löfte",
+            "Datakvalitet och källor"]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,13 @@ def test_lagesbild_renders_offline_in_chromium(sample_run, browser, artifacts):
         assert charts.nth(i).locator("svg path, svg line, svg rect").count() > 3
     text = page.inner_text("body")
     assert "Lägesbild Östhammars kommun" in text
+    # the action plan: a late measure stands out; the coordinator's words sit under Analys
+    late = page.locator("#atgarder tr.late")
+    assert late.count() >= 1
+    assert late.first.locator("th").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(253, 236, 234)"
+    page.locator("#atgarder").screenshot(path=str(artifacts / f"atgarder_{html.parent.name}.png"))
+    assert page.locator("#analys .coordinator h4").count() >= 1
+    page.locator("#analys .coordinator").screenshot(path=str(artifacts / f"analys_{html.parent.name}.png"))
     shot = artifacts / f"lagesbild_{html.parent.name}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000

@@ -26,4 +26,4 @@ def test_every_dbt_unit_test_passes(sample_run, tmp_path):
     results = json.loads((target / "run_results.json").read_text())["results"]
     assert len(results) >= 15 and all(r["status"] == "pass" for r in results)
     assert {"int_indicator_trends", "int_police_event_versions", "int_police_reported_monthly",
-            "int_pledge_followup"} <= {r["unique_id"].split(".")[2] for r in results}
+            "int_pledge_followup", "fct_action_followup", "fct_pledge_followup"} <= {r["unique_id"].split(".")[2] for r in results}

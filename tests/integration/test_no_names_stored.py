@@ -2,7 +2,8 @@
 
 The real pipeline (Dagster, dbt, DuckDB, the reports) runs on a data directory whose
 partner descriptions and places, survey free-text answers, police event summaries and
-action notes are the sentences of the redaction corpus (tests/fixtures/redaction_corpus.yaml),
+action notes and the coordinator's analysis are the sentences of the redaction corpus
+(tests/fixtures/redaction_corpus.yaml), with a phone number, an e-mail address and a personnummer,
 plus rejected rows that carry them. Then every text column of every table of every schema
 of the warehouse and of the analysts' copy, and every html, md, csv, xlsx and log file the
 run wrote, is searched for each name word of the corpus: a word the corpus marks as (part
@@ -26,6 +27,11 @@ from tests.privacy import find_personal_data
 from tests.redaction_corpus import _TOKEN, _labels, load
 
 FREE_TEXT_QUESTION = "Beskriv gärna var och när du känner dig otrygg"
+# Personal data planted in an action note and in the coordinator's analysis (DATA-CONTRACT §5).
+PHONE, EMAIL, PERSONNUMMER = "070-123 45 67", "anna.testsson@example.com", "19850412-1234"
+PLANTED = f"Ring {PHONE} eller mejla {EMAIL}; personnumret {PERSONNUMMER} gäller den anmälda."
+SCRIPT = '<script>alert("x")</script> och <b onclick="x">fet</b>'
+
 PARTNERS = ["ICA Gimo", "Östhammarshem", "Östhammars båtägareförening", "Barn- och utbildningsförvaltningen"]
 
 
@@ -82,7 +88,17 @@ def _write_data(data_dir: Path) -> None:
                 "updates": [{"date": f"2025-{m % 12 + 1:02d}-01", "status": "pågår", "note": text}
                             for m, text in enumerate(texts[n::4])]}
                for n in range(4)]
+    # one measure whose latest note in 2025-T2 (printed in that report) holds a phone number,
+    # an e-mail address and a personnummer
+    actions.append({"id": "atgard-kontakt", "title": "Kontaktperson", "owner": "Kommunen", "category": "stold",
+                    "areas": ["gimo"], "start": "2025-01-01",
+                    "updates": [{"date": "2025-06-01", "status": "pågår", "note": PLANTED}]})
     (data_dir / "actions.yaml").write_text(yaml.safe_dump(actions, allow_unicode=True), encoding="utf-8")
+
+    # The coordinator's analysis of 2025-T2: the sentences, the planted numbers and HTML.
+    (data_dir / "analysis").mkdir()
+    (data_dir / "analysis" / "2025-T2.md").write_text(
+        "## Bedömning\n\n" + "\n\n".join(texts) + f"\n\n{PLANTED}\n\n{SCRIPT}\n", encoding="utf-8")
 
     # Police events: the sentences as summaries (and one event without id: rejected).
     events = []
@@ -174,6 +190,26 @@ def test_no_name_in_any_output_file(corpus_run):
     assert not hits, "names in output files:\n" + "\n".join(hits)
 
 
+def test_planted_numbers_reach_no_output_and_html_prints_as_text(corpus_run):
+    """The note and the analysis are printed (their redaction tokens are there), their phone
+    number, e-mail address and personnummer are not, in any table or file; the analysis's
+    HTML is text in the report, never markup."""
+    needles = [PHONE, PHONE.replace(" ", "").replace("-", ""), EMAIL, PERSONNUMMER, PERSONNUMMER[2:]]
+    for db in (corpus_run.warehouse, corpus_run.warehouse.parent / "analytics.duckdb"):
+        assert find_personal_data(db, needles) == [], db.name
+    files = list(_output_texts(corpus_run.output_dir))
+    hits = [f"{path.name}: {n}" for path, text in files for n in needles if n in text]
+    assert not hits, hits
+    html = (corpus_run.output_dir / "2025-T2" / "lagesbild.html").read_text(encoding="utf-8")
+    assert "[telefon]" in html and "[e-post]" in html and "[personnummer]" in html
+    section = html[html.index('id="analys"'):html.index('id="medborgarloften"')]
+    assert "Koordinatorns bedömning" in section and "<h4>Bedömning</h4>" in section
+    assert "&lt;script&gt;" in section and "<script" not in html and "onclick" not in html.replace("onclick=&quot;", "")
+    assert "[namn]" in section
+    brief_or_report = html[html.index('id="atgarder"'):]
+    assert "Kontaktperson" in brief_or_report and "[telefon]" in brief_or_report
+
+
 def _tables_with(db: Path, pattern: re.Pattern):
     """(schema, table, column, value) of every text value matching `pattern`."""
     import duckdb
@@ -228,6 +264,7 @@ def test_free_text_off_stores_none_of_it(tmp_path_factory):
         assert one("select count(answer) from raw.survey_responses where question_id = 'q_otrygg_fritext'") == (0,)
         assert one("select count(*), count(summary) from raw.police_events")[1] == 0
         assert one("select count(*), count(note) from raw.action_updates")[1] == 0
+        assert one("select count(*), count(analysis_markdown) from raw.coordinator_analysis") == (1, 0)
         records = [r[0] for r in con.execute("select raw_record from audit.rejected_rows").fetchall()]
     _, sentences = load()
     leaked = [r for r in records if r and any(text in r for text, _ in sentences)]

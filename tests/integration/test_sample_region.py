@@ -117,3 +117,21 @@ def test_the_same_area_id_in_two_municipalities(region_run):
             "select pledge_id, kommun_code from marts.dim_pledge where pledge_id in "
             "('2025-t3-inbrott-landsbygd', '2025-t3-trygghet-skutskar')").fetchall())
         assert pledges == {"2025-t3-inbrott-landsbygd": "0360", "2025-t3-trygghet-skutskar": "0319"}
+
+
+def test_each_municipality_has_its_own_action_plan_and_analysis(region_run):
+    """Östhammar's measures and text reach its own report only; Tierp has neither: its pledges'
+    briefs say no measure keeps them, and its report says where its coordinator writes the text."""
+    osthammar = (region_run.output_dir / CODES["0382"] / NEWEST / "lagesbild.html").read_text(encoding="utf-8")
+    tierp = (region_run.output_dir / CODES["0360"] / NEWEST / "lagesbild.html").read_text(encoding="utf-8")
+    assert "Bättre belysning runt skolgården i Gimo" in osthammar and "Sommaren 2026 i korthet" in osthammar
+    assert "Bättre belysning" not in tierp and "Sommaren 2026" not in tierp
+    assert "Inga åtgärder är registrerade för perioden" in tierp
+    assert f"<code>analysis/{NEWEST}.md</code> i kommunens datamapp" in tierp
+    briefs = sorted((region_run.output_dir / CODES["0360"] / NEWEST / "pledges").glob("*.md"))
+    assert briefs and all("Inga åtgärder i åtgärdsplanen (actions.yaml) är kopplade till löftet."
+                          in b.read_text(encoding="utf-8") for b in briefs)
+    with _connect(region_run) as con:
+        assert con.execute("select distinct kommun_code from marts.fct_action_followup").fetchall() == [("0382",)]
+        assert con.execute("select count(*) from marts.fct_pledge_followup where kommun_code = '0360' "
+                           "and actions_count <> 0").fetchall() == [(0,)]

@@ -256,7 +256,7 @@ def test_redaction_protects_each_municipalitys_own_names(region):
     assert areas["kommuner/0382-osthammar/police/local/ronja.csv"] == "[namn]"
     assert query(warehouse, "select area from raw.police_local where _source_file = 'police/local/gemensamt.csv' "
                             "and _source_row = 3") == [("Ronja",)]
-    assert query(warehouse, "select kommun_code, note from raw.action_updates") == [
+    assert query(warehouse, "select kommun_code, note from raw.action_updates where kommun_code = '0360'") == [
         ("0360", "Lugnt i Ronja, [namn] ringde")]
 
 
@@ -267,7 +267,7 @@ def test_configuration_is_stored_per_municipality(region):
     for table in ("config_area_names", "config_area_population", "config_survey_questions",
                   "config_survey_scale_labels", "config_pledges", "actions", "action_updates"):
         codes = {code for (code,) in query(warehouse, f"select distinct kommun_code from raw.{table}")}
-        assert codes == ({"0360"} if table.startswith("action") else {"0360", "0382"}), table
+        assert codes == {"0360", "0382"}, table  # the sample has an action plan too
     assert query(warehouse, "select kommun_code, area_id from raw.config_area_names where label = 'Ronja'") == [
         ("0360", "ronja")]
     assert query(warehouse, "select kommun_code, pledge_id from raw.config_pledges where kommun_code = '0360'") == [
