@@ -102,11 +102,12 @@ def column_frame(g: Grid, column: str) -> pd.DataFrame:
 
 
 def long_frame(g: Grid) -> pd.DataFrame:
-    """A published table as (period, category_name, shown) rows, for the trend charts."""
+    """A published table as (period, category_name, shown, text) rows, for the trend charts."""
     return pd.DataFrame(
-        [{"period": ckey, "category_name": label, "shown": c.number if (c := g.cell(rkey, ckey)) else None}
+        [{"period": ckey, "category_name": label, "shown": c.number if (c := g.cell(rkey, ckey)) else None,
+          "text": c.shown if c else "–"}
          for rkey, label in g.rows for ckey, _ in g.columns if ckey[:2] == "20"],
-        columns=["period", "category_name", "shown"],
+        columns=["period", "category_name", "shown", "text"],
     )
 
 
@@ -117,9 +118,10 @@ def _charts(f: Figures) -> dict[str, str]:
     survey = f["enkat"]
     share = pd.DataFrame(
         [{"category_name": label, "share": survey.cell(k, "share").number, "low": survey.cell(k, "ci_low").number,
-          "high": survey.cell(k, "ci_high").number} for k, label in survey.rows
-         if survey.cell(k, "share") and survey.cell(k, "share").number is not None],
-        columns=["category_name", "share", "low", "high"],
+          "high": survey.cell(k, "ci_high").number,
+          "text": f"{survey.shown(k, 'share')} ({survey.shown(k, 'ci_low')}–{survey.shown(k, 'ci_high')})"}
+         for k, label in survey.rows if survey.cell(k, "share") and survey.cell(k, "share").number is not None],
+        columns=["category_name", "share", "low", "high", "text"],
     )
     return {
         "categories": charts.published_bars(column_frame(f["kallor"], "reported"), threshold,
