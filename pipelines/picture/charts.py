@@ -22,7 +22,7 @@ import vl_convert
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 # Every mark colour has at least 3:1 contrast against the white page (WCAG 1.4.11, non-text
-# contrast; tests/unit/test_accessibility.py checks it), text colours at least 4.5:1.
+# contrast; tests/unit/test_chart_accessibility.py checks it), text colours at least 4.5:1.
 BLUE = "#1f5f8b"
 TEXT = "#222222"
 PALETTE = ["#1f5f8b", "#b35f12", "#3a8f5c", "#b03a48", "#6c4f9e", "#8c6d31", "#1d7f91", "#6b6b6b"]

@@ -1,8 +1,8 @@
 """Every kind of HTML output passes axe-core's WCAG 2.1 A and AA rules in Debian's chromium,
-offline (issue 17, DATA-CONTRACT §4.2): the lägesbild (the sample's newest tertial and the
-hard cases' preliminary one, which has hidden small counts), datakvalitet.html, the regional
-overview and the pledge briefs rendered as HTML. axe-core is the copy bundled in the
-axe-playwright-python wheel; nothing is fetched."""
+offline (issue 17, DATA-CONTRACT §4.2): the lägesbild (the sample's newest tertial; the hard
+cases' preliminary one, which has hidden small counts, and its internal edition),
+datakvalitet.html, the regional overview and the pledge briefs rendered as HTML. axe-core is
+the copy bundled in the axe-playwright-python wheel; nothing is fetched."""
 
 from __future__ import annotations
 
@@ -58,13 +58,28 @@ def brief_pages(report_dir: Path, out: Path) -> list[Path]:
     return pages
 
 
+def internal_edition(run, period: str, base: Path) -> Path:
+    """The internal edition (LAGESBILD_INTERNAL=on) of `period`, from a copy of the run's warehouse."""
+    import shutil
+
+    from pipelines.picture import figures, lagesbild, published
+
+    warehouse = base / "lagesbild.duckdb"
+    shutil.copy(run.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        published.write_frames(con, figures.build_frames(con, internal=True), published.INTERNAL_TABLE)
+        report = lagesbild.build(con, period, base / "output", pdf=False, internal=True)
+    return report.internal.html_path
+
+
 @pytest.fixture(scope="module")
 def outputs(sample_run, edge_run, overview_html, tmp_path_factory) -> dict[str, Path]:  # noqa: F811
     report = latest_report(sample_run.output_dir)
     pages = {"lagesbild": report, "datakvalitet": report.with_name("datakvalitet.html"),
              "lagesbild med dolda tal": edge_run.output_dir / EDGE_PERIOD / "lagesbild.html",
              "datakvalitet med dolda tal": edge_run.output_dir / EDGE_PERIOD / "datakvalitet.html",
-             "regional översikt": overview_html}
+             "regional översikt": overview_html,
+             "intern utgåva": internal_edition(edge_run, EDGE_PERIOD, tmp_path_factory.mktemp("internal"))}
     briefs = brief_pages(report.parent, tmp_path_factory.mktemp("briefs"))
     assert briefs, "the sample has pledges: their briefs are checked too"
     pages.update({f"brief {p.stem}": p for p in briefs})
