@@ -32,6 +32,7 @@ from pipelines import layout
 from pipelines import periods as tertials
 from pipelines import settings as pipeline_settings
 from pipelines.dbt_vars import unknown_area_id
+from pipelines.picture.render import TEMPLATES as PAGE_TEMPLATES
 from pipelines.settings import quality_docs_dir
 
 from . import results
@@ -376,7 +377,8 @@ def write_all(settings) -> list[QualitySummary]:
 
 
 _env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
+    # the page extends the published pages' _base.html.j2 (skip link, lang, internal marking)
+    loader=jinja2.FileSystemLoader([TEMPLATES, PAGE_TEMPLATES]),
     autoescape=jinja2.select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,

@@ -26,6 +26,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from .picture.published import INTERNAL_SCHEMA
 from .resources import Warehouse
 from .retries import retry_transient
 from .transform import dbt_models
@@ -74,6 +75,8 @@ def publish_copy(warehouse: Path, target: Path, *, run_id: str = "") -> Publishe
                 "select schema_name, view_name from duckdb_views() where database_name = 'src' and not internal "
                 "order by 1, 2"
             ).fetchall()
+            # The internal edition's unsuppressed figures are never published to analysts (DATA-CONTRACT §4.2).
+            objects = [(schema, name) for schema, name in objects if schema != INTERNAL_SCHEMA]
             for schema in sorted({schema for schema, _ in objects} | {PUBLISHED_TABLE[0]}):
                 con.execute(f"create schema if not exists dst.{_quote(schema)}")
             for schema, name in objects:

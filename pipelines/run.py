@@ -189,6 +189,8 @@ def report_lines(settings: Settings) -> list[str]:
         lines = [f"  rapporter:  en mapp per kommun, i varje {files}:"]
         lines += [f"    {entry.name} ({entry.code}): {settings.municipality_output_dir(entry.code)}/"
                   for entry in settings.municipalities]
+    if settings.internal:  # DATA-CONTRACT §4.2: the internal edition beside each report
+        lines.append("  intern:     <tertial>/intern/ bredvid varje rapport: internt arbetsmaterial, får inte spridas")
     reports = [p for folder in _report_folders(settings) for p in run_summary.quality_reports(folder)]
     if reports and not settings.is_region:
         lines.append(f"  kvalitet:   {reports[-1]}" + (" (senaste tertialet; en per tertial)" if len(reports) > 1 else ""))

@@ -103,6 +103,18 @@ def free_text_stored(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().casefold() not in _OFF
 
 
+INTERNAL_VAR = "LAGESBILD_INTERNAL"
+INTERNAL_FOLDER = "intern"  # <period>/intern/: the internal edition beside the public one
+_ON = {"on", "1", "true", "yes", "ja", "på"}
+
+
+def internal_edition(environ: Mapping[str, str] | None = None) -> bool:
+    """DATA-CONTRACT §4.2: `LAGESBILD_INTERNAL=on` also writes the internal edition (no small-count
+    suppression, the police's event summaries) under <period>/intern/. Unset or anything else: not
+    written, and the unsuppressed figures are not stored."""
+    return (os.environ if environ is None else environ).get(INTERNAL_VAR, "").strip().casefold() in _ON
+
+
 PDF_VAR = "LAGESBILD_PDF"
 PDF_AUTO, PDF_ALL, PDF_NONE = "auto", "all", "none"
 _PDF_WORDS = {"": PDF_AUTO, "auto": PDF_AUTO, "all": PDF_ALL, "alla": PDF_ALL, "on": PDF_ALL,
@@ -173,6 +185,7 @@ class Settings:
     analytics_copy: Path
     as_of: date = field(default_factory=read_as_of)
     pdf: str | frozenset[str] = field(default_factory=read_pdf_choice)
+    internal: bool = field(default_factory=internal_edition)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -185,6 +198,7 @@ class Settings:
             analytics_copy=_resolve(copy) if copy else warehouse.parent / ANALYTICS_COPY_NAME,
             as_of=read_as_of(),
             pdf=read_pdf_choice(),
+            internal=internal_edition(),
         )
 
     def export(self) -> None:

@@ -12,6 +12,7 @@ from data_quality import gate
 from ..partitions import period_of_key, split_key
 from ..resources import Warehouse
 from ..retries import retry_transient
+from ..settings import INTERNAL_FOLDER
 from . import figures, overview, published, region_figures
 from .batch import Job, Renderer, workers_for
 from .fingerprint import is_current, mark_current, period_fingerprint
@@ -20,9 +21,11 @@ from .lagesbild import PDF_NAME
 REPORT_FILES = ["lagesbild.html", PDF_NAME, "lagesbild.xlsx"]
 
 
-def report_files(pdf: bool) -> list[str]:
-    """The files a current report has: its PDF only when one is wanted (Settings.wants_pdf)."""
-    return REPORT_FILES if pdf else [name for name in REPORT_FILES if name != PDF_NAME]
+def report_files(pdf: bool, internal: bool = False) -> list[str]:
+    """The files a current report has: its PDF only when one is wanted (Settings.wants_pdf), the
+    internal edition's under intern/ only when it is on (Settings.internal)."""
+    files = REPORT_FILES if pdf else [name for name in REPORT_FILES if name != PDF_NAME]
+    return files + ([f"{INTERNAL_FOLDER}/{name}" for name in files] if internal else [])
 FIGURES_KEY = ["marts", "fct_published_figures"]
 # What the figures are built from (and, by being downstream of the marts' blocking
 # quality checks, after those checks: their results are printed too).
@@ -61,11 +64,20 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
     with retry_transient(context, "Publicerade siffror", str(settings.warehouse)), warehouse.connect() as con:
         rows = published.write_frames(con, _figure_frames(con, settings.is_region))
         written = published.summary(con)
+        # The internal edition's figures: only when it is on, in a table of their own (never a row
+        # of this one); switched off, none stay in the warehouse.
+        if settings.internal:
+            internal_rows = published.write_frames(con, figures.build_frames(con, internal=True),
+                                                   published.INTERNAL_TABLE)
+        else:
+            published.drop_internal(con)
+            internal_rows = 0
     return dg.MaterializeResult(metadata={
         "dagster/row_count": rows,
         "periods": dg.MetadataValue.json(written["periods"]),
         "figures_by_municipality": dg.MetadataValue.json(written["by_municipality"]),
         "hidden": written["hidden"],
+        "internal_rows": internal_rows,
     })
 
 
@@ -178,11 +190,12 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                         context.log.info(f"{code} {period}: no data in the warehouse, no report written")
                         continue
                     folder = _report_dir(settings, period, code)
-                    fingerprint = period_fingerprint(con, period, code)
-                    if is_current(folder, fingerprint, report_files(pdf)):
+                    fingerprint = period_fingerprint(con, period, code, settings.internal)
+                    if is_current(folder, fingerprint, report_files(pdf, settings.internal)):
                         entry["unchanged"].append(period)
                         continue
-                    written.append((renderer.submit(Job(code, period, folder, pdf)), fingerprint, folder))
+                    job = Job(code, period, folder, pdf, settings.internal)
+                    written.append((renderer.submit(job), fingerprint, folder))
                     entry["written"].append(period)
                 entry["latest"] = max(entry["written"] + entry["unchanged"], default=None)
                 if entry["unchanged"]:

@@ -25,10 +25,12 @@ class Job:
     period: str
     folder: Path
     pdf: bool
+    internal: bool = False  # also the internal edition (LAGESBILD_INTERNAL=on)
 
 
 def render(con: duckdb.DuckDBPyConnection, output_dir: Path, job: Job) -> lagesbild.Report:
-    return lagesbild.build(con, job.period, output_dir, kommun_code=job.code, folder=job.folder, pdf=job.pdf)
+    return lagesbild.build(con, job.period, output_dir, kommun_code=job.code, folder=job.folder, pdf=job.pdf,
+                           internal=job.internal)
 
 
 _worker = {}  # the worker's open warehouse: its context manager (closes it when collected) and connection

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .edition import INTERNAL_MARKING
 from .published import Figures, Grid
 from .render import genitive, write_atomic
 
@@ -33,6 +34,7 @@ def brief(f: Figures, pledge_id: str) -> str:
         "",
         f"*Underlag till lägesbilden för {genitive(f.meta('kommun'))} kommun, {f.period}.*",
         "",
+        *([f"**{INTERNAL_MARKING}.** Små tal visas som de är.", ""] if f.internal else []),
         f"- **Löfte:** {pledge_id}, givet {get('given')}",
         f"- **Områden:** {get('areas')}",
         f"- **Indikator:** {get('indicator')}",

@@ -105,13 +105,16 @@ class Table:
 class Book:
     """All published figures of one municipality, every tertial."""
 
-    def __init__(self, data: marts.Marts):
+    def __init__(self, data: marts.Marts, internal: bool = False):
         self.d = data
         m = data.municipality
         self.kommun_code = m["kommun_code"]
         self.threshold = int(m["suppression_threshold"])
         self.min_respondents = int(m["survey_min_respondents"])
-        self.s = Suppressor(self.threshold)
+        # internal: the internal edition's book (published.INTERNAL_TABLE): nothing hidden, and
+        # the tables only that edition has (the police's event summaries)
+        self.internal = internal
+        self.s = Suppressor(self.threshold, suppress=not internal)
         self.figures: list[Figure] = []
         self._matrices: set = set()
 
@@ -163,6 +166,15 @@ class Book:
 
     def hidden(self, key) -> bool:
         return key is not None and self.s.hidden(key)
+
+    def partner_rows(self, totals: dict) -> list[tuple[str, str, str]]:
+        """(partner, row key, row label) in the order printed. The internal edition names each
+        partner; the public one does not say which shop reported what (DATA-CONTRACT §4.2):
+        'Partner 1', 'Partner 2', … by reports, most first."""
+        if self.internal:
+            return [(p, p, p) for p in sorted(totals)]
+        ordered = sorted(totals, key=lambda p: (-totals[p], p))
+        return [(p, f"partner_{i}", f"Partner {i}") for i, p in enumerate(ordered, start=1)]
 
     # ----------------------------------------------------------------------- printing
 
@@ -251,20 +263,21 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
 
 
 def build_frames(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None,
-                 kommun_codes: list[str] | None = None) -> Iterator[pd.DataFrame]:
+                 kommun_codes: list[str] | None = None, internal: bool = False) -> Iterator[pd.DataFrame]:
     """The rows of `build`, one frame per municipality, in the same order: a national run
-    writes them as they come instead of holding millions of rows at once."""
+    writes them as they come instead of holding millions of rows at once. `internal`: the
+    internal edition's rows (nothing hidden; published.INTERNAL_TABLE, never the public table)."""
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
     with catalogue(con):
         shared = marts.Shared(con)
         for code in kommun_codes or shared.codes:
-            yield build_municipality(con, code, generated, shared)
+            yield build_municipality(con, code, generated, shared, internal)
 
 
 def build_municipality(con: duckdb.DuckDBPyConnection, kommun_code: str, generated: datetime,
-                       shared: marts.Shared | None = None) -> pd.DataFrame:
+                       shared: marts.Shared | None = None, internal: bool = False) -> pd.DataFrame:
     data = marts.Marts(con, kommun_code, shared)
-    book = Book(data)
+    book = Book(data, internal)
     for period in data.periods:
         Tertial(book, period, generated).build()
     return book.frame()
@@ -294,6 +307,8 @@ class Tertial:
         self.survey()
         self.survey_sectors()
         self.quotes()
+        if self.b.internal:
+            self.police_events()
         self.priorities()
         self.changes()
         self.pledges()
@@ -504,11 +519,11 @@ class Tertial:
         for c, _ in self.d.categories:
             s.line((pa, self.period, TOTAL, c), [("pp", self.period, p, c) for p in partners])
         s.line((pa, self.period, TOTAL, TOTAL), [("pp", self.period, p, TOTAL) for p in partners])
-        for p in [*partners, TOTAL]:
-            label = "Alla partner" if p == TOTAL else p
+        totals = {p: sum(values.get((p, c), 0) for c, _ in self.d.categories) for p in partners}
+        for p, row_key, label in [*self.b.partner_rows(totals), (TOTAL, TOTAL, "Alla partner")]:
             for c, cname in [*cats, (TOTAL, "Totalt")]:
                 key = (pa, self.period, TOTAL, c) if p == TOTAL else ("pp", self.period, p, c)
-                t.put(p, label, c, cname, "count", key=key)
+                t.put(row_key, label, c, cname, "count", key=key)
 
     def survey(self) -> None:
         if not self.survey_period:
@@ -589,6 +604,15 @@ class Tertial:
         for category, keys in by_category.items():
             n = (totals.get(category) or (None,))[0]
             s.line(self.survey_respondents(period, TOTAL, category, n), keys)
+    def police_events(self) -> None:
+        """The internal edition only: the tertial's police events in the problem categories with
+        their (redacted, DATA-CONTRACT §5) summaries, as the police published them."""
+        t = self.table("handelser_lista", f"Polisens händelser {self.period} med sammanfattning")
+        for i, (day, area, category, title, summary) in enumerate(self.d.police_event_list(self.period), start=1):
+            t.put(i, day, "area", "Område", "text", text=area or "okänt område")
+            t.put(i, day, "category", "Kategori", "text", text=category)
+            t.put(i, day, "title", "Rubrik", "text", text=title or MISSING)
+            t.put(i, day, "summary", "Sammanfattning", "text", text=summary or MISSING)
 
     # ----------------------------------------------------------------------- analys
 
@@ -903,14 +927,14 @@ class Tertial:
         s.cell(total, sum(values.values()))
         s.line(total, [(pa, self.period, a, cat) for a in areas])
         s.line(total, [("ppa", self.period, p, tag, cat) for p in partners])
-        for p in [*partners, TOTAL]:
+        totals = {p: sum(values.get((p, a), 0) for a in areas) for p in partners}
+        for p, row_key, label in [*self.b.partner_rows(totals), (TOTAL, TOTAL, "Alla partner")]:
             for a in [*areas, TOTAL]:
                 if p == TOTAL:
                     key = total if a == TOTAL else (pa, self.period, a, cat)
                 else:
                     key = ("ppa", self.period, p, tag if a == TOTAL else a, cat)
-                t.put(p, "Alla partner" if p == TOTAL else p, a, "Totalt" if a == TOTAL else self.d.area_name(a),
-                      "count", key=key)
+                t.put(row_key, label, a, "Totalt" if a == TOTAL else self.d.area_name(a), "count", key=key)
 
     # ----------------------------------------------------------------------- åtgärder och uppföljning
 

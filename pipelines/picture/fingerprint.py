@@ -16,12 +16,12 @@ from pathlib import Path
 import duckdb
 
 from ..settings import REPO_ROOT
-from .published import only_municipality, rows_sql
+from .published import INTERNAL_TABLE, TABLE, only_municipality, rows_sql
 
 FINGERPRINT_FILE = ".fingerprint"
 _RENDERERS = REPO_ROOT / "pipelines" / "picture"
 _LAYOUT = ["lagesbild.py", "workbook.py", "briefs.py", "charts.py", "render.py", "published.py", "markdown.py",
-           "templates", "maps.py", "geo/kommuner.geojson"]
+           "edition.py", "templates", "maps.py", "geo/kommuner.geojson"]
 
 
 def _code_digest() -> bytes:
@@ -34,18 +34,23 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def period_fingerprint(con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None) -> str:
-    """The fingerprint of one municipality's tertial (None: the warehouse's only municipality)."""
+def period_fingerprint(con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None,
+                       internal: bool = False) -> str:
+    """The fingerprint of one municipality's tertial (None: the warehouse's only municipality);
+    `internal`: with the internal edition's rows (switching the edition on or off re-renders)."""
     digest = hashlib.sha256(_code_digest())
     columns = ("kommun_code, period, table_name, row_label, column_label, value, shown, is_public, table_title, "
                "row_key, column_key, kind")
-    rows = con.execute(
-        f"select * from ({rows_sql(columns)}) where not (table_name = 'meta' and row_key = 'framtagen') "
-        "order by table_name, row_key, column_key",
-        [period, code := kommun_code or only_municipality(con), period, code],
-    ).fetchall()
-    for row in rows:
-        digest.update(repr(row).encode())
+    code = kommun_code or only_municipality(con)
+    for table in (TABLE, INTERNAL_TABLE) if internal else (TABLE,):
+        digest.update(table.encode())
+        rows = con.execute(
+            f"select * from ({rows_sql(columns, table)}) where not (table_name = 'meta' and row_key = 'framtagen') "
+            "order by table_name, row_key, column_key",
+            [period, code, period, code],
+        ).fetchall()
+        for row in rows:
+            digest.update(repr(row).encode())
     return digest.hexdigest()
 
 

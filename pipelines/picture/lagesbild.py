@@ -3,6 +3,7 @@ marts.fct_published_figures (nothing is computed here)."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ import pandas as pd
 from ..layout import analysis_name
 from . import briefs, charts, maps, markdown, workbook
 from .published import Figures, Grid
+from ..settings import INTERNAL_FOLDER
+from .edition import INTERNAL_MARKING  # every page of the internal edition: HTML banner, PDF running header
 from .render import genitive, render, write_atomic, write_pdf
 
 PDF_NAME = "lagesbild.pdf"
@@ -27,6 +30,7 @@ ROW_HEADERS = {
     "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag", "region_comparison": "Problemkategori",
     "karta": "Område", "enkat_sektor": "Sektor och problemkategori",
     "atgarder": "Åtgärd", "atgarder_status": "Status",
+    "handelser_lista": "Tidpunkt",
 }
 
 
@@ -46,30 +50,44 @@ class Report:
     top_markdown: str
     chart_svg: str
     seconds: dict = field(default_factory=dict)
+    internal: "Report | None" = None  # the internal edition beside it (LAGESBILD_INTERNAL=on)
 
     @property
     def paths(self) -> list[Path]:
-        return [p for p in (self.html_path, self.pdf_path, self.xlsx_path, *self.brief_paths) if p is not None]
+        own = [p for p in (self.html_path, self.pdf_path, self.xlsx_path, *self.brief_paths) if p is not None]
+        return own + (self.internal.paths if self.internal else [])
 
 
 def build(con: duckdb.DuckDBPyConnection, period: str, output_dir: Path, *, kommun_code: str | None = None,
-          folder: Path | None = None, pdf: bool = True) -> Report:
+          folder: Path | None = None, pdf: bool = True, internal: bool = False) -> Report:
     """Render every file of one municipality's tertial (`kommun_code`; None: the warehouse's
     only one) into `folder` (default output_dir/<period>; a region's municipality passes
     settings.period_dir(period, code)). Without `pdf` no PDF is written and an earlier one
-    is removed, so no PDF of older figures stays beside the new HTML."""
+    is removed, so no PDF of older figures stays beside the new HTML. With `internal` the
+    internal edition (DATA-CONTRACT §4.2) is written into <folder>/intern/ from the internal
+    figures; without, an earlier one there is removed."""
+    out = folder or output_dir / period
+    report = _build(con, period, out, kommun_code, pdf, edition_internal=False)
+    if internal:
+        report.internal = _build(con, period, out / INTERNAL_FOLDER, report.kommun_code, pdf, edition_internal=True)
+    else:
+        shutil.rmtree(out / INTERNAL_FOLDER, ignore_errors=True)
+    return report
+
+
+def _build(con, period: str, out: Path, kommun_code: str | None, pdf: bool, edition_internal: bool) -> Report:
     timer = {"start": time.monotonic()}
-    f = Figures(con, period, kommun_code)
+    f = Figures(con, period, kommun_code, internal=edition_internal)
     chart_svgs = _charts(f)
     area_map = AreaMap.of(f)
     timer["content"] = time.monotonic()
 
-    out = folder or output_dir / period
     kommun = f.meta("kommun")
     html = render("lagesbild.html.j2", f=f, period=period, kommun=kommun, charts=chart_svgs, first_header=first_header,
                   area_map=area_map, sectors=SectorMatrix.of(f["enkat_sektor"]),
                   analysis_html=markdown.to_html(f["analys_koordinator"].shown("text", "text", "")),
-                  analysis_path=analysis_name(period))
+                  analysis_path=analysis_name(period),
+                  internal_marking=INTERNAL_MARKING if edition_internal else "")
     html_path = write_atomic(out / "lagesbild.html", html.encode("utf-8"))
     timer["html"] = time.monotonic()
     xlsx_path = workbook.write(f, out / "lagesbild.xlsx", first_header)
@@ -161,11 +179,12 @@ def column_frame(g: Grid, column: str) -> pd.DataFrame:
 
 
 def long_frame(g: Grid) -> pd.DataFrame:
-    """A published table as (period, category_name, shown) rows, for the trend charts."""
+    """A published table as (period, category_name, shown, text) rows, for the trend charts."""
     return pd.DataFrame(
-        [{"period": ckey, "category_name": label, "shown": c.number if (c := g.cell(rkey, ckey)) else None}
+        [{"period": ckey, "category_name": label, "shown": c.number if (c := g.cell(rkey, ckey)) else None,
+          "text": c.shown if c else "–"}
          for rkey, label in g.rows for ckey, _ in g.columns if ckey[:2] == "20"],
-        columns=["period", "category_name", "shown"],
+        columns=["period", "category_name", "shown", "text"],
     )
 
 
@@ -176,9 +195,10 @@ def _charts(f: Figures) -> dict[str, str]:
     survey = f["enkat"]
     share = pd.DataFrame(
         [{"category_name": label, "share": survey.cell(k, "share").number, "low": survey.cell(k, "ci_low").number,
-          "high": survey.cell(k, "ci_high").number} for k, label in survey.rows
-         if survey.cell(k, "share") and survey.cell(k, "share").number is not None],
-        columns=["category_name", "share", "low", "high"],
+          "high": survey.cell(k, "ci_high").number,
+          "text": f"{survey.shown(k, 'share')} ({survey.shown(k, 'ci_low')}–{survey.shown(k, 'ci_high')})"}
+         for k, label in survey.rows if survey.cell(k, "share") and survey.cell(k, "share").number is not None],
+        columns=["category_name", "share", "low", "high", "text"],
     )
     return {
         "categories": charts.published_bars(column_frame(f["kallor"], "reported"), threshold,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
 import altair as alt
@@ -19,6 +18,7 @@ import pandas as pd
 
 import vl_convert
 
+from . import charts
 from .charts import FONT
 
 OUTLINES = Path(__file__).parent / "geo" / "kommuner.geojson"
@@ -95,10 +95,9 @@ def values_frame(values: list[MapValue]) -> pd.DataFrame:
 
 
 def accessible_svg(svg: str, label: str) -> str:
-    """The SVG as an image with its text alternative (role="img", aria-label)."""
-    if not svg:
-        return ""
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    """The SVG as an image with its text alternative (charts.accessible_svg: role="img",
+    aria-label and <title>, which is also the PDF's /Alt)."""
+    return charts.accessible_svg(svg, label)
 
 
 # ------------------------------------------------------------------ a municipality's areas (the lägesbild's map)

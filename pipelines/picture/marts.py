@@ -351,6 +351,16 @@ class Marts:
 
     def area_comparison(self, period: str) -> dict:
         return self._area_comparison.get(period, {})
+    def police_event_list(self, period: str) -> list[tuple]:
+        """(date, area name, category name, title, summary) of the tertial's police events in the
+        problem categories, oldest first (the internal edition's list; summaries redacted at ingest)."""
+        return self.con.execute(
+            "select strftime(e.event_at, '%Y-%m-%d %H:%M'), a.area_name, c.name_sv, e.event_title, e.summary "
+            "from intermediate.int_police_events e "
+            "join marts.dim_problem_category c using (category_id) "
+            "left join marts.dim_area a on a.kommun_code = e.kommun_code and a.area_id = e.area_id "
+            "where e.kommun_code = ? and e.period = ? and e.area_id is not null "
+            "order by e.event_at, e.event_id", [self.code, period]).fetchall()
 
     def quotes(self, period: str, limit: int = 6) -> list[tuple[str, str]]:
         """A few short, distinct free-text answers, one per area (deterministic)."""

@@ -27,20 +27,34 @@ create or replace table {TABLE} (
 """
 
 
+# The internal edition's figures (DATA-CONTRACT §4.2, LAGESBILD_INTERNAL=on): the same tables
+# without small-count suppression, plus the police's event summaries. A schema of its own, which
+# the analysts' copy leaves out (pipelines/publish.py), written only when the edition is on.
+INTERNAL_SCHEMA = "internal"
+INTERNAL_TABLE = f"{INTERNAL_SCHEMA}.fct_internal_figures"
+
+
 def write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
     return write_frames(con, [frame])
 
 
-STAGING = "_fct_published_figures_next"  # in schema marts while the table is written
+STAGING = "_fct_published_figures_next"  # in the table's schema while the table is written
 BATCH_ROWS = 250_000
 
 
-def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame]) -> int:
+def drop_internal(con: duckdb.DuckDBPyConnection) -> None:
+    """No unsuppressed figures stay in the warehouse once the internal edition is switched off."""
+    con.execute(f"drop schema if exists {INTERNAL_SCHEMA} cascade")
+
+
+def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame], table: str = TABLE) -> int:
     """Replace the table with the rows of `frames`, in their order. The frames may be built
     while they are written (figures.build_frames). They go into a staging table committed a
     batch at a time, which is then renamed in one transaction: a national table held as one
     uncommitted insert cost DuckDB gigabytes, and the old table stays until the new one is whole."""
-    staging = f"marts.{STAGING}"
+    schema, name = table.split(".")
+    staging = f"{schema}.{STAGING}"
+    con.execute(f"create schema if not exists {schema}")
     con.execute(DDL.replace(TABLE, staging))
     rows, batch = 0, []
     try:
@@ -53,8 +67,8 @@ def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame])
         _insert(con, staging, batch)
         con.execute("begin")
         try:
-            con.execute(f"drop table if exists {TABLE}")
-            con.execute(f"alter table {staging} rename to {TABLE.split('.')[1]}")
+            con.execute(f"drop table if exists {table}")
+            con.execute(f"alter table {staging} rename to {name}")
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -135,30 +149,34 @@ def only_municipality(con: duckdb.DuckDBPyConnection) -> str:
     return codes[0]
 
 
-def rows_sql(columns: str = "*") -> str:
+def rows_sql(columns: str = "*", table: str = TABLE) -> str:
     """One municipality's rows of a tertial (parameters: period, kommun_code, period, kommun_code),
-    with the region's comparison table when the municipality has none of its own."""
+    with the region's comparison table when the municipality has none of its own (always the
+    published one: the region's rows are the public overview's)."""
     return (
-        f"select {columns} from {TABLE} where period = ? and kommun_code = ? "
+        f"select {columns} from {table} where period = ? and kommun_code = ? "
         f"union all select {columns} from {TABLE} where period = ? and kommun_code = '{REGION}' "
-        f"and table_name = '{REGION_COMPARISON}' and not exists (select 1 from {TABLE} "
+        f"and table_name = '{REGION_COMPARISON}' and not exists (select 1 from {table} "
         f"where kommun_code = ? and table_name = '{REGION_COMPARISON}')"
     )
 
 
 class Figures:
     """The published figures of one tertial of one municipality (`kommun_code`; None: the
-    warehouse's only municipality)."""
+    warehouse's only municipality); `internal`: the internal edition's (INTERNAL_TABLE)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, kommun_code: str | None = None,
+                 internal: bool = False):
         # Built from the rows in plain Python: pandas' grouping cost ~0.15 s a report, ten times the
         # query. Within a table the row and column orders are unique per key, so sorting by them
         # gives the tables' order.
         self.period = period
         self.kommun_code = kommun_code or only_municipality(con)
+        self.internal = internal
         rows = con.execute(
             f"select table_name, table_title, row_key, row_label, row_order, column_key, column_label, column_order, "
-            f"value, shown, kind from ({rows_sql()}) order by table_name, row_order, column_order",
+            f"value, shown, kind from ({rows_sql(table=INTERNAL_TABLE if internal else TABLE)}) "
+            "order by table_name, row_order, column_order",
             [period, self.kommun_code, period, self.kommun_code]).fetchall()
         tables: dict[str, list] = {}
         for row in rows:

@@ -49,6 +49,8 @@ class Suppressor:
     lines: list = field(default_factory=list)    # (total key, [inner keys])
     primary: set = field(default_factory=set)
     complementary: set = field(default_factory=set)
+    suppress: bool = True  # False: the internal edition (DATA-CONTRACT §4.2), every count as it is
+
 
     def cell(self, key: tuple, value, public: bool = False) -> tuple:
         self.values.setdefault(key, None if is_unknown(value) else value)
@@ -63,6 +65,9 @@ class Suppressor:
         return key in self.primary or key in self.complementary
 
     def solve(self) -> None:
+        if not self.suppress:
+            self.primary, self.complementary = set(), set()
+            return
         self.primary = {k for k, v in self.values.items() if k not in self.public and is_small(v, self.threshold)}
         hidden = set(self.primary)
         lines = sorted(self.lines, key=repr)  # a deterministic order: the same hidden cells every run

@@ -17,6 +17,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..ingest.redact import neutralise_formula
+from .edition import INTERNAL_MARKING
 from .published import Figures, Grid
 
 HEADER_ROW = 2  # 0-based: title, note, header
@@ -73,6 +74,8 @@ def write(f: Figures, path: Path, first_header) -> Path:
             "ur summorna; ”okänt” där källan skyddat uppgiften; ”för få svar” för andelar från för få svarande. "
             "Källorna summeras aldrig.")
     title = f"Lägesbild {f.meta('kommun')} {f.period}"
+    if f.internal:  # the internal edition (DATA-CONTRACT §4.2): marked on every sheet, nothing hidden
+        note = f"{INTERNAL_MARKING}. Små tal visas som de är; ”okänt” där källan skyddat uppgiften. Källorna summeras aldrig."
     for name, sheet in SHEETS:
         grid = f[name]
         if grid:

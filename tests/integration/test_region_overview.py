@@ -16,6 +16,7 @@ from scipy.stats import binomtest
 
 from pipelines.picture import figures, maps, overview, published, region_figures
 from tests.region_overview import FIRST, SECOND, SECOND_NAME, copy_warehouse, publish_region, two_municipalities
+from tests.pdf_ua import assert_pdf_ua
 
 MEASURES = ["police_reported_count", "police_reported_compared_count", "police_reported_same_period_last_year",
             "police_event_count", "partner_report_count", "population", "survey_respondents",
@@ -169,6 +170,8 @@ def test_overview_files_of_a_region_of_one(one, tmp_path, monkeypatch):
     assert not re.search(r"<(script|link|img)\b[^>]*(src|href)=\"https?:", html)  # self-contained
     pages = [p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(str(result.pdf_path))]
     assert len(pages) >= 2 and "Sida 1 av" in pages[0] and "Valmyndigheten" in pages[0]
+    tagged = assert_pdf_ua(result.pdf_path, "Regional översikt – 2024-T2", ["Karta", "Hela regionen"])
+    assert tagged["tags"]["/Figure"] == 1 and "Östhammar 20,8" in tagged["figure_alts"][0]  # the map
     book = openpyxl.load_workbook(result.xlsx_path)
     assert {"Hela regionen", "Karta", "Alla problemkategorier"} <= set(book.sheetnames)
     assert book["Karta"]["B4"].value == pytest.approx(20.8, abs=0.05)

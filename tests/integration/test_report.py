@@ -14,6 +14,7 @@ import pypdfium2
 import pytest
 
 from tests.edge_cases import PERIOD
+from tests.pdf_ua import assert_pdf_ua
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -55,6 +56,22 @@ def test_pdf_is_paginated_with_page_numbers_and_not_blank(edge_run):
     for page in pypdfium2.PdfDocument(str(path)):
         image = page.render(scale=0.5).to_pil().convert("L")
         assert image.getextrema()[0] < 128  # something dark is printed on every page
+
+
+SECTIONS = ["Sammanfattning", "Kartläggning", "Övrig relevant information", "Analys",
+            "Uppföljning av medborgarlöften", "Förslag inför nästa löfte", "Datakvalitet och källor"]
+
+
+@pytest.mark.parametrize("run", ["edge_run", "sample_run"])
+def test_pdf_is_tagged_pdf_ua(run, request):
+    """PDF/UA-1 (DATA-CONTRACT §4.2): structure tree, /Lang sv, the report's title, a bookmark per
+    section, tables tagged as tables, every chart a Figure with its text alternative as /Alt."""
+    r = request.getfixturevalue(run)
+    path = sorted(r.output_dir.glob("20*-T*/lagesbild.pdf"))[-1] if run == "sample_run" else (
+        r.output_dir / PERIOD / "lagesbild.pdf")
+    s = assert_pdf_ua(path, f"Lägesbild Östhammars kommun – {path.parent.name}", SECTIONS)
+    assert s["tags"]["/Figure"] >= 6 and s["tags"]["/H2"] == len(SECTIONS) and s["tags"]["/Caption"] >= 5
+    assert all(a.startswith(("Stapeldiagram", "Linjediagram", "Punktdiagram")) for a in s["figure_alts"])
 
 
 def test_workbook_numbers_are_numbers_never_formulas_errors_or_text(edge_run, sample_run):

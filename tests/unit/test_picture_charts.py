@@ -11,9 +11,10 @@ from pipelines.picture import charts
 BARS = pd.DataFrame({"label": ["Stöld", "Skadegörelse", "Våld"], "shown": [120.0, None, 7.0],
                      "text": ["120", "<3", "7"]})
 LONG = pd.DataFrame({"period": ["2025-T1", "2025-T2", "2025-T1", "2025-T2"],
-                     "category_name": ["Stöld", "Stöld", "Våld", "Våld"], "shown": [10.0, 12.0, None, 5.0]})
+                     "category_name": ["Stöld", "Stöld", "Våld", "Våld"], "shown": [10.0, 12.0, None, 5.0],
+                     "text": ["10", "12", "<3", "5"]})
 SHARE = pd.DataFrame({"category_name": ["Stöld", "Våld"], "share": [0.3, 0.1], "low": [0.2, 0.05],
-                      "high": [0.4, 0.2]})
+                      "high": [0.4, 0.2], "text": ["30 % (20 %–40 %)", "10 % (5 %–20 %)"]})
 ORDER = ["Stöld", "Skadegörelse", "Våld"]
 
 
