@@ -22,7 +22,7 @@ import yaml
 REGION_FOLDER = "kommuner"
 MUNICIPALITY_FILE = "municipality.yaml"
 # Shared sources at the root of a region (settings.SOURCE_DIRS keys); the others are per municipality.
-SHARED_SOURCES = ("police_events", "police_bra", "police_local")
+SHARED_SOURCES = ("police_events", "police_bra", "police_local", "scb", "kolada", "kolada_kpis")
 REGION_OUTPUT = "region"
 _CODE_PREFIX = re.compile(r"^(\d{4})(?:[-_ ]+|$)")
 

@@ -39,6 +39,11 @@ SOURCE_DIRS = {
     "police_local": "police/local",
     "surveys": "surveys",
     "partners": "partners",
+    # Reference figures a connector drops (DATA-CONTRACT §7): SCB population, Kolada KPI values and
+    # the KPIs' own titles. Shared at the root of a region, like the police folders.
+    "scb": "reference/scb",
+    "kolada": "reference/kolada",
+    "kolada_kpis": "reference/kolada/kpi",
 }
 # The police events connector's payloads (DATA-CONTRACT §7): a subfolder of police/events that the
 # loader and the inbox sensor read as part of that folder.
