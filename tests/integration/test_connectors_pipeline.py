@@ -71,9 +71,11 @@ def test_a_new_event_on_the_server_reaches_the_marts_and_the_analyst_copy(switch
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     monkeypatch.setenv("LAGESBILD_POLISEN_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("LAGESBILD_POLISEN_MAX_AGE", "0h")  # so the last success counts as stale
     third = run_pipeline(data_dir, tmp_path, monkeypatch)
     assert third.exit_code == 0
-    assert "VARNING: polisen: inget svar" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "VARNING: polisen: inget svar" in out and "VARNING: polisen: inaktuell: senaste lyckade hämtning" in out
     assert query(third.warehouse, BURGLARIES_GIMO)[0][0] == before + 1
     assert len(list(police.api_dir(data_dir).glob("*.json"))) == 2
 
