@@ -5,6 +5,7 @@ picture is still built. DATA-CONTRACT §7."""
 
 import json
 import socket
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -199,3 +200,71 @@ def test_scb_and_kolada_reach_the_marts_through_make_run(all_switched_on, tmp_pa
     out = capsys.readouterr().out
     assert "scb: 1 anrop" in out and "kolada: 3 anrop" in out
 
+
+class _Clock:
+    """A connector clock set by hand (the file names are the fetch times)."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def now(self):
+        return self.moment
+
+    def sleep(self, seconds):
+        self.moment += timedelta(seconds=seconds)
+
+
+FIRST = {**NEW_EVENT, "id": 9999002, "datetime": "2026-08-20 21:14:07 +02:00",
+         "name": "20 augusti 20.50, Stöld, Östhammar", "type": "Stöld",
+         "summary": "Cykel stulen vid stationen i Gimo."}
+EDITED = {**FIRST, "datetime": "2026-08-20 23:40:00 +02:00", "name": "20 augusti 20.50, Inbrott, Östhammar",
+          "type": "Inbrott", "summary": "Inbrott i förråd i Gimo."}
+GIMO_2026_T2 = ("select coalesce(sum(police_event_count) filter (where category_id = 'inbrott'), 0), "
+                "coalesce(sum(police_event_count) filter (where category_id = 'stold'), 0) "
+                "from marts.fct_problem_indicators where kommun_code = '0382' and period = '2026-T2'")
+
+
+@pytest.mark.slow
+def test_the_newest_version_wins_when_payloads_arrive_out_of_order(httpserver, tmp_path, monkeypatch):
+    """The connector fetches the first version (file 19:20 UTC), then the police edit the event
+    (file 21:45). The earlier file arrives late (copied in from another machine): loaded after
+    the edit, it changes nothing: the marts and the analyst copy count the edited version only,
+    and no published figure carries the old one."""
+    from pipelines.connectors import fetch_source
+    from pipelines.settings import ConnectorSettings, Settings
+
+    data_dir = make_data_dir(tmp_path)
+    monkeypatch.setenv("LAGESBILD_AS_OF", "2026-12-01")
+    monkeypatch.delenv("LAGESBILD_CONNECTORS", raising=False)  # the runs only load what was fetched
+    settings = Settings(data_dir, tmp_path / "warehouse" / "lagesbild.duckdb", tmp_path / "output",
+                        tmp_path / "warehouse" / "analytics.duckdb")
+    connectors = ConnectorSettings(enabled=("polisen",), urls={"polisen": httpserver.url_for("").rstrip("/")},
+                                   contact="kontakt@example.org")
+    written = []
+    for event, moment in ((FIRST, datetime(2026, 8, 20, 19, 20, tzinfo=timezone.utc)),
+                          (EDITED, datetime(2026, 8, 20, 21, 45, tzinfo=timezone.utc))):
+        httpserver.clear()
+        httpserver.expect_request("/api/events").respond_with_data(payload([event]))
+        outcome = fetch_source("polisen", settings, connectors, clock=_Clock(moment))
+        assert len(outcome.files) == 1, outcome.warnings
+        written += outcome.files
+    assert [p.name for p in written] == ["20260820T192000Z.json", "20260820T214500Z.json"]
+    late = tmp_path / written[0].name
+    written[0].rename(late)  # the first payload is elsewhere: only the edit is loaded
+    run = run_pipeline(data_dir, tmp_path, monkeypatch)
+    assert run.exit_code == 0 and query(run.warehouse, GIMO_2026_T2) == [(1, 0)]  # (inbrott, stöld)
+    late.rename(written[0])  # ... and arrives after it
+    run = run_pipeline(data_dir, tmp_path, monkeypatch)
+    assert run.exit_code == 0
+    assert query(run.warehouse, "select count(*) from raw.police_events where id = 9999002") == [(2,)]
+    for warehouse in (run.warehouse, run.warehouse.parent / "analytics.duckdb"):
+        assert query(warehouse, GIMO_2026_T2) == [(1, 0)]  # (inbrott, stöld)
+        assert query(warehouse, "select count(*) from marts.fct_published_figures "
+                                "where shown like '%Cykel%' or shown like '%Stöld, Östhammar%'") == [(0,)]
+
+    # a one-event payload reaches back to nothing seen before: a possible gap, with its span in
+    # Swedish time, in the quality report of the tertial it falls in
+    quality = (run.output_dir / "2026-T2" / "datakvalitet.html").read_text(encoding="utf-8")
+    assert "Möjliga luckor i polisens händelser" in quality
+    assert "publicerade mellan 2026-08-20 21:14 och 2026-08-20 23:40 (2 timmar) kan saknas" in quality
+    assert "20260820T214500Z.json" in quality
