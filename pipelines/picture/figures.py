@@ -431,7 +431,7 @@ class Tertial:
         which the municipality has a value, beside its county and the country that year."""
         m = self.d.municipality
         county_code = "00" + str(m["kommun_code"])[:2]
-        t = self.table("referens_kolada", "Jämfört med länet och riket (Kolada)")
+        t = self.table("referens_kolada", "Nyckeltal för kommunen, länet och riket (Kolada)")
         frame = self.d.reference_kpis(int(self.p["year"]))
         values = {(r.kpi_id, int(r.year), r.kommun_code): r for r in marts.tuples(frame)}
         fetched = []
