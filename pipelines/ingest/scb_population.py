@@ -93,13 +93,14 @@ def parse(path: Path) -> Parsed:
     if not (isinstance(ids, list) and isinstance(sizes, list) and len(ids) == len(sizes)
             and all(isinstance(n, int) and n >= 0 for n in sizes) and isinstance(data["dimension"], dict)):
         raise BadFileError("Filens id och size stämmer inte överens (json-stat2).")
+    expected = f"{', '.join(DIMENSIONS[:-1])} och {DIMENSIONS[-1]}"
     missing = [d for d in DIMENSIONS if d not in ids]
     extra = [d for d in ids if d not in DIMENSIONS]
     if missing:
-        raise BadFileError(f"Tabellen saknar variabeln {', '.join(missing)}; väntade {', '.join(DIMENSIONS)}.")
+        raise BadFileError(f"Tabellen saknar variabeln {', '.join(missing)}; väntade {expected}.")
     if extra:
         raise BadFileError(
-            f"Tabellen har fler variabler än {', '.join(DIMENSIONS)} ({', '.join(map(str, extra))}): folkmängden "
+            f"Tabellen har fler variabler än {expected} ({', '.join(map(str, extra))}): folkmängden "
             "per kommun och år går inte att läsa ut. Hämta tabellen med de övriga variablerna eliminerade.")
     cells = math.prod(sizes)
     values, status = data["value"], data.get("status")
