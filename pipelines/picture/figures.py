@@ -442,11 +442,11 @@ class Tertial:
             year = max(own)
             mine = values[(kpi_id, year, m["kommun_code"])]
             county, country = values.get((kpi_id, year, county_code)), values.get((kpi_id, year, "0000"))
-            t.put(kpi_id, mine.kpi_title, "year", "År", "text", text=str(year))
-            t.put(kpi_id, mine.kpi_title, "kommun", m["kommun_name"], "decimal1", mine.value, public=True)
-            t.put(kpi_id, mine.kpi_title, "lan", county.area_name if county else (m["county"] or "Länet"), "decimal1",
+            label = f"{mine.kpi_title}, {year}"  # the year in the label: a year cell would read as a number
+            t.put(kpi_id, label, "kommun", m["kommun_name"], "decimal1", mine.value, public=True)
+            t.put(kpi_id, label, "lan", county.area_name if county else (m["county"] or "Länet"), "decimal1",
                   county.value if county else None, missing=True, public=True)
-            t.put(kpi_id, mine.kpi_title, "riket", "Riket", "decimal1", country.value if country else None,
+            t.put(kpi_id, label, "riket", "Riket", "decimal1", country.value if country else None,
                   missing=True, public=True)
             fetched += [r.fetched_at for r in (mine, county, country) if r is not None and not pd.isna(r.fetched_at)]
         t = self.table("referens_kallor", "Källor för jämförelsen")
@@ -464,10 +464,9 @@ class Tertial:
         """The population the municipality's rates rest on (marts.dim_municipality)."""
         m = self.d.municipality
         t = self.table("befolkning", "Befolkning")
-        label = m["kommun_name"]
-        t.put("kommun", label, "population", "Invånare", "count", m.get("population"), missing=True, public=True)
         year = m.get("population_year")
-        t.put("kommun", label, "year", "År", "text", text=MISSING if is_unknown(year) else str(int(year)))
+        label = m["kommun_name"] if is_unknown(year) else f"{m['kommun_name']}, {int(year)}"
+        t.put("kommun", label, "population", "Invånare", "count", m.get("population"), missing=True, public=True)
         source = {"SCB": "SCB", "municipality.yaml": "Summan av områdena (municipality.yaml)"}
         t.put("kommun", label, "source", "Källa", "text", text=source.get(m.get("population_source"), MISSING))
 

@@ -24,7 +24,7 @@ ROW_HEADERS = {
     "loften": "Löfte", "bra": "År", "kvalitet_tackning": "Källa", "kvalitet_filer": "Källa",
     "kvalitet_avvisade": "Källa", "indikatorer": "Problemområde", "nyckeltal": "Nyckeltal",
     "tid_pa_dygnet": "Tid på dygnet", "veckodag": "Veckodag", "region_comparison": "Problemkategori",
-    "referens_kolada": "Nyckeltal", "befolkning": "Kommun",
+    "referens_kolada": "Nyckeltal, år", "befolkning": "Kommun, år",
 }
 
 

@@ -176,11 +176,13 @@ def test_scb_and_kolada_reach_the_marts_through_make_run(all_switched_on, tmp_pa
 
     # the report lays out the published figures: the newest year beside the county and the country
     newest = max(p.name for p in first.output_dir.iterdir() if (p / "lagesbild.html").is_file())
-    shown = dict(((r[0], r[1]), r[2]) for r in query(first.warehouse, (
-        "select table_name, column_key, shown from marts.fct_published_figures where period = "
-        f"'{newest}' and table_name in ('referens_kolada', 'befolkning', 'referens_kallor')")))
-    assert {k: shown[("referens_kolada", k)] for k in ("year", "kommun", "lan", "riket")} == {
-        "year": "2024", "kommun": "498,5", "lan": "655,0", "riket": "771,3"}
+    figures = query(first.warehouse, (
+        "select table_name, column_key, shown, row_label from marts.fct_published_figures where period = "
+        f"'{newest}' and table_name in ('referens_kolada', 'befolkning', 'referens_kallor')"))
+    shown = {(r[0], r[1]): r[2] for r in figures}
+    assert {k: shown[("referens_kolada", k)] for k in ("kommun", "lan", "riket")} == {
+        "kommun": "498,5", "lan": "655,0", "riket": "771,3"}
+    assert {r[3] for r in figures if r[0] == "referens_kolada"} == {f"{KPI_TITLE}, 2024"}
     assert shown[("befolkning", "population")] == "22\u00a0370" and shown[("befolkning", "source")] == "SCB"
     html = (first.output_dir / newest / "lagesbild.html").read_text(encoding="utf-8")
     section = html[html.index('<section id="ovrigt">'):html.index('<section id="analys">')]
