@@ -49,7 +49,11 @@ SOURCE_KINDS = {
     "partner_reports": "Partnerrapporter",
     "surveys": "Enkäter",
     "config": "Inställningar",
+    "scb": "SCB:s befolkning",
+    "kolada": "Kolada",
+    "kolada_kpis": "Kolada (nyckeltalens namn)",
 }
+SWEDISH_TIME = "Europe/Stockholm"
 
 # Per source, the intermediate model with one row per record attributed to an area and a
 # tertial (`period`, `area_id`), and what a row is called. Not part of the contract:
@@ -137,6 +141,26 @@ class OutsideRows:
 
 
 @dataclass(frozen=True)
+class ConnectorGap:
+    """A span in which a live source's events may be missing (audit.connector_gaps, DATA-CONTRACT
+    §7): the oldest event of a new payload was newer than the newest seen before. Swedish time."""
+
+    source_label: str
+    newest_before: datetime
+    oldest_now: datetime
+    detected_at: datetime
+    source_file: str | None
+
+    @property
+    def text(self) -> str:
+        hours = (self.oldest_now - self.newest_before).total_seconds() / 3600
+        span = f"{hours:.0f} timmar" if hours >= 2 else f"{hours * 60:.0f} minuter"
+        return (f"{self.source_label} publicerade mellan {self.newest_before:%Y-%m-%d %H:%M} och "
+                f"{self.oldest_now:%Y-%m-%d %H:%M} ({span}) kan saknas: hämtningen {self.detected_at:%Y-%m-%d %H:%M} "
+                "gav inga äldre händelser än så, och det som föll ur polisens fönster däremellan har ingen sett.")
+
+
+@dataclass(frozen=True)
 class QualitySummary:
     period: str
     municipality: str
@@ -151,6 +175,7 @@ class QualitySummary:
     kommun_code: str | None = None
     municipalities: int = 1  # configured in the warehouse (more than one: a region)
     outside: tuple[OutsideRows, ...] = ()
+    gaps: tuple[ConnectorGap, ...] = ()  # those that overlap the tertial
     html_path: Path | None = field(default=None, compare=False)
 
     @property
@@ -206,7 +231,8 @@ def quality_summary(con, period: str, *, kommun_code: str | None = None, as_of: 
     kommun_code), when read already (the same for every tertial); `coverage`:
     coverage_rows(con, kommun_code), likewise."""
     as_of = as_of or pipeline_settings.as_of()
-    own = own or own_rows(con, kommun_code)
+    own = dict(own or own_rows(con, kommun_code))
+    own["gaps"] = gaps_in(own.get("gaps", ()), period)
     return dataclasses.replace(
         checks or checks_summary(con, period),
         **own,
@@ -230,6 +256,7 @@ def own_rows_of(con, kommun_codes: list[str | None]) -> dict[str | None, dict]:
     wanted = list(dict.fromkeys(resolved.values()))
     rejected, ignored, names, outside = (_rejected(con, wanted), _ignored(con, wanted), _municipalities(con, wanted),
                                          _outside(con))
+    gaps = _gaps(con)  # the police feed is the data dir's, shared by every municipality
     out = {}
     for asked, code in resolved.items():
         reasons = rejected.get(code, ())
@@ -242,6 +269,7 @@ def own_rows_of(con, kommun_codes: list[str | None]) -> dict[str | None, dict]:
             kommun_code=code,
             municipalities=max(len(codes), 1),
             outside=outside,
+            gaps=gaps,
         )
     return out
 
@@ -570,6 +598,32 @@ def _outside(con) -> tuple[OutsideRows, ...]:
         "order by source_kind, row_count desc, kommun_name"
     ).fetchall()
     return tuple(OutsideRows(kind, SOURCE_KINDS.get(kind, kind), code, name, int(n)) for kind, code, name, n in rows)
+
+
+def gaps_in(gaps, period: str) -> tuple[ConnectorGap, ...]:
+    """The gaps whose span overlaps the tertial `period` (its days, Swedish time)."""
+    start, last = tertials.months(period)[0], tertials.months(period)[-1]
+    end = date(last.year + (last.month == 12), last.month % 12 + 1, 1)  # the day after the tertial
+    return tuple(g for g in gaps if g.newest_before.date() < end and g.oldest_now.date() >= start)
+
+
+def _gaps(con) -> tuple[ConnectorGap, ...]:
+    """Every recorded gap of the live sources, oldest first, in Swedish time."""
+    if not _exists(con, "audit.connector_gaps"):
+        return ()
+    from zoneinfo import ZoneInfo
+    from datetime import timezone
+
+    local = ZoneInfo(SWEDISH_TIME)
+
+    def swedish(moment: datetime) -> datetime:
+        return moment.replace(tzinfo=timezone.utc).astimezone(local).replace(tzinfo=None)
+
+    rows = con.execute("select source, newest_before, oldest_now, detected_at, source_file "
+                       "from audit.connector_gaps order by newest_before, detected_at").fetchall()
+    labels = {"polisen": "Polisens händelser"}
+    return tuple(ConnectorGap(labels.get(source, source), swedish(before), swedish(now), swedish(detected), file)
+                 for source, before, now, detected, file in rows)
 
 
 def _months(period: str, as_of: date) -> list[str]:

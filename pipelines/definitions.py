@@ -33,7 +33,7 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[*connector_defs.assets, *ingest_assets, dbt_models, *lagesbild_assets, *publish_assets],
         # Great Expectations suites: raw tables warn, marts block the lägesbild (data_quality/).
-        asset_checks=build_quality_checks([*ingest_assets, dbt_models]),
+        asset_checks=[*build_quality_checks([*ingest_assets, dbt_models]), *connector_defs.checks],
         jobs=[*jobs, *connector_defs.jobs],
         # live sources: a schedule for each one LAGESBILD_CONNECTORS switches on (none by default)
         schedules=[*build_schedules(codes), *connector_defs.build_schedules()],

@@ -23,7 +23,7 @@ REGION_FOLDER = "kommuner"
 MUNICIPALITY_FILE = "municipality.yaml"
 ANALYSIS_FOLDER = "analysis"  # analysis/<period>.md: the coordinator's own analysis (DATA-CONTRACT §2.7)
 # Shared sources at the root of a region (settings.SOURCE_DIRS keys); the others are per municipality.
-SHARED_SOURCES = ("police_events", "police_bra", "police_local")
+SHARED_SOURCES = ("police_events", "police_bra", "police_local", "scb", "kolada", "kolada_kpis")
 REGION_OUTPUT = "region"
 _CODE_PREFIX = re.compile(r"^(\d{4})(?:[-_ ]+|$)")
 

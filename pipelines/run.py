@@ -78,6 +78,9 @@ def _fetch_sources(defs, settings: Settings, instance) -> list[str]:
                           files=list(meta.get("files_written") or []), newest_data=meta.get("newest_data") or None)
         lines.append(outcome.line())
         lines += [f"  VARNING: {text}" for text in meta.get("warnings") or []]
+    # freshness (connectors/freshness.py): a source not fetched successfully for too long
+    lines += [f"  VARNING: {event.description}" for event in result.get_asset_check_evaluations()
+              if not event.passed and event.description]
     if not result.success:
         lines.append(f"  VARNING: hämtningen misslyckades; körningen fortsätter med filerna som finns ({settings.run_log})")
     return lines

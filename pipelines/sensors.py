@@ -22,7 +22,7 @@ from pathlib import Path
 import dagster as dg
 
 from . import layout
-from .ingest import partners, police_bra, police_events, police_local, surveys
+from .ingest import kolada_kpis, kolada_values, partners, police_bra, police_events, police_local, scb_population, surveys
 from .ingest.common import file_sha256, find_files, unsupported_files
 from .jobs import update_lagesbild
 from .partitions import contiguous_blocks, range_tags, tertial_partitions
@@ -35,6 +35,9 @@ WATCHED = {
     "police_local": police_local.FILE_PATTERNS,
     "surveys": (*surveys.FILE_PATTERNS, "questions.yaml"),
     "partners": partners.FILE_PATTERNS,
+    "scb": scb_population.FILE_PATTERNS,
+    "kolada": kolada_values.FILE_PATTERNS,
+    "kolada_kpis": kolada_kpis.FILE_PATTERNS,
 }
 # Configuration beside the folders: a changed area list or pledge changes the picture too.
 CONFIG_FILES = ("municipality.yaml", "pledges.yaml", "actions.yaml")

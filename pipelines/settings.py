@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,6 +39,11 @@ SOURCE_DIRS = {
     "police_local": "police/local",
     "surveys": "surveys",
     "partners": "partners",
+    # Reference figures a connector drops (DATA-CONTRACT §7): SCB population, Kolada KPI values and
+    # the KPIs' own titles. Shared at the root of a region, like the police folders.
+    "scb": "reference/scb",
+    "kolada": "reference/kolada",
+    "kolada_kpis": "reference/kolada/kpi",
 }
 # The police events connector's payloads (DATA-CONTRACT §7): a subfolder of police/events that the
 # loader and the inbox sensor read as part of that folder.
@@ -288,6 +293,25 @@ CONTACT_VAR = "LAGESBILD_CONTACT"
 # Cron of the police events poll: often enough that nothing falls out of the API's 500 window.
 POLISEN_SCHEDULE_VAR = "LAGESBILD_POLISEN_SCHEDULE"
 POLISEN_SCHEDULE_DEFAULT = "*/30 * * * *"
+# How long since a source's last successful fetch before its freshness check warns
+# (LAGESBILD_<SOURCE>_MAX_AGE: a number and h, d or w, e.g. 2h, 3w). The police: a few missed
+# polls, well inside the API's ten days; SCB and Kolada (fetched weekly): two missed weeks.
+MAX_AGE_DEFAULTS = {"polisen": timedelta(hours=2), "scb": timedelta(weeks=3), "kolada": timedelta(weeks=3)}
+_AGE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([hdw])\s*$", re.IGNORECASE)
+_AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def read_max_age(name: str, environ: Mapping[str, str]) -> timedelta:
+    var = f"LAGESBILD_{name.upper()}_MAX_AGE"
+    text = environ.get(var, "").strip()
+    if not text:
+        return MAX_AGE_DEFAULTS[name]
+    match = _AGE.match(text)
+    if not match:
+        raise ConnectorSettingsError(
+            f"{var}: {text!r} är ingen tid; skriv ett tal och h, d eller w, t.ex. 2h eller 3w. / "
+            f"not a duration; write a number and h, d or w, e.g. 2h or 3w.")
+    return timedelta(**{_AGE_UNITS[match.group(2).lower()]: float(match.group(1).replace(",", "."))})
 
 
 class ConnectorSettingsError(ValueError):
@@ -300,6 +324,7 @@ class ConnectorSettings:
     urls: Mapping[str, str] = field(default_factory=lambda: dict(CONNECTOR_URL_DEFAULTS))
     contact: str = ""
     polisen_schedule: str = POLISEN_SCHEDULE_DEFAULT
+    max_age: Mapping[str, timedelta] = field(default_factory=lambda: dict(MAX_AGE_DEFAULTS))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "ConnectorSettings":
@@ -318,4 +343,5 @@ class ConnectorSettings:
             urls=urls,
             contact=env.get(CONTACT_VAR, "").strip(),
             polisen_schedule=env.get(POLISEN_SCHEDULE_VAR, "").strip() or POLISEN_SCHEDULE_DEFAULT,
+            max_age={name: read_max_age(name, env) for name in CONNECTOR_NAMES},
         )

@@ -7,7 +7,7 @@ import dagster as dg
 
 from ..resources import Warehouse
 from ..settings import ConnectorSettings
-from . import fetch_source
+from . import fetch_source, freshness
 
 GROUP = "connectors"
 OWNERS = ["team:dataops"]
@@ -45,13 +45,15 @@ source_jobs = {
                               description=f"Fetch once from {name}.")
     for name in DESCRIPTIONS
 }
-jobs = [fetch_sources, *source_jobs.values()]
+jobs = [fetch_sources, *source_jobs.values(), freshness.check_freshness]
+checks = freshness.checks
 
 
 def build_schedules(connectors: ConnectorSettings | None = None) -> list[dg.ScheduleDefinition]:
     """A schedule per switched-on connector: the police every 30 minutes (LAGESBILD_POLISEN_SCHEDULE),
     SCB and Kolada weekly."""
     connectors = connectors or ConnectorSettings.from_env()
+    freshness_schedules = freshness.build_schedules(connectors)
     crons = {"polisen": connectors.polisen_schedule, "scb": WEEKLY, "kolada": WEEKLY}
     return [
         dg.ScheduleDefinition(
@@ -60,4 +62,4 @@ def build_schedules(connectors: ConnectorSettings | None = None) -> list[dg.Sche
             description=f"Fetch from {name} ({crons[name]}); the inbox sensor loads what arrives.",
         )
         for name in connectors.enabled
-    ]
+    ] + freshness_schedules

@@ -95,6 +95,14 @@ class CallRecord:
                 [status, size, error, call_id],
             )
 
+    def last_success(self, source: str) -> datetime | None:
+        """When `source` last answered a call with a usable answer (2xx), UTC; None if never."""
+        with self.connect() as con:
+            return con.execute(
+                "select max(called_at) from audit.connector_calls where source = ? and status between 200 and 299",
+                [source],
+            ).fetchall()[0][0]
+
     def totals(self, source: str, since: datetime) -> tuple[int, int]:
         """Calls and bytes of `source` since `since` (for the asset's metadata)."""
         with self.connect() as con:

@@ -8,13 +8,16 @@ import json
 import logging
 from pathlib import Path
 
+from ..settings import SOURCE_DIRS
 from . import files
 from .http import Clock, Limits, Malformed, PoliteClient
 from .outcome import Outcome
 
 SOURCE = "scb"
 TABLE = "TAB638"
-FOLDER = "reference/scb"
+FOLDER = SOURCE_DIRS["scb"]
+# Folkmängd (31 December) of TAB638; its other content, BE0101N2, is the year's growth.
+POPULATION = "BE0101N1"
 # SCB's rule: at most 30 calls per 10 s.
 LIMITS = Limits(min_interval=10 / 30, caps=((10.0, 30),))
 NEWEST_YEARS = 5        # the rates of the tertials shown go back a few years
@@ -22,13 +25,13 @@ CODES_PER_CALL = 100    # a short URL and far below SCB's cells-per-call limit
 
 
 def query(codes: list[str]) -> dict:
-    """Population (ContentsCode: every content of the table; Folkmängd is one) per municipality
-    and year; marital status, age and sex left out, so SCB sums them (elimination)."""
+    """Folkmängd per municipality and year; marital status, age and sex left out, so SCB sums
+    them (elimination)."""
     return {
         "lang": "sv",
         "outputFormat": "json-stat2",
         "valueCodes[Region]": ",".join(codes),
-        "valueCodes[ContentsCode]": "*",
+        "valueCodes[ContentsCode]": POPULATION,
         "valueCodes[Tid]": f"top({NEWEST_YEARS})",
     }
 

@@ -20,6 +20,9 @@ from . import partners as partners_source
 from . import police_bra as police_bra_source
 from . import police_events as police_events_source
 from . import police_local as police_local_source
+from . import kolada_kpis as kolada_kpis_source
+from . import kolada_values as kolada_values_source
+from . import scb_population as scb_population_source
 from . import surveys as surveys_source
 from .actions import ActionPlan, write_action_plans
 from .analysis import write_analysis
@@ -245,6 +248,37 @@ partner_reports = source_asset(
     ),
 )
 
+# Reference figures a connector drops (or anyone copies in), DATA-CONTRACT §7.
+scb_population = source_asset(
+    scb_population_source,
+    table="scb_population",
+    folder="scb",
+    kinds={"json"},
+    description=(
+        "SCB population (PxWeb v2 json-stat2, reference/scb/*.json) as raw.scb_population, one row per "
+        "cell (region, contents, year); dbt takes Folkmängd (BE0101N1) from the newest fetch."
+    ),
+)
+
+kolada_values = source_asset(
+    kolada_values_source,
+    table="kolada_values",
+    folder="kolada",
+    kinds={"json"},
+    description=(
+        "Kolada v3 /data pages (reference/kolada/*.json) as raw.kolada_values, one row per KPI, area "
+        "(municipality, county 00LL, country 0000), year and gender."
+    ),
+)
+
+kolada_kpis = source_asset(
+    kolada_kpis_source,
+    table="kolada_kpis",
+    folder="kolada_kpis",
+    kinds={"json"},
+    description="Kolada v3 /kpi answers (reference/kolada/kpi/*.json) as raw.kolada_kpis: each KPI's title.",
+)
+
 SURVEY_TABLES = {
     "survey_responses": "Survey exports (surveys/*.csv|*.xlsx), wide to long: one row per response and "
     "question; columns not in the catalogue are not stored (listed in audit.ignored_columns).",
@@ -371,5 +405,5 @@ def coordinator_analysis(context: dg.AssetExecutionContext, warehouse: Warehouse
     return dg.MaterializeResult(metadata=counts)
 
 
-assets = [municipality_config, config_pledges, action_plan, coordinator_analysis, police_events, police_bra, police_local, partner_reports,
-          surveys]
+assets = [municipality_config, config_pledges, action_plan, coordinator_analysis, police_events, police_bra, police_local,
+          partner_reports, surveys, scb_population, kolada_values, kolada_kpis]

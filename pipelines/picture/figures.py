@@ -302,6 +302,8 @@ class Tertial:
         self.trend()
         self.timing()
         self.reference()
+        self.reference_kpis()
+        self.population()
         self.sources()
         self.partners()
         self.survey()
@@ -452,6 +454,50 @@ class Tertial:
             t.put(y, str(y), "county_median", f"Median, andra kommuner i {self.d.municipality['county']}", "int",
                   r.county_median_per_100k, public=True)
             t.put(y, str(y), "county_kommuner", "Antal andra kommuner", "int", r.county_kommuner, public=True)
+
+    def reference_kpis(self) -> None:
+        """Kolada's KPIs (marts.fct_reference_kpis): per KPI the newest year up to the tertial's in
+        which the municipality has a value, beside its county and the country that year."""
+        m = self.d.municipality
+        county_code = "00" + str(m["kommun_code"])[:2]
+        t = self.table("referens_kolada", "Nyckeltal för kommunen, länet och riket (Kolada)")
+        frame = self.d.reference_kpis(int(self.p["year"]))
+        values = {(r.kpi_id, int(r.year), r.kommun_code): r for r in marts.tuples(frame)}
+        fetched = []
+        for kpi_id in dict.fromkeys(frame["kpi_id"]):
+            own = [y for (k, y, code) in values if k == kpi_id and code == m["kommun_code"]]
+            if not own:
+                continue
+            year = max(own)
+            mine = values[(kpi_id, year, m["kommun_code"])]
+            county, country = values.get((kpi_id, year, county_code)), values.get((kpi_id, year, "0000"))
+            label = f"{mine.kpi_title}, {year}"  # the year in the label: a year cell would read as a number
+            t.put(kpi_id, label, "kommun", m["kommun_name"], "decimal1", mine.value, public=True)
+            t.put(kpi_id, label, "lan", county.area_name if county else (m["county"] or "Länet"), "decimal1",
+                  county.value if county else None, missing=True, public=True)
+            t.put(kpi_id, label, "riket", "Riket", "decimal1", country.value if country else None,
+                  missing=True, public=True)
+            fetched += [r.fetched_at for r in (mine, county, country) if r is not None and not pd.isna(r.fetched_at)]
+        t = self.table("referens_kallor", "Källor för jämförelsen")
+        if fetched:
+            t.put("kolada", "Kolada", "text", "Text", "text",
+                  text=f"Källa: Kolada (RKA), hämtat {max(fetched):%Y-%m-%d}.")
+        scb = m.get("population_source") == "SCB"
+        t.put("scb" if scb else "befolkning", "SCB" if scb else "Befolkning", "text", "Text", "text",
+              text=f"Källa: SCB, folkmängd 31 december {m['population_year']} (tabell TAB638)." if scb
+              else "Befolkningen är summan av områdenas befolkning i municipality.yaml.")
+        t.put("polisen", "Polisen", "text", "Text", "text",
+              text="Källa: Polisen (händelser och anmälda brott i tabellen Källorna bredvid varandra).")
+
+    def population(self) -> None:
+        """The population the municipality's rates rest on (marts.dim_municipality)."""
+        m = self.d.municipality
+        t = self.table("befolkning", "Befolkning")
+        year = m.get("population_year")
+        label = m["kommun_name"] if is_unknown(year) else f"{m['kommun_name']}, {int(year)}"
+        t.put("kommun", label, "population", "Invånare", "count", m.get("population"), missing=True, public=True)
+        source = {"SCB": "SCB", "municipality.yaml": "Summan av områdena (municipality.yaml)"}
+        t.put("kommun", label, "source", "Källa", "text", text=source.get(m.get("population_source"), MISSING))
 
     # ----------------------------------------------------------------------- övrig relevant information
 
@@ -1074,6 +1120,14 @@ class Tertial:
         t = self.table("kallhanvisning", "Källor")
         for r in dq["attribution"]:
             t.put(r["source"], r["source"], "text", "Text", "text", text=r["text"])
+        # the live reference sources, when the figures use them (DATA-CONTRACT §7)
+        if self.d.municipality.get("population_source") == "SCB":
+            t.put("SCB", "Befolkning", "text", "Text", "text",
+                  text="Källa: SCB, Statistikdatabasen, tabell TAB638 (folkmängd 31 december). Används för "
+                       "kommunens befolkning och antal per 1 000 invånare.")
+        if not self.d.reference_kpis(int(self.p["year"])).empty:
+            t.put("Kolada", "Nyckeltal för jämförelse", "text", "Text", "text",
+                  text="Källa: Kolada (RKA), nyckeltal för kommunen, länet och riket.")
 
 
 def _progress_text(a: dict, done, target, measure: str) -> str:

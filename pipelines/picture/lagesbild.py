@@ -31,6 +31,7 @@ ROW_HEADERS = {
     "karta": "Område", "enkat_sektor": "Sektor och problemkategori",
     "atgarder": "Åtgärd", "atgarder_status": "Status",
     "handelser_lista": "Tidpunkt",
+    "referens_kolada": "Nyckeltal, år", "befolkning": "Kommun, år",
 }
 
 

@@ -470,6 +470,19 @@ class Marts:
     def reference(self, up_to_year: int) -> pd.DataFrame:
         return self._reference[self._reference["year"] <= up_to_year]
 
+    @cached_property
+    def _reference_kpis(self) -> pd.DataFrame:
+        """Kolada's figures of the municipality, its county (00 + its two digits) and the country
+        (marts.fct_reference_kpis, DATA-CONTRACT §7); empty in a warehouse built before it."""
+        if not table_exists(self.con, "marts", "fct_reference_kpis"):
+            return pd.DataFrame(columns=["kommun_code", "kpi_id", "kpi_title", "year", "value", "area_level",
+                                         "area_name", "fetched_at"])
+        return self._q("select * from marts.fct_reference_kpis where kommun_code in (?, ?, '0000') "
+                       "order by kpi_id, year", self.code, "00" + self.code[:2])
+
+    def reference_kpis(self, up_to_year: int) -> pd.DataFrame:
+        return self._reference_kpis[self._reference_kpis["year"] <= up_to_year]
+
     # ----------------------------------------------------------------------- pledges
 
     @cached_property

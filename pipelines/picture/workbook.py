@@ -42,6 +42,8 @@ SHEETS = [
     ("atgarder", "Åtgärder"),
     ("bra", "BRÅ"),
     ("region_comparison", "Regionens kommuner"),
+    ("referens_kolada", "Län och riket (Kolada)"),
+    ("befolkning", "Befolkning"),
 ]
 # Number formats by kind of figure; a change in percent is stored as a fraction.
 FORMATS = {"count": "#,##0", "int": "0", "decimal1": "0.0", "decimal2": "0.00", "share": "0%",

@@ -249,7 +249,7 @@ def test_scb_population_as_json_stat2(httpserver, settings):
     outcome = fetch_source("scb", settings, connectors(httpserver, "scb"), clock=clock)
     (request, _), = httpserver.log
     assert request.args["valueCodes[Region]"] == "0382" and request.args["outputFormat"] == "json-stat2"
-    assert request.args["valueCodes[Tid]"] == "top(5)"
+    assert request.args["valueCodes[Tid]"] == "top(5)" and request.args["valueCodes[ContentsCode]"] == "BE0101N1"
     (path,) = (settings.data_dir / "reference" / "scb").glob("*.json")
     assert path.name == "TAB638_20260901T120000Z.json" and path.read_bytes() == body
     assert outcome.newest_data == "2024"
@@ -277,10 +277,15 @@ def test_kolada_follows_next_url_with_at_most_25_ids_a_call(httpserver, settings
     httpserver.expect_request("/v3/data/page2").respond_with_json(kolada_page(kpis[1], "0003", None))
     httpserver.expect_request(f"/v3/data/kpi/{second}/municipality/{areas}").respond_with_json(
         kolada_page(kpis[25], "0000", None))
+    for chunk in (kpis[:25], kpis[25:]):  # the KPIs' titles, 25 ids a call too
+        httpserver.expect_request(f"/v3/kpi/{','.join(chunk)}").respond_with_json(
+            {"count": len(chunk), "next_url": None, "values": [{"id": k, "title": f"Titel {k}"} for k in chunk]})
     outcome = fetch_source("kolada", settings, connectors(httpserver, "kolada"), clock=FakeClock())
-    assert outcome.warnings == [] and outcome.calls == 3 and outcome.newest_data == "2024"
+    assert outcome.warnings == [] and outcome.calls == 5 and outcome.newest_data == "2024"
     written = sorted(p.name for p in (settings.data_dir / "reference" / "kolada").glob("*.json"))
     assert written == ["20260901T120000Z-2.json", "20260901T120000Z-3.json", "20260901T120000Z.json"]
+    titles = sorted(p.name for p in (settings.data_dir / "reference" / "kolada" / "kpi").glob("*.json"))
+    assert titles == ["20260901T120000Z-2.json", "20260901T120000Z.json"]
     assert kolada.county_id("0382") == "0003"
 
 

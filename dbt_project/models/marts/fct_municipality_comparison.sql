@@ -15,7 +15,8 @@
 --   both years), p-values of a municipality's tertial (categories and 'alla') adjusted
 --   together (Benjamini–Hochberg). A municipality's figures therefore depend only on its own
 --   rows: the same alone and in a region.
--- - Population: the sum of its areas' populations in the tertial's year.
+-- - Population: the municipality's in the tertial's year, from SCB when SCB has it, else the sum
+--   of its areas' configured populations (int_municipality_population_by_year, DATA-CONTRACT §7).
 -- - The survey: the latest survey up to the tertial (fct_survey_by_category), as the
 --   lägesbild prints it; no 'alla' row (a respondent counts once per category).
 --
@@ -46,9 +47,7 @@ indicators as (
 ),
 
 population_by_year as (
-    select kommun_code, year, sum(population) as population
-    from {{ ref('int_area_population_by_year') }}
-    group by all
+    select kommun_code, year, population from {{ ref('int_municipality_population_by_year') }}
 ),
 
 partner_sources as (
