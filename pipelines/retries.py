@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import errno
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
 import duckdb
+
+from . import atomic
 
 MAX_RETRIES = 4
 FIRST_WAIT_SECONDS = 5.0  # then 10, 20, 40: about 75 s in all, longer than a typical run
@@ -44,6 +47,20 @@ def transient_reason(exc: BaseException) -> str | None:
     return None
 
 
+def disk_full_failure(exc: BaseException, where: str) -> dg.Failure | None:
+    """A failure naming the path and the space needed when `exc` is a full disk (pipelines/atomic.py)."""
+    for error in _chain(exc):
+        if isinstance(error, atomic.DiskFullError):
+            return dg.Failure(description=str(error), metadata={"se": error.filename or where})
+    for error in _chain(exc):
+        if atomic.is_disk_full(error):
+            path = Path(getattr(error, "filename", None) or where)
+            needed = path.stat().st_size if path.is_file() else None  # a rebuild needs about as much again
+            return dg.Failure(description=str(atomic.disk_full(path, needed, error)),
+                              metadata={"fel": str(error)[:2000], "se": str(path)})
+    return None
+
+
 def wait_seconds(retry_number: int) -> float:
     """Exponential backoff: 5, 10, 20, 40 s."""
     return FIRST_WAIT_SECONDS * 2**retry_number
@@ -62,6 +79,9 @@ def retry_transient(context, what: str, where: str) -> Iterator[None]:
     except (dg.RetryRequested, dg.Failure):
         raise
     except Exception as exc:
+        full = disk_full_failure(exc, where)
+        if full is not None:  # waiting does not free space: fail at once, saying where and how much
+            raise full from exc
         reason = transient_reason(exc)
         if reason is None:
             raise
