@@ -99,7 +99,7 @@ def describe(*, job: str, run_id: str, tags: Mapping[str, str], errors: Iterable
         "Titta här:",
         *[f"  {line}" for line in where if line],
         "",
-        "Analytikerkopian och rapporterna är kvar från den senaste lyckade körningen. "
+        "Analytikerkopian är den från senaste lyckade körningen och varje rapport är hel (den förra eller en ny). "
         "Rätta det som står under Fel och kör `make run` igen (eller starta om körningen i Dagster-UI:t).",
     ])
     return Alert(subject, body, run_id, job, codes, tertial)
