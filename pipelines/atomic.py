@@ -26,6 +26,9 @@ _TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp(\.wal)?$")  # a DuckDB temporary has
 class DiskFullError(OSError):
     """A write failed for lack of space; the message (Swedish) names the path and what is needed."""
 
+    def __str__(self) -> str:  # the Swedish sentence alone, not "[Errno 28] …: 'path'"
+        return self.strerror or super().__str__()
+
 
 def temporary_path(path: Path) -> Path:
     """Hidden, in the same directory (so the rename stays on one file system), one per process."""

@@ -8,6 +8,7 @@ waiting. Bad data, a broken config file or a dbt test failure fail at once.
 from __future__ import annotations
 
 import errno
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -47,6 +48,9 @@ def transient_reason(exc: BaseException) -> str | None:
     return None
 
 
+_FILE_IN_MESSAGE = re.compile(r'(?:file|File) "([^"]+)"')
+
+
 def disk_full_failure(exc: BaseException, where: str) -> dg.Failure | None:
     """A failure naming the path and the space needed when `exc` is a full disk (pipelines/atomic.py)."""
     for error in _chain(exc):
@@ -54,8 +58,10 @@ def disk_full_failure(exc: BaseException, where: str) -> dg.Failure | None:
             return dg.Failure(description=str(error), metadata={"se": error.filename or where})
     for error in _chain(exc):
         if atomic.is_disk_full(error):
-            path = Path(getattr(error, "filename", None) or where)
-            needed = path.stat().st_size if path.is_file() else None  # a rebuild needs about as much again
+            named = _FILE_IN_MESSAGE.search(str(error))  # DuckDB and dbt name the file in the text
+            path = Path(getattr(error, "filename", None) or (named.group(1) if named else where))
+            grows = path.with_name(path.name.removesuffix(".wal"))  # the database, not its log
+            needed = grows.stat().st_size if grows.is_file() else None  # about as much again
             return dg.Failure(description=str(atomic.disk_full(path, needed, error)),
                               metadata={"fel": str(error)[:2000], "se": str(path)})
     return None
@@ -76,12 +82,14 @@ def retry_transient(context, what: str, where: str) -> Iterator[None]:
     """
     try:
         yield
-    except (dg.RetryRequested, dg.Failure):
+    except dg.RetryRequested:
         raise
     except Exception as exc:
         full = disk_full_failure(exc, where)
         if full is not None:  # waiting does not free space: fail at once, saying where and how much
             raise full from exc
+        if isinstance(exc, dg.Failure):  # our own, or dbt's (DagsterDbtCliRuntimeError): as it is
+            raise
         reason = transient_reason(exc)
         if reason is None:
             raise

@@ -28,9 +28,12 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
-# Rows of the marts that record when, not what: the report's "Framtagen" time. Every other
-# column of every marts table must be equal (no marts column holds a load time or run id).
-NOT_COMPARED = {"fct_published_figures": "not (table_name = 'meta' and row_key = 'framtagen')"}
+# Rows of the marts that record when or after what, not what the files say: the report's
+# "Framtagen" time, and how many quality checks ran (the row-count comparison with the run
+# before exists from the second build on). Every other row and column of every marts table
+# must be equal (no marts column holds a load time or run id).
+NOT_COMPARED = {"fct_published_figures": "not (table_name = 'meta' and row_key = 'framtagen') "
+                                         "and table_name <> 'kvalitet_kontroller'"}
 LONGEST_RUN = 1800  # seconds: a guard against a hung process, not a timing
 
 
@@ -70,8 +73,8 @@ class Day:
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True, preexec_fn=preexec_fn)
 
-    def run(self, *args: str, **kwargs) -> tuple[int, str]:
-        process = self.start(*args, **kwargs)
+    def run(self, *args: str, preexec_fn=None, **env) -> tuple[int, str]:
+        process = self.start(*args, preexec_fn=preexec_fn, **env)
         out, _ = process.communicate(timeout=LONGEST_RUN)
         return process.returncode, out
 
@@ -176,10 +179,10 @@ def test_killed_at_any_moment_leaves_everything_whole(day, point, marker):
     if point == "render":  # make sure every tertial is written again (unchanged ones are skipped)
         for stamp in day.output.rglob(".fingerprint"):
             stamp.unlink()
-    day.kill_at(marker, then_first_temporary=point == "render")
-    assert_whole(day, day.copies)
-    if point == "render":  # killed after the copy was published: a good run's, complete
+    seen = day.kill_at(marker, then_first_temporary=point == "render")
+    if "  ok  publish.analytics_copy" in seen:  # published by this run's good warehouse build
         day.copies.add(sha(day.copy))
+    assert_whole(day, day.copies)
 
 
 def test_the_next_run_completes_with_the_marts_of_a_clean_build(day):
@@ -221,6 +224,7 @@ def test_a_truncated_warehouse_is_rebuilt_from_files_in_the_other_order(day):
     with day.warehouse.open("r+b") as handle:
         handle.truncate(day.warehouse.stat().st_size // 3)
     day.env["LAGESBILD_DATA_DIR"] = str(copy_data(day.base / "data-b", reverse=True))
+    day.env["LAGESBILD_PDF"] = "none"  # from here on about the warehouse: the PDFs there stay as they are
     started = time.monotonic()
     code, out = day.run()
     seconds = time.monotonic() - started
