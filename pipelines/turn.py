@@ -79,6 +79,16 @@ def _describe(run: dg.DagsterRun) -> str:
     return f"jobbet {run.job_name}, startat av {who}, körning {run.run_id}"
 
 
+def _holding(storage, claim: str) -> bool:
+    """Two processes claiming at the same instant can both be told "claimed" by the SQLite
+    storage: the first claim by id keeps the slot, the other lets go and waits."""
+    holders = sorted(slot.run_id for slot in storage.get_concurrency_info(POOL).claimed_slots)
+    if holders and holders[0] == claim:
+        return True
+    storage.free_concurrency_slots_for_run(claim)
+    return False
+
+
 @contextmanager
 def my_turn(instance: dg.DagsterInstance, say: Callable[[str], None], *, max_wait: float,
             on_dead: Callable[[dg.DagsterRun], None] = lambda run: None) -> Iterator[float]:
@@ -95,7 +105,8 @@ def my_turn(instance: dg.DagsterInstance, say: Callable[[str], None], *, max_wai
         while True:
             for run in _release_dead(instance):
                 on_dead(run)
-            if storage.claim_concurrency_slot(POOL, claim, _claimant(os.getpid()), 0).is_claimed:
+            if storage.claim_concurrency_slot(POOL, claim, _claimant(os.getpid()), 0).is_claimed and _holding(
+                    storage, claim):
                 others = instance.get_runs(dg.RunsFilter(statuses=IN_PROGRESS))
                 if not others:
                     break
