@@ -10,7 +10,7 @@ export TQDM_DISABLE := 1
 # Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
 APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: setup run test ui backfill pdf bench docs docs-tables templates browser clean
+.PHONY: setup run rebuild test ui backfill pdf bench docs docs-tables templates browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 ## Build the warehouse and every tertial's report from $(LAGESBILD_DATA_DIR) (default: the sample data).
 run: setup
 	$(BIN)/python -m pipelines.run
+
+## The warehouse again from the data dir's files on purpose; the old one stays aside until the new one is built.
+rebuild: setup
+	$(BIN)/python -m pipelines.run --rebuild
 
 ## The test suite (installs Debian's chromium first when it is missing), on TEST_WORKERS
 ## pytest-xdist workers (0: one process; how tests are shared out: pyproject.toml addopts).

@@ -28,7 +28,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from pipelines import layout
+from pipelines import atomic, layout
 from pipelines import periods as tertials
 from pipelines import settings as pipeline_settings
 from pipelines.dbt_vars import unknown_area_id
@@ -355,10 +355,7 @@ def _page(con, period: str, output_dir: Path, *, kommun_code, period_dir, as_of,
 
 def _write_page(path: Path, html: str) -> None:
     """Under a temporary name, then renamed: a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, html)
 
 
 def write_all(settings) -> list[QualitySummary]:

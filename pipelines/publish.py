@@ -26,6 +26,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from . import atomic
 from .picture.published import INTERNAL_SCHEMA
 from .resources import Warehouse
 from .retries import retry_transient
@@ -56,58 +57,53 @@ def _remove(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def _copy(warehouse: Path, temporary: Path, run_id: str) -> tuple[dict[str, int], list]:
+    con = duckdb.connect()  # in memory: only the two attached files are touched
+    try:
+        con.execute(f"attach {_literal(warehouse)} as src (read_only)")
+        con.execute(f"attach {_literal(temporary)} as dst")
+        objects = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
+            "union all "
+            "select schema_name, view_name from duckdb_views() where database_name = 'src' and not internal "
+            "order by 1, 2"
+        ).fetchall()
+        # The internal edition's unsuppressed figures are never published to analysts (DATA-CONTRACT §4.2).
+        objects = [(schema, name) for schema, name in objects if schema != INTERNAL_SCHEMA]
+        for schema in sorted({schema for schema, _ in objects} | {PUBLISHED_TABLE[0]}):
+            con.execute(f"create schema if not exists dst.{_quote(schema)}")
+        for schema, name in objects:
+            con.execute(f"create table dst.{_quote(schema)}.{_quote(name)} as from src.{_quote(schema)}.{_quote(name)}")
+        con.execute(
+            f"create or replace table dst.{_quote(PUBLISHED_TABLE[0])}.{_quote(PUBLISHED_TABLE[1])} as "
+            "select ?::timestamp as published_at, ? as source_warehouse, ? as dagster_run_id",
+            [datetime.now().replace(microsecond=0), str(warehouse), run_id],
+        )
+        row_counts = {
+            f"{schema}.{name}": con.execute(f"select count(*) from dst.{_quote(schema)}.{_quote(name)}").fetchall()[0][0]
+            for schema, name in objects
+            if schema == "marts"
+        }
+        con.execute("detach dst")  # checkpoints: the file is complete, no .wal left
+    finally:
+        con.close()
+    return row_counts, objects
+
+
 def publish_copy(warehouse: Path, target: Path, *, run_id: str = "") -> Published:
     """Copy every table and view of `warehouse` into `target`, atomically (module docstring)."""
     started = time.monotonic()
     if not warehouse.exists():
         raise FileNotFoundError(f"Lagret {warehouse} finns inte: kör `make run` först.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    _remove(temporary)
-    try:
-        con = duckdb.connect()  # in memory: only the two attached files are touched
+    # Whole or not at all, and a full disk leaves the old copy (pipelines/atomic.py).
+    with atomic.replacing(target, needed=warehouse.stat().st_size) as temporary:
+        _remove(temporary)  # and its .wal
         try:
-            con.execute(f"attach {_literal(warehouse)} as src (read_only)")
-            con.execute(f"attach {_literal(temporary)} as dst")
-            objects = con.execute(
-                "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
-                "union all "
-                "select schema_name, view_name from duckdb_views() where database_name = 'src' and not internal "
-                "order by 1, 2"
-            ).fetchall()
-            # The internal edition's unsuppressed figures are never published to analysts (DATA-CONTRACT §4.2).
-            objects = [(schema, name) for schema, name in objects if schema != INTERNAL_SCHEMA]
-            for schema in sorted({schema for schema, _ in objects} | {PUBLISHED_TABLE[0]}):
-                con.execute(f"create schema if not exists dst.{_quote(schema)}")
-            for schema, name in objects:
-                con.execute(f"create table dst.{_quote(schema)}.{_quote(name)} as from src.{_quote(schema)}.{_quote(name)}")
-            con.execute(
-                f"create or replace table dst.{_quote(PUBLISHED_TABLE[0])}.{_quote(PUBLISHED_TABLE[1])} as "
-                "select ?::timestamp as published_at, ? as source_warehouse, ? as dagster_run_id",
-                [datetime.now().replace(microsecond=0), str(warehouse), run_id],
-            )
-            row_counts = {
-                f"{schema}.{name}": con.execute(
-                    f"select count(*) from dst.{_quote(schema)}.{_quote(name)}"
-                ).fetchall()[0][0]
-                for schema, name in objects
-                if schema == "marts"
-            }
-            con.execute("detach dst")  # checkpoints: the file is complete, no .wal left
-        finally:
-            con.close()
-        with temporary.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o444)
-        os.replace(temporary, target)
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)  # the rename itself survives a crash
-        finally:
-            os.close(directory)
-    except BaseException:
-        _remove(temporary)
-        raise
+            row_counts, objects = _copy(warehouse, temporary, run_id)
+            os.chmod(temporary, 0o444)
+        except BaseException:
+            _remove(temporary)
+            raise
     return Published(target, len(objects) + 1, target.stat().st_size, time.monotonic() - started, row_counts)
 
 

@@ -8,11 +8,15 @@ waiting. Bad data, a broken config file or a dbt test failure fail at once.
 from __future__ import annotations
 
 import errno
+import re
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
 import duckdb
+
+from . import atomic
 
 MAX_RETRIES = 4
 FIRST_WAIT_SECONDS = 5.0  # then 10, 20, 40: about 75 s in all, longer than a typical run
@@ -44,6 +48,25 @@ def transient_reason(exc: BaseException) -> str | None:
     return None
 
 
+_FILE_IN_MESSAGE = re.compile(r'(?:file|File) "([^"]+)"')
+
+
+def disk_full_failure(exc: BaseException, where: str) -> dg.Failure | None:
+    """A failure naming the path and the space needed when `exc` is a full disk (pipelines/atomic.py)."""
+    for error in _chain(exc):
+        if isinstance(error, atomic.DiskFullError):
+            return dg.Failure(description=str(error), metadata={"se": error.filename or where})
+    for error in _chain(exc):
+        if atomic.is_disk_full(error):
+            named = _FILE_IN_MESSAGE.search(str(error))  # DuckDB and dbt name the file in the text
+            path = Path(getattr(error, "filename", None) or (named.group(1) if named else where))
+            grows = path.with_name(path.name.removesuffix(".wal"))  # the database, not its log
+            needed = grows.stat().st_size if grows.is_file() else None  # about as much again
+            return dg.Failure(description=str(atomic.disk_full(path, needed, error)),
+                              metadata={"fel": str(error)[:2000], "se": str(path)})
+    return None
+
+
 def wait_seconds(retry_number: int) -> float:
     """Exponential backoff: 5, 10, 20, 40 s."""
     return FIRST_WAIT_SECONDS * 2**retry_number
@@ -59,9 +82,14 @@ def retry_transient(context, what: str, where: str) -> Iterator[None]:
     """
     try:
         yield
-    except (dg.RetryRequested, dg.Failure):
+    except dg.RetryRequested:
         raise
     except Exception as exc:
+        full = disk_full_failure(exc, where)
+        if full is not None:  # waiting does not free space: fail at once, saying where and how much
+            raise full from exc
+        if isinstance(exc, dg.Failure):  # our own, or dbt's (DagsterDbtCliRuntimeError): as it is
+            raise
         reason = transient_reason(exc)
         if reason is None:
             raise

@@ -20,18 +20,38 @@ def _instance():
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def _execute(job, settings: Settings, **kwargs):
-    """Run a job in process; whatever it prints (dbt's log lines) goes to the log file."""
+def _execute(job, settings: Settings, *, tags: dict | None = None, **kwargs):
+    """Run a job in process; whatever it prints (dbt's log lines) goes to the log file. Tagged as
+    `make run`'s: it reports its own failures (pipelines/alerts.py), the failure sensor does not."""
+    from .alerts import MAKE_RUN, STARTED_BY_TAG
+    from .turn import owner_tags
+
     with settings.run_log.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         return job.execute_in_process(
             run_config={"loggers": {"progress": {"config": {"log_file": str(settings.run_log)}}}},
             raise_on_error=False,
+            tags={**(tags or {}), STARTED_BY_TAG: MAKE_RUN, **owner_tags()},
             **kwargs,
         )
 
 
-def _failed(settings: Settings) -> int:
+def _alert(settings: Settings, *, job: str, run_id: str = "", tags=None, errors=(), what: str = "") -> None:
+    """Tell someone (alert log, e-mail, webhook: pipelines/alerts.py), as the failure sensor does."""
+    from . import alerts
+
+    alert = alerts.describe(job=job, run_id=run_id, tags={**(tags or {}), alerts.STARTED_BY_TAG: alerts.MAKE_RUN},
+                            errors=errors, settings=settings, what=what)
+    for problem in alerts.report(alert, settings):
+        print(f"  VARNING: {problem}", file=sys.stderr)
+
+
+def _failed(settings: Settings, result=None) -> int:
     """After a failed run: what the loaded files had wrong too, so one round of fixes covers all."""
+    if result is not None:
+        from .alerts import step_errors
+
+        errors = step_errors([e for e in result.all_events if e.is_step_failure], settings.run_log)
+        _alert(settings, job=result.job_def.name, run_id=result.run_id, tags=result.dagster_run.tags, errors=errors)
     for line in _rejections(settings):
         print(line)
     sys.stdout.flush()  # before stderr: both may go to one file
@@ -86,7 +106,7 @@ def _fetch_sources(defs, settings: Settings, instance) -> list[str]:
     return lines
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     from .settings import ConnectorSettings, ConnectorSettingsError
 
     try:
@@ -96,8 +116,63 @@ def main() -> int:
         return 1
     settings = Settings.from_env()
     settings.export()
-    started = time.monotonic()
+    rebuild = "--rebuild" in (argv or [])
     print(f"lägesbild: data {settings.data_dir}", flush=True)
+    from .turn import NotMyTurn, my_turn
+
+    instance = _instance()
+    say = lambda line: print(line, flush=True)  # noqa: E731
+    try:
+        # One writer: a second make run, or a run of the daemon, goes first (pipelines/turn.py).
+        with my_turn(instance, say, max_wait=settings.run_wait, on_dead=lambda run: _killed(settings, run)):
+            return _guarded(settings, instance, rebuild)
+    except NotMyTurn as exc:
+        print(exc, file=sys.stderr)
+        return 75  # EX_TEMPFAIL: nothing done, try again later
+
+
+def _killed(settings: Settings, run) -> None:
+    """A run whose process is gone (kill -9, power cut) is reported like any failed run."""
+    _alert(settings, job=run.job_name, run_id=run.run_id, tags=run.tags,
+           errors=["processen som körde jobbet finns inte längre (avbruten, t.ex. kill -9 eller strömavbrott)"],
+           what="en körning avbröts mitt i")
+
+
+def _guarded(settings: Settings, instance, rebuild: bool) -> int:
+    """The run, after what a killed run left is cleared and the warehouse checked (or set aside)."""
+    from . import atomic, warehouse_file
+
+    # What a killed run left: its hidden temporaries (never a half-written report: pipelines/atomic.py).
+    for folder in {settings.output_dir, settings.warehouse.parent, settings.analytics_copy.parent}:
+        atomic.sweep(folder)
+    aside = None
+    if rebuild:  # `make rebuild`: the old warehouse stays aside until the new one is built
+        aside = warehouse_file.set_aside(settings.warehouse)
+        print(f"Bygger om lagret {settings.warehouse} från filerna i datamappen"
+              + (f" (det gamla ligger kvar som {aside} tills bygget lyckats)." if aside else "."), flush=True)
+    else:
+        line = warehouse_file.check(settings.warehouse)
+        if line:
+            print(line, flush=True)
+    try:
+        code = _run(settings, instance)
+    except BaseException as exc:
+        if isinstance(exc, Exception):
+            _alert(settings, job="make run", errors=[f"{type(exc).__name__}: {exc}"])
+        if rebuild:
+            warehouse_file.restore(aside, settings.warehouse)
+        raise
+    # Built (a stopped tertial included: the marts are there) or not: the old one comes back.
+    if rebuild and warehouse_file.has_marts(settings.warehouse):
+        warehouse_file.discard(aside)
+    elif rebuild:
+        warehouse_file.restore(aside, settings.warehouse)
+        print(f"Ombyggnaden misslyckades: det gamla lagret är tillbaka som {settings.warehouse}.", file=sys.stderr)
+    return code
+
+
+def _run(settings: Settings, instance) -> int:
+    started = time.monotonic()
 
     from .dbt_manifest import ensure_manifest
 
@@ -113,7 +188,6 @@ def main() -> int:
 
     settings.run_log.parent.mkdir(parents=True, exist_ok=True)
     settings.run_log.write_text("", encoding="utf-8")  # the log of this run only
-    instance = _instance()
     # The definitions of this data dir's municipalities (the lägesbild's partitions), also when
     # one process runs several data dirs one after another (the tests).
     defs = build_defs(settings)
@@ -124,11 +198,11 @@ def main() -> int:
     result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance)
     # A failed blocking quality check fails the run, but only its tertials lose their report.
     if not result.success and not gate.failed_only_on_blocking_checks(result):
-        return _failed(settings)
+        return _failed(settings, result)
     if not result.success:  # the figures were skipped with everything downstream of the failed check
         result = _execute(defs.resolve_job_def("build_figures"), settings, instance=instance)
         if not result.success:
-            return _failed(settings)
+            return _failed(settings, result)
 
     with connect(settings.warehouse, read_only=True) as con:
         periods = published.periods(con)
@@ -150,7 +224,7 @@ def main() -> int:
         for start, end in gate.publishable_ranges(keys, {key_of_period(p) for p in blocked}):
             result = _execute(lagesbild, settings, instance=instance, tags=range_tags(codes, start, end))
             if not result.success:
-                return _failed(settings)
+                return _failed(settings, result)
     else:
         print("2/2 inga avslutade tertial med data att publicera: ingen lägesbild skriven", flush=True)
 
@@ -165,6 +239,8 @@ def main() -> int:
     if blocked:
         sys.stdout.flush()
         print(gate.explain(blocked), file=sys.stderr)
+        _alert(settings, job="build_warehouse", errors=gate.explain(blocked).splitlines(),
+               what=f"datakvalitetskontroller stoppade lägesbilden för {', '.join(blocked)}")
         paths = [p for folder in _report_folders(settings) for p in run_summary.quality_reports(folder, list(blocked))]
         for path in paths or [f"{settings.output_dir}/<tertial>/datakvalitet.html"]:
             print(f"  Vad som ska rättas: {path}", file=sys.stderr)
@@ -207,4 +283,4 @@ def report_lines(settings: Settings) -> list[str]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

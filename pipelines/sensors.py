@@ -166,4 +166,6 @@ def build_inbox_sensor(codes: list[str]) -> dg.SensorDefinition:
 
 
 def build_sensors(codes: list[str]) -> list[dg.SensorDefinition]:
-    return [build_inbox_sensor(codes)]
+    from .alerts import alert_on_failure  # every failed run is reported (pipelines/alerts.py)
+
+    return [build_inbox_sensor(codes), alert_on_failure]

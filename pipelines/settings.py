@@ -54,6 +54,9 @@ DEFAULTS = {
     "LAGESBILD_WAREHOUSE": "warehouse/lagesbild.duckdb",
     "LAGESBILD_OUTPUT_DIR": "output",
 }
+# Seconds `make run` waits for a run in progress (pipelines/turn.py) before it exits, code 75.
+RUN_WAIT_VAR = "LAGESBILD_RUN_WAIT"
+RUN_WAIT_DEFAULT = 2 * 3600.0
 # The analysts' read-only copy (pipelines/publish.py); unset, it lies beside the warehouse.
 ANALYTICS_COPY_VAR = "LAGESBILD_ANALYTICS_COPY"
 ANALYTICS_COPY_NAME = "analytics.duckdb"
@@ -275,6 +278,12 @@ class Settings:
         return self.output_dir / layout.REGION_OUTPUT / period
 
     @property
+    def run_wait(self) -> float:
+        """How long `make run` waits for another run to finish before it gives up (pipelines/turn.py)."""
+        text = os.environ.get(RUN_WAIT_VAR, "").strip()
+        return float(text) if text.replace(".", "", 1).isdigit() else RUN_WAIT_DEFAULT
+
+    @property
     def run_log(self) -> Path:
         """Dagster's debug log of `make run`."""
         return self.output_dir / "logs" / "run.log"
@@ -345,3 +354,46 @@ class ConnectorSettings:
             polisen_schedule=env.get(POLISEN_SCHEDULE_VAR, "").strip() or POLISEN_SCHEDULE_DEFAULT,
             max_age={name: read_max_age(name, env) for name in CONNECTOR_NAMES},
         )
+
+
+# Who is told when a run fails (pipelines/alerts.py). The alert log under the output dir is
+# always written; e-mail and a webhook only when configured.
+ALERT_SMTP_VAR = "LAGESBILD_ALERT_SMTP"          # host:port of an SMTP server (plain, or STARTTLS when offered)
+ALERT_FROM_VAR = "LAGESBILD_ALERT_FROM"          # the sender address
+ALERT_TO_VAR = "LAGESBILD_ALERT_TO"              # recipients, comma-separated
+ALERT_WEBHOOK_VAR = "LAGESBILD_ALERT_WEBHOOK"    # a URL that gets a JSON POST
+ALERT_FROM_DEFAULT = "lagesbild@localhost"
+
+
+class AlertSettingsError(ValueError):
+    """An alert setting cannot be used; the message says so in Swedish and English."""
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    smtp_host: str = ""
+    smtp_port: int = 25
+    sender: str = ALERT_FROM_DEFAULT
+    recipients: tuple[str, ...] = ()
+    webhook: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "AlertSettings":
+        env = os.environ if environ is None else environ
+        smtp = env.get(ALERT_SMTP_VAR, "").strip()
+        host, _, port = smtp.rpartition(":") if ":" in smtp else (smtp, "", "25")
+        if smtp and (not host or not port.isdigit()):
+            raise AlertSettingsError(
+                f"{ALERT_SMTP_VAR}='{smtp}': ange värd:port, t.ex. smtp.kommun.se:25. / use host:port, e.g. smtp.example.org:25.")
+        recipients = tuple(a.strip() for a in env.get(ALERT_TO_VAR, "").split(",") if a.strip())
+        if smtp and not recipients:
+            raise AlertSettingsError(
+                f"{ALERT_SMTP_VAR} är satt men {ALERT_TO_VAR} saknar mottagare. / {ALERT_SMTP_VAR} is set but {ALERT_TO_VAR} names no recipient.")
+        return cls(smtp_host=host, smtp_port=int(port) if smtp else 25,
+                   sender=env.get(ALERT_FROM_VAR, "").strip() or ALERT_FROM_DEFAULT,
+                   recipients=recipients, webhook=env.get(ALERT_WEBHOOK_VAR, "").strip())
+
+
+def alert_log(output_dir: Path) -> Path:
+    """Every failed run, one block each (pipelines/alerts.py)."""
+    return output_dir / "logs" / "larm.log"

@@ -4,9 +4,10 @@ made visible in one step (a half-written file is never loaded)."""
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import datetime, timezone
 from pathlib import Path
+
+from .. import atomic
 
 
 def stamp(moment: datetime) -> str:
@@ -20,10 +21,7 @@ def write_payload(folder: Path, name: str, content: bytes) -> Path:
     while path.exists():  # two fetches in one second: never overwrite what was received
         n += 1
         path = folder / f"{stem}_{n}.json"
-    temporary = folder / f".{name}.part"  # hidden: the loaders skip it
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
-    return path
+    return atomic.write_bytes(path, content)  # under a hidden name first: the loaders skip it
 
 
 def sha256(content: bytes) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from .. import atomic
 from ..settings import REPO_ROOT
 from .published import INTERNAL_TABLE, TABLE, only_municipality, rows_sql
 
@@ -64,4 +65,4 @@ def is_current(period_dir: Path, fingerprint: str, expected_files: list[str]) ->
 
 
 def mark_current(period_dir: Path, fingerprint: str) -> None:
-    (period_dir / FINGERPRINT_FILE).write_text(fingerprint)
+    atomic.write_text(period_dir / FINGERPRINT_FILE, fingerprint)

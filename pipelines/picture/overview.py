@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
+from .. import atomic
 from . import maps, workbook
 from .published import Figures, Grid
 from .region_figures import ALL, REGION
@@ -107,8 +108,7 @@ def write_workbook(f: Figures, path: Path) -> Path:
             f"från för få svarande. {maps.CREDIT}.")
     sheets = [(f["region_totalt"], "Hela regionen"), (f["region_karta"], "Karta")]
     sheets += [(g, g.title.split(":")[0][:31]) for g in category_grids(f)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = atomic.temporary_path(path)  # written by book.close(), then renamed (pipelines/atomic.py)
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
                                           "strings_to_urls": False})
     # the same figures give the same bytes: the document's date is when the figures were made
@@ -127,6 +127,6 @@ def write_workbook(f: Figures, path: Path) -> Path:
         if grid:
             workbook._sheet(book, fmt, sheet, f"Regional översikt {f.period}: {grid.title}", note, grid,
                             first_header(grid))
-    book.close()
-    tmp.replace(path)
+    with atomic.replacing(path):
+        book.close()
     return path

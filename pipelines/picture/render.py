@@ -6,6 +6,8 @@ from pathlib import Path
 
 import jinja2
 
+from .. import atomic
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 _env = jinja2.Environment(
@@ -38,12 +40,8 @@ def render(template: str, **context) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write via a temporary file so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
+    """Whole or not at all, so a reader (or a killed run) never leaves half a report (pipelines/atomic.py)."""
+    return atomic.write_bytes(path, data)
 
 
 PDF_VARIANT = "pdf/ua-1"  # tagged (structure tree, tables as tables, figures with /Alt), /Lang, /Title

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .. import atomic
+
 from ..ingest.redact import neutralise_formula
 from .edition import INTERNAL_MARKING
 from .published import Figures, Grid
@@ -57,8 +59,7 @@ def _number(cell):
 
 
 def write(f: Figures, path: Path, first_header) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = atomic.temporary_path(path)  # written by book.close(), then renamed (pipelines/atomic.py)
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
                                           "strings_to_urls": False})
     # The same figures give the same bytes: the document's date is when the figures were made.
@@ -82,8 +83,8 @@ def write(f: Figures, path: Path, first_header) -> Path:
         grid = f[name]
         if grid:
             _sheet(book, fmt, sheet, f"{title}: {grid.title}", note, grid, first_header(grid))
-    book.close()
-    tmp.replace(path)
+    with atomic.replacing(path):
+        book.close()
     return path
 
 
