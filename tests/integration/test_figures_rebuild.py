@@ -114,3 +114,36 @@ def test_other_municipalities_reports_stay_byte_identical(updated):
     # the file's municipality: its newest picture is the new one
     newest = f"{CODES[CODE]}/{NEWEST}/lagesbild.html"
     assert after[newest] != before[newest]
+
+
+def _equal_tables(a: Path, b: Path) -> None:
+    con = duckdb.connect()
+    con.execute(f"attach '{a}' as a (read_only)")
+    con.execute(f"attach '{b}' as b (read_only)")
+    for x, y in (("a", "b"), ("b", "a")):
+        extra = con.execute(f"select * exclude (row_order, column_order) from {x}.marts.fct_published_figures "
+                            f"where {BUILD_TIME} except all select * exclude (row_order, column_order) "
+                            f"from {y}.marts.fct_published_figures where {BUILD_TIME}").fetchall()
+        assert extra == [], f"{len(extra)} rows only in {x}: {extra[:5]}"
+        extra = con.execute(f"select * from {x}.marts.fct_published_figures where {BUILD_TIME} except all "
+                            f"select * from {y}.marts.fct_published_figures where {BUILD_TIME}").fetchall()
+        assert extra == [], f"{len(extra)} rows only in {x} (orders): {extra[:5]}"
+
+
+def test_a_changed_rate_rebuilds_the_comparisons_that_show_it(updated):
+    """A neighbour's rate per 1 000 changed in the marts (nothing of 0382's own): the overview and
+    every comparison that shows it are rebuilt, and the table equals a full build."""
+    from pipelines.picture import inputs, rebuild
+
+    changed, full = updated["base"] / "changed.duckdb", updated["base"] / "changed-full.duckdb"
+    shutil.copy(updated["warehouse"], changed)
+    with duckdb.connect(str(changed)) as con:
+        con.execute("update marts.fct_municipality_comparison set police_reported_per_1000 = "
+                    "police_reported_per_1000 * 2 + 1 where kommun_code = '0360' and period = ?", [NEWEST])
+        written = rebuild.write(con, is_region=True)
+    assert not written.full and written.rebuilt == [] and sorted(written.compared) == sorted(CODES)
+    shutil.copy(changed, full)
+    with duckdb.connect(str(full)) as con:
+        inputs.forget(con)
+        assert rebuild.write(con, is_region=True).full
+    _equal_tables(changed, full)
