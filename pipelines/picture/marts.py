@@ -56,23 +56,23 @@ def municipality_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
 PARTS = {
     "municipality": "select * from marts.dim_municipality order by kommun_code",
     "periods": ("select own.kommun_code, dim_period.* from marts.dim_period inner join marts.dim_municipality_period "
-        "as own using (period) order by own.kommun_code, period"),
+                "as own using (period) order by own.kommun_code, period"),
     "areas": "select * from marts.dim_area order by kommun_code, sort_order",
     "indicators": ("select i.* from marts.fct_problem_indicators as i "
-        "left join marts.dim_area as a on a.kommun_code = i.kommun_code and a.area_id = i.area_id "
-        "left join marts.dim_problem_category as c on c.category_id = i.category_id "
-        "order by i.kommun_code, i.period, a.sort_order, i.area_id, c.sort_order, i.category_id"),
+                   "left join marts.dim_area as a on a.kommun_code = i.kommun_code and a.area_id = i.area_id "
+                   "left join marts.dim_problem_category as c on c.category_id = i.category_id "
+                   "order by i.kommun_code, i.period, a.sort_order, i.area_id, c.sort_order, i.category_id"),
     "survey": "select * from marts.fct_survey_by_category order by kommun_code",
     "event_times": ("select kommun_code, period, event_at from intermediate.int_police_events "
-        "where area_id is not null and category_id is not null order by kommun_code, event_at, period"),
+                    "where area_id is not null and category_id is not null order by kommun_code, event_at, period"),
     "partner_counts": ("select kommun_code, period, partner, category_id, sum(report_count) as value "
-        "from intermediate.int_partner_reports group by all order by all"),
+                       "from intermediate.int_partner_reports group by all order by all"),
     "partner_areas": ("select kommun_code, period, category_id, partner, area_id, sum(report_count) as value "
-        "from intermediate.int_partner_reports group by all order by all"),
+                      "from intermediate.int_partner_reports group by all order by all"),
     "monthly": ("select kommun_code, period, category_id, month, area_id, reported_count "
-        "from intermediate.int_police_reported_monthly order by kommun_code"),
+                "from intermediate.int_police_reported_monthly order by kommun_code"),
     "reference": ("select * from marts.fct_reference_crime_rates where reported_crimes is not null "
-        "order by kommun_code, year"),
+                  "order by kommun_code, year"),
     "pledges": "select * from marts.dim_pledge order by kommun_code, sort_order, pledge_id",
     "followup": "select * from marts.fct_pledge_followup order by kommun_code, pledge_id, period",
 }
