@@ -152,7 +152,7 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                 description=f"Datakvalitetskontroller stoppar lägesbilden:\n{gate.explain(blocked)}",
                 metadata={"blocked_periods": sorted(blocked)},
             )
-        written, summary = [], []
+        summary = []
         # Several reports: rendered by worker processes (batch.py) while this one checks the next.
         workers = workers_for(len(context.partition_keys))
         lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
