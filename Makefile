@@ -64,7 +64,7 @@ bench: setup
 
 ## The region demo (data/sample-region: Östhammar and two neighbours of its police area, DATA-CONTRACT §6):
 ## one run, one warehouse (warehouse/region.duckdb), reports per municipality and for the region in output-region/.
-.PHONY: run-region bench-national
+.PHONY: run-region bench-national bench-newfile
 run-region:
 	LAGESBILD_DATA_DIR=data/sample-region LAGESBILD_WAREHOUSE=warehouse/region.duckdb \
 	  LAGESBILD_OUTPUT_DIR=output-region $(MAKE) run
@@ -74,6 +74,12 @@ run-region:
 ## tertial's pictures of all 290, BENCH_ARGS="--sizes 5,10" a quick try, --work DIR keeps the data and warehouses).
 bench-national: setup
 	$(BIN)/python tests/benchmarks/national.py $(BENCH_ARGS)
+
+## A new partner file for one municipality in the national warehouse until its updated newest lägesbild,
+## through the inbox sensor's job (prints the time, each step and the framework floor). Needs the national
+## benchmark's files: make bench-national BENCH_ARGS="--reports --work /tmp/national" (or BENCH_ARGS="--national DIR").
+bench-newfile: setup
+	$(BIN)/python tests/benchmarks/newfile.py $(BENCH_ARGS)
 
 ## dbt docs (every model and column, tests, lineage) as one static page that opens offline:
 ## $(LAGESBILD_OUTPUT_DIR)/dbt-docs/static_index.html. Column types come from the warehouse: `make run` first.

@@ -10,7 +10,9 @@ Every municipality folder is watched, and in a region the shared folders at its 
 (layout.owner_of); a shared root file belongs to all of them. The run (job
 update_lagesbild) loads every source, rebuilds the marts, publishes the analyst copy
 and renders the lägesbild of every tertial of the municipalities the new files touch
-(a late file can change any tertial; one dbt build serves all).
+(a late file can change any tertial; one dbt build serves all). Of those, only the
+municipalities whose inputs changed get new published figures (picture/rebuild.py), and
+only the tertials whose figures changed are rendered again, the newest first.
 """
 
 from __future__ import annotations

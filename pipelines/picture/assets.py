@@ -5,7 +5,6 @@ renders each municipality's files under settings.period_dir(period, code)."""
 import base64
 
 import dagster as dg
-import pandas as pd
 import vl_convert
 from data_quality import gate
 
@@ -13,7 +12,7 @@ from ..partitions import period_of_key, split_key
 from ..resources import Warehouse
 from ..retries import retry_transient
 from ..settings import INTERNAL_FOLDER
-from . import figures, overview, published, region_figures
+from . import figures, overview, published, rebuild, region_figures
 from .batch import Job, Renderer, workers_for
 from .fingerprint import is_current, mark_current, period_fingerprint
 from .lagesbild import PDF_NAME
@@ -62,8 +61,8 @@ MART_DEPS = [
 def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
     with retry_transient(context, "Publicerade siffror", str(settings.warehouse)), warehouse.connect() as con:
-        rows = published.write_frames(con, _figure_frames(con, settings.is_region))
-        written = published.summary(con)
+        written = rebuild.write(con, settings.is_region)
+        summary = published.summary(con)
         # The internal edition's figures: only when it is on, in a table of their own (never a row
         # of this one); switched off, none stay in the warehouse.
         if settings.internal:
@@ -72,26 +71,25 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
         else:
             published.drop_internal(con)
             internal_rows = 0
+    if written.full:
+        context.log.info(f"every municipality's figures built ({written.reason})")
+    else:
+        context.log.info(f"figures rebuilt for {', '.join(written.rebuilt) or 'no municipality'} "
+                         f"({written.reason}); comparisons for {len(written.compared)}; the others kept")
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": rows,
-        "periods": dg.MetadataValue.json(written["periods"]),
-        "figures_by_municipality": dg.MetadataValue.json(written["by_municipality"]),
-        "hidden": written["hidden"],
+        "dagster/row_count": sum(summary["by_municipality"].values()),
+        "rows_written": written.rows,
+        "rebuilt_municipalities": dg.MetadataValue.json(written.rebuilt),
+        "rebuilt_comparisons": len(written.compared),
+        "periods": dg.MetadataValue.json(summary["periods"]),
+        "figures_by_municipality": dg.MetadataValue.json(summary["by_municipality"]),
+        "hidden": summary["hidden"],
         "internal_rows": internal_rows,
     })
 
 
-def _figure_frames(con, is_region: bool, generated_at=None):
-    """Each municipality's figures as they are built, then (in a region) the overview's and the
-    comparisons, which repeat only a few of the municipalities' rows: never all rows at once."""
-    repeated = []
-    for frame in figures.build_frames(con, generated_at):
-        if is_region:
-            repeated.append(region_figures.printed(frame))
-        yield frame
-    if is_region:  # the overview's figures and each municipality's comparison with the others
-        repeated = pd.concat(repeated, ignore_index=True) if repeated else pd.DataFrame(columns=figures.COLUMNS)
-        yield region_figures.build(con, repeated, generated_at)
+# Every municipality's figures, then the region's (rebuild.frames; tests build the table with it).
+_figure_frames = rebuild.frames
 
 
 def _report_dir(settings, period: str, code: str):
@@ -168,12 +166,13 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                 description=f"Datakvalitetskontroller stoppar lägesbilden:\n{gate.explain(blocked)}",
                 metadata={"blocked_periods": sorted(blocked)},
             )
-        written, summary = [], []
+        summary = []
         # Several reports: rendered by worker processes (batch.py) while this one checks the next.
         workers = workers_for(len(context.partition_keys))
         lock_retry = retry_transient(context, "Lägesbilden", str(settings.warehouse))
         with lock_retry, warehouse.connect(read_only=True) as con, \
                 Renderer(con, settings.warehouse, settings.output_dir, workers) as renderer:
+            jobs = []
             in_warehouse = set(published.municipalities(con))
             names = dict(con.execute("select kommun_code, kommun_name from marts.dim_municipality").fetchall())
             for code, tertials in sorted(wanted.items()):
@@ -194,16 +193,19 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                     if is_current(folder, fingerprint, report_files(pdf, settings.internal)):
                         entry["unchanged"].append(period)
                         continue
-                    job = Job(code, period, folder, pdf, settings.internal)
-                    written.append((renderer.submit(job), fingerprint, folder))
+                    jobs.append((Job(code, period, folder, pdf, settings.internal), fingerprint))
                     entry["written"].append(period)
                 entry["latest"] = max(entry["written"] + entry["unchanged"], default=None)
                 if entry["unchanged"]:
                     context.log.info(f"{code}: inputs unchanged since the last rendering: "
                                      f"{', '.join(entry['unchanged'])}")
-            overviews = _render_overviews(context, con, settings, wanted) if settings.is_region else []
-            reports = []
-            for future, fingerprint, folder in written:
+            # Newest first, the newest of all rendered here while the workers take the rest: the
+            # picture a new file is for is there first (its stamp written as soon as it is whole).
+            jobs.sort(key=lambda item: item[0].period, reverse=True)
+            written = [(renderer.submit(job), fingerprint, job.folder) for job, fingerprint in jobs[1:]]
+            written[:0] = [(renderer.submit(job, here=True), fingerprint, job.folder) for job, fingerprint in jobs[:1]]
+            reports, overviews = [], []
+            for i, (future, fingerprint, folder) in enumerate(written):
                 report = future.result()
                 mark_current(folder, fingerprint)
                 reports.append(report)
@@ -211,6 +213,10 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
                     f"{report.kommun_code} {report.period}: {len(report.paths)} files in {report.html_path.parent} "
                     f"({', '.join(f'{k} {v:.1f} s' for k, v in report.seconds.items())})"
                 )
+                if i == 0 and settings.is_region:  # while the workers render the rest
+                    overviews = _render_overviews(context, con, settings, wanted)
+            if not written and settings.is_region:
+                overviews = _render_overviews(context, con, settings, wanted)
         unchanged = [f"{e['code']} {p}" for e in summary for p in e["unchanged"]]
         # Per municipality at a glance (the partition grid shows each kommun × tertial's status).
         metadata = {

@@ -58,8 +58,9 @@ class Renderer:
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_open, initargs=(str(warehouse),)) if workers else None
 
-    def submit(self, job: Job) -> Future:
-        if self._pool is not None:
+    def submit(self, job: Job, here: bool = False) -> Future:
+        """`here`: rendered at once in this process, while the workers render what they were given."""
+        if self._pool is not None and not here:
             return self._pool.submit(_render_in_worker, self.output_dir, job)
         future = Future()
         future.set_result(render(self.con, self.output_dir, job))

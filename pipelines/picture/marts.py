@@ -51,13 +51,43 @@ def municipality_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select kommun_code from marts.dim_municipality order by 1").fetchall()]
 
 
+# What a municipality's figures read of the warehouse through Shared.part, every municipality at once
+# (kommun_code first): inputs.py digests the same queries to tell which municipalities changed.
+PARTS = {
+    "municipality": "select * from marts.dim_municipality order by kommun_code",
+    "periods": ("select own.kommun_code, dim_period.* from marts.dim_period inner join marts.dim_municipality_period "
+                "as own using (period) order by own.kommun_code, period"),
+    "areas": "select * from marts.dim_area order by kommun_code, sort_order",
+    "indicators": ("select i.* from marts.fct_problem_indicators as i "
+                   "left join marts.dim_area as a on a.kommun_code = i.kommun_code and a.area_id = i.area_id "
+                   "left join marts.dim_problem_category as c on c.category_id = i.category_id "
+                   "order by i.kommun_code, i.period, a.sort_order, i.area_id, c.sort_order, i.category_id"),
+    "survey": "select * from marts.fct_survey_by_category order by kommun_code",
+    "event_times": ("select kommun_code, period, event_at from intermediate.int_police_events "
+                    "where area_id is not null and category_id is not null order by kommun_code, event_at, period"),
+    "partner_counts": ("select kommun_code, period, partner, category_id, sum(report_count) as value "
+                       "from intermediate.int_partner_reports group by all order by all"),
+    "partner_areas": ("select kommun_code, period, category_id, partner, area_id, sum(report_count) as value "
+                      "from intermediate.int_partner_reports group by all order by all"),
+    "monthly": ("select kommun_code, period, category_id, month, area_id, reported_count "
+                "from intermediate.int_police_reported_monthly order by kommun_code"),
+    "reference": ("select * from marts.fct_reference_crime_rates where reported_crimes is not null "
+                  "order by kommun_code, year"),
+    "pledges": "select * from marts.dim_pledge order by kommun_code, sort_order, pledge_id",
+    "followup": "select * from marts.fct_pledge_followup order by kommun_code, pledge_id, period",
+}
+
+
 class Shared:
     """What every municipality's book reads alike, read once per build of the figures."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, only: list[str] | None = None):
+        """`only`: the municipalities whose books will be read (None: all): the reads keep
+        their rows only, which a run that rebuilds one municipality's figures wants."""
         from data_quality import results
 
         self.con = con
+        self.only = only
         self.codes = municipality_codes(con)
         self._latest = results.latest(con)
         self._checks: dict[str, dict] = {}
@@ -72,7 +102,11 @@ class Shared:
         which runs once for all: a query per municipality and table cost more than the rows.
         `drop`: without the kommun_code column (where the rows never had it)."""
         if sql not in self._parts:
-            frame = self.con.execute(sql).df()
+            if self.only is None:
+                frame = self.con.execute(sql).df()
+            else:  # a filter keeps the order of the rows it lets through
+                frame = self.con.execute(f"select * from ({sql}) where list_contains(?, kommun_code)",
+                                         [self.only]).df()
             empty = frame.iloc[0:0]
             parts = {code: rows.reset_index(drop=True)
                      for code, rows in frame.groupby("kommun_code", sort=False, dropna=False)}
@@ -131,7 +165,7 @@ class Marts:
         self.con = con
         self.shared = shared or Shared(con)
         self.code = kommun_code
-        rows = self.shared.part("select * from marts.dim_municipality order by kommun_code", kommun_code)
+        rows = self.shared.part(PARTS["municipality"], kommun_code)
         if rows.empty:
             raise KeyError(f"kommunen {kommun_code} finns inte i marts.dim_municipality")
         self.municipality = rows.iloc[0].to_dict()
@@ -142,10 +176,9 @@ class Marts:
         # Its own tertials (marts.dim_municipality_period): a neighbour's longer series adds none,
         # so a municipality's reports are the same alone and in a region.
         self._periods = self.shared.part(
-            "select own.kommun_code, dim_period.* from marts.dim_period inner join marts.dim_municipality_period "
-            "as own using (period) order by own.kommun_code, period", kommun_code, drop=True).set_index("period")
+            PARTS["periods"], kommun_code, drop=True).set_index("period")
         self.periods = self._periods.index.tolist()
-        areas = self.shared.part("select * from marts.dim_area order by kommun_code, sort_order", self.code)
+        areas = self.shared.part(PARTS["areas"], self.code)
         self._areas = areas.set_index("area_id")
         self.area_ids = areas["area_id"].tolist()
         self._area_names = dict(zip(areas["area_id"], areas["area_name"]))
@@ -154,10 +187,7 @@ class Marts:
         self._category_names = dict(self.categories)
         # In the areas' and categories' own order: the sheets list them alike in every run.
         self.indicators = self.shared.part(
-            "select i.* from marts.fct_problem_indicators as i "
-            "left join marts.dim_area as a on a.kommun_code = i.kommun_code and a.area_id = i.area_id "
-            "left join marts.dim_problem_category as c on c.category_id = i.category_id "
-            "order by i.kommun_code, i.period, a.sort_order, i.area_id, c.sort_order, i.category_id", self.code)
+            PARTS["indicators"], self.code)
         self._by_period = {p: f for p, f in self.indicators.groupby("period")}
         # The same rows as tuples, per tertial: the tables walk them many times a tertial, and
         # pandas' selections and sorts per tertial cost more than the figures themselves.
@@ -288,7 +318,7 @@ class Marts:
 
     @cached_property
     def _survey_totals(self) -> pd.DataFrame:
-        return self.shared.part("select * from marts.fct_survey_by_category order by kommun_code", self.code)
+        return self.shared.part(PARTS["survey"], self.code)
 
     def survey_by_category(self, period: str | None) -> dict:
         if period not in self._survey_by_category:
@@ -397,8 +427,7 @@ class Marts:
     @cached_property
     def _event_times(self) -> pd.DataFrame:
         return self.shared.part(
-            "select kommun_code, period, event_at from intermediate.int_police_events "
-            "where area_id is not null and category_id is not null order by kommun_code, event_at, period",
+            PARTS["event_times"],
             self.code, drop=True)
 
     @cached_property
@@ -420,8 +449,7 @@ class Marts:
     @cached_property
     def _partner_counts(self) -> dict[str, pd.DataFrame]:
         frame = self.shared.part(
-            "select kommun_code, period, partner, category_id, sum(report_count) as value "
-            "from intermediate.int_partner_reports group by all order by all", self.code, drop=True)
+            PARTS["partner_counts"], self.code, drop=True)
         return {p: f.drop(columns="period").reset_index(drop=True) for p, f in frame.groupby("period", sort=False)}
 
     def partner_counts(self, period: str) -> pd.DataFrame:
@@ -436,8 +464,7 @@ class Marts:
     @cached_property
     def _partner_areas(self) -> dict[tuple, list]:
         frame = self.shared.part(
-            "select kommun_code, period, category_id, partner, area_id, sum(report_count) as value "
-            "from intermediate.int_partner_reports group by all order by all", self.code, drop=True)
+            PARTS["partner_areas"], self.code, drop=True)
         by_cell: dict[tuple, list] = {}
         for r in tuples(frame):
             by_cell.setdefault((r.period, r.category_id), []).append(r)
@@ -453,8 +480,7 @@ class Marts:
     @cached_property
     def _monthly(self) -> dict[tuple, dict]:
         frame = self.shared.part(
-            "select kommun_code, period, category_id, month, area_id, reported_count "
-            "from intermediate.int_police_reported_monthly order by kommun_code", self.code, drop=True)
+            PARTS["monthly"], self.code, drop=True)
         by_cell: dict[tuple, dict] = {}
         for r in tuples(frame):
             by_cell.setdefault((r.period, r.category_id), {})[(r.month, r.area_id)] = (
@@ -464,8 +490,7 @@ class Marts:
     @cached_property
     def _reference(self) -> pd.DataFrame:
         return self.shared.part(
-            "select * from marts.fct_reference_crime_rates where reported_crimes is not null "
-            "order by kommun_code, year", self.code)
+            PARTS["reference"], self.code)
 
     def reference(self, up_to_year: int) -> pd.DataFrame:
         return self._reference[self._reference["year"] <= up_to_year]
@@ -487,7 +512,7 @@ class Marts:
 
     @cached_property
     def _pledges(self) -> list[dict]:
-        return self.shared.part("select * from marts.dim_pledge order by kommun_code, sort_order, pledge_id",
+        return self.shared.part(PARTS["pledges"],
                                 self.code).to_dict("records")
 
     @cached_property
@@ -495,7 +520,7 @@ class Marts:
         where, params = self._mine("marts", "fct_pledge_followup")
         if params:
             return self.shared.part(
-                "select * from marts.fct_pledge_followup order by kommun_code, pledge_id, period", self.code)
+                PARTS["followup"], self.code)
         return self._q(f"select * from marts.fct_pledge_followup{where} order by pledge_id, period", *params)
 
     def pledges_given_by(self, period: str) -> list[dict]:

@@ -76,6 +76,7 @@ class _Owner:
     def __init__(self, kommun_code: str):
         self.kommun_code = kommun_code
         self.figures: list[Figure] = []
+        self.done = 0  # the figures written into a frame already
 
 
 class RegionBook:
@@ -97,6 +98,8 @@ class RegionBook:
         self.owners: dict[str, _Owner] = {}
         self._printed = _printed_cells(con, published)
         self._cells: set = set()
+        self._solved = False
+        self._shown: dict = {}
 
     def owner(self, kommun_code: str) -> _Owner:
         return self.owners.setdefault(kommun_code, _Owner(kommun_code))
@@ -168,16 +171,26 @@ class RegionBook:
             return MISSING if f.missing else UNKNOWN
         return fmt(f.kind, f.value)
 
-    def frame(self) -> pd.DataFrame:
-        self.lines()
-        self.s.solve()
+    def solve(self) -> None:
+        if not self._solved:
+            self.lines()
+            self.s.solve()
+            self._solved = True
+
+    def frame(self, exclude: str | None = None) -> pd.DataFrame:
+        """The rows of every owner's figures (but `exclude`'s), each owner's once: a later call
+        gives only the figures added since."""
+        self.solve()
         codes, figures, numbers, texts, public = [], [], [], [], []
         values = self.s.values
-        shown: dict = {}  # the same figure compared in many municipalities' tables is written alike
+        shown = self._shown  # the same figure compared in many municipalities' tables is written alike
         for owner in self.owners.values():
-            codes.extend([owner.kommun_code] * len(owner.figures))
-            figures.extend(owner.figures)
-            for f in owner.figures:
+            if owner.kommun_code == exclude:
+                continue
+            new, owner.done = owner.figures[owner.done:], len(owner.figures)
+            codes.extend([owner.kommun_code] * len(new))
+            figures.extend(new)
+            for f in new:
                 value = values.get(f.key) if f.key is not None else f.value
                 numbers.append(None if is_unknown(value) or isinstance(value, str) else float(value))
                 if f.compose is not None:
@@ -217,17 +230,29 @@ def _printed_cells(con, published: pd.DataFrame | None) -> dict:
 
 
 def build(con: duckdb.DuckDBPyConnection, published: pd.DataFrame | None = None,
-          generated_at: datetime | None = None) -> pd.DataFrame:
+          generated_at: datetime | None = None, compared=None) -> pd.DataFrame:
     """The overview's rows (kommun_code 'region') and each municipality's `region_comparison`.
     `published`: the municipalities' rows figures.build made in the same run (default: the
-    rows of marts.fct_published_figures as they are), so a count both print is printed alike."""
+    rows of marts.fct_published_figures as they are), so a count both print is printed alike.
+    `compared`: callable(the overview's rows) -> the codes whose comparison may have changed
+    (None: every municipality's); only the comparisons that show one of them are built."""
     if not table_exists(con, "marts", "fct_municipality_comparison"):
         return pd.DataFrame(columns=COLUMNS)
     book = RegionBook(con, published)
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
-    for period in book.periods:
-        RegionTertial(book, period, generated).build()
-    return book.frame()
+    tertials = [RegionTertial(book, period, generated) for period in book.periods]
+    for tertial in tertials:
+        tertial.build(comparisons=compared is None)
+    if compared is None:
+        return book.frame()
+    # A comparison prints the same cells as the side-by-side tables (their per_1000 column,
+    # every cell registered and the suppression solved already): built after the solve, only
+    # for the municipalities that show a changed one.
+    region = book.frame()
+    changed = compared(region)
+    for tertial in tertials:
+        tertial.comparisons(None if changed is None else tertial.showing(set(changed)))
+    return pd.concat([region, book.frame(exclude=REGION)], ignore_index=True)
 
 
 class RegionTertial:
@@ -235,15 +260,27 @@ class RegionTertial:
         self.b, self.period, self.generated = book, period, generated
         self.codes = [c for c, _ in book.municipalities]
 
-    def build(self) -> None:
+    def build(self, comparisons: bool = True) -> None:
         self.meta()
         self.totals()
         for category, name in self.b.categories:
             self.side_by_side(category, name)
         self.map_values()
+        if comparisons:
+            self.comparisons()
+
+    def comparisons(self, codes: set[str] | None = None) -> None:
+        """Each municipality's comparison with the others (of `codes`; None: every one)."""
         if len(self.codes) > 1:
             for code in self.codes:
-                self.comparison(code)
+                if codes is None or code in codes:
+                    self.comparison(code)
+
+    def showing(self, changed: set[str]) -> set[str]:
+        """The municipalities whose comparison shows one of `changed` (the region: all of them)."""
+        if REGION in changed:
+            return set(self.codes)
+        return {code for code in self.codes if code in changed or changed & set(self.neighbours(code))}
 
     def table(self, name: str, title: str, kommun_code: str = REGION) -> Table:
         return self.b.table(kommun_code, self.period, name, title)

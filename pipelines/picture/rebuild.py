@@ -1,0 +1,149 @@
+"""Writing marts.fct_published_figures: all of it, or only the rows whose inputs changed.
+
+A municipality's own rows depend on its own inputs and on what all share (inputs.py).
+The region's rows (kommun_code 'region') are solved together, over every municipality: they
+are always rebuilt. A municipality's `region_comparison` prints the same cells as the
+overview's side-by-side tables (their per_1000 column): it is rebuilt when one of the cells it
+shows changed there. The automatic checks' summary, the same for every municipality, is written
+into every municipality's rows.
+
+So after a run that changed one municipality's files, the table equals a build from scratch
+(tests/integration/test_figures_rebuild.py), but for the build time ("framtagen") of the rows
+that were kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from . import figures, inputs, published, region_figures
+from .marts import Shared
+from .published import REGION, REGION_COMPARISON, TABLE
+from .sources import catalogue, table_exists
+
+SIDE_BY_SIDE = "region_kategori:"
+
+
+@dataclass
+class Written:
+    rows: int
+    rebuilt: list[str] = field(default_factory=list)  # municipalities whose own figures were rebuilt
+    compared: list[str] = field(default_factory=list)  # municipalities whose comparison was rebuilt
+    full: bool = True
+    reason: str = ""
+
+
+def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetime | None = None) -> Written:
+    """Bring the table up to date with the marts; only what changed when the digests allow."""
+    now = inputs.digests(con)
+    before = inputs.stored(con)
+    reason = _full_reason(con, now, before)
+    if reason:
+        inputs.forget(con)
+        rows = published.write_frames(con, frames(con, is_region, generated_at))
+        inputs.store(con, now)
+        codes = [c for c in now if c != inputs.SHARED]
+        return Written(rows, codes, codes if is_region else [], True, reason)
+    changed = [c for c in now if c != inputs.SHARED and before.get(c) != now[c]]
+    with catalogue(con):
+        own = [figures.build_municipality(con, code, _generated(generated_at), Shared(con, changed))
+               for code in changed]
+        written = Written(sum(len(f) for f in own), changed, [], False)
+        parts = own
+        if is_region:
+            region = region_figures.build(con, _printed(con, changed, own), generated_at,
+                                          compared=lambda rows: _changed_cells(con, rows))
+            written.compared = sorted(set(region.loc[region["table_name"] == REGION_COMPARISON, "kommun_code"]))
+            written.rows += len(region)
+            parts = [*own, region]
+        checks = _checks(con, Shared(con, []))
+    con.execute("begin")
+    try:
+        con.execute(f"delete from {TABLE} where list_contains(?, kommun_code) and table_name <> ?",
+                    [changed, REGION_COMPARISON])
+        if is_region:
+            con.execute(f"delete from {TABLE} where kommun_code = ? or (table_name = ? and list_contains(?, "
+                        "kommun_code))", [REGION, REGION_COMPARISON, written.compared])
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=figures.COLUMNS)
+        con.register("_figures", frame[figures.COLUMNS])
+        con.execute(f"insert into {TABLE} by name select * from _figures")
+        con.unregister("_figures")
+        con.register("_checks", checks)
+        con.execute(f"update {TABLE} as t set value = c.value, shown = c.shown from _checks as c "
+                    "where t.table_name = 'kvalitet_kontroller' and t.row_key = 'checks' "
+                    "and t.period = c.period and t.column_key = c.column_key")
+        con.unregister("_checks")
+        inputs.store(con, now)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    written.reason = f"inputs changed: {', '.join(changed) or 'none'}"
+    return written
+
+
+def frames(con, is_region: bool, generated_at=None) -> Iterator[pd.DataFrame]:
+    """Every municipality's figures as they are built, then (in a region) the overview's and the
+    comparisons, which repeat only a few of the municipalities' rows: never all rows at once."""
+    repeated = []
+    for frame in figures.build_frames(con, generated_at):
+        if is_region:
+            repeated.append(region_figures.printed(frame))
+        yield frame
+    if is_region:  # the overview's figures and each municipality's comparison with the others
+        repeated = pd.concat(repeated, ignore_index=True) if repeated else pd.DataFrame(columns=figures.COLUMNS)
+        yield region_figures.build(con, repeated, generated_at)
+
+
+def _full_reason(con, now: dict, before: dict) -> str:
+    if not table_exists(con, "marts", "fct_published_figures"):
+        return "no figures yet"
+    if not before:
+        return "no record of their inputs"
+    if before.get(inputs.SHARED) != now[inputs.SHARED]:
+        return "what every municipality shares changed (dimensions, municipalities, code or dbt vars)"
+    return ""
+
+
+def _generated(generated_at):
+    return (generated_at or datetime.now(tz=figures.STOCKHOLM)).astimezone(figures.STOCKHOLM)
+
+
+def _printed(con, changed: list[str], own: list[pd.DataFrame]) -> pd.DataFrame:
+    """The municipalities' rows the overview repeats: the rebuilt ones' new rows, the others' kept."""
+    tables = sorted({t for cells in region_figures.LAGESBILD_CELLS.values() for t, _, _ in cells.values()})
+    kept = con.execute(
+        f"select kommun_code, period, table_name, row_key, column_key, shown from {TABLE} "
+        "where kommun_code <> ? and list_contains(?, table_name) and not list_contains(?, kommun_code)",
+        [REGION, tables, changed]).df()
+    return pd.concat([kept, *(region_figures.printed(f)[kept.columns] for f in own)], ignore_index=True)
+
+
+def _changed_cells(con, region: pd.DataFrame) -> set[str]:
+    """The codes (or 'region') whose cell of a side-by-side table's per_1000 column differs from
+    the table's: what a comparison prints."""
+    columns = ["period", "table_name", "row_key", "row_label", "value", "shown"]
+    new = region[region["table_name"].str.startswith(SIDE_BY_SIDE) & (region["column_key"] == "per_1000")]
+    old = con.execute(f"select {', '.join(columns)} from {TABLE} where kommun_code = ? "
+                      "and starts_with(table_name, ?) and column_key = 'per_1000'", [REGION, SIDE_BY_SIDE]).df()
+    both = new[columns].merge(old, on=columns[:3], how="outer", suffixes=("", "_old"), indicator=True)
+    differs = (both["_merge"] != "both") | (both["row_label"] != both["row_label_old"]) \
+        | (both["shown"] != both["shown_old"]) \
+        | ~((both["value"] == both["value_old"]) | (both["value"].isna() & both["value_old"].isna()))
+    return set(both.loc[differs, "row_key"])
+
+
+def _checks(con, shared: Shared) -> pd.DataFrame:
+    """The kvalitet_kontroller cells of every tertial, as figures.py writes them."""
+    rows = []
+    for (period,) in con.execute(f"select distinct period from {TABLE} where kommun_code <> ?", [REGION]).fetchall():
+        checks = shared.quality_checks(period)
+        for column in ("total", "tables", "warnings"):
+            value = checks[column]
+            rows.append((period, column, None if value is None else float(value), figures.fmt("int", value)))
+    return pd.DataFrame(rows, columns=["period", "column_key", "value", "shown"])

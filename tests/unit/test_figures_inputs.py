@@ -1,0 +1,32 @@
+"""The digest of a municipality's figure inputs (pipelines/picture/inputs.py) reads every table
+the figures are built from: a table added to marts.py or sources.py without it would leave
+a municipality's figures stale after a change to it (a selective rebuild would skip them)."""
+
+import re
+from pathlib import Path
+
+from pipelines.picture import inputs
+
+PICTURE = Path(inputs.__file__).resolve().parent
+TABLE = re.compile(r"\b((?:marts|intermediate|audit)\.[a-z_]+)")
+# The checks' summary is written into every municipality's rows (rebuild.py); the figures table
+# itself and a Python name are no input.
+NOT_INPUTS = {"audit.quality_results", "marts.fct_published_figures", "marts.tuples"}
+
+
+def _tables(text: str) -> set[str]:
+    return set(TABLE.findall(text)) - NOT_INPUTS
+
+
+def test_every_table_the_figures_read_is_digested():
+    read = set()
+    for name in ("figures.py", "marts.py", "sources.py"):
+        read |= _tables((PICTURE / name).read_text(encoding="utf-8"))
+    digested = _tables(" ".join([*inputs.PARTS.values(), *(sql for _, _, sql in inputs.OWN.values()),
+                                 *inputs.ALL.values()]))
+    assert read and read <= digested, sorted(read - digested)
+
+
+def test_the_code_digested_exists():
+    for name in inputs.CODE:
+        assert (PICTURE / name).resolve().is_file(), name
