@@ -27,6 +27,7 @@ POOL = "lagesbild_writer"
 PID_TAG, HOST_TAG = "lagesbild/pid", "lagesbild/host"
 IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 POLL_SECONDS = 1.0
+SETTLE_SECONDS = 0.5
 
 
 class NotMyTurn(Exception):
@@ -80,13 +81,18 @@ def _describe(run: dg.DagsterRun) -> str:
 
 
 def _holding(storage, claim: str) -> bool:
-    """Two processes claiming at the same instant can both be told "claimed" by the SQLite
-    storage: the first claim by id keeps the slot, the other lets go and waits."""
-    holders = sorted(slot.run_id for slot in storage.get_concurrency_info(POOL).claimed_slots)
-    if holders and holders[0] == claim:
-        return True
-    storage.free_concurrency_slots_for_run(claim)
-    return False
+    """The SQLite storage hands out a slot by reading a free row and then updating it, without a
+    lock between the two: two processes claiming at the same instant both read the free row and
+    the later update overwrites the earlier one, so both are told "claimed". The slot's row says
+    who really holds it once the other's update has landed: look again after SETTLE_SECONDS."""
+    for attempt in range(2):
+        holders = [slot.run_id for slot in storage.get_concurrency_info(POOL).claimed_slots]
+        if holders != [claim]:
+            storage.free_concurrency_slots_for_run(claim)
+            return False
+        if attempt == 0:
+            time.sleep(SETTLE_SECONDS)
+    return True
 
 
 @contextmanager

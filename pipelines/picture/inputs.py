@@ -39,6 +39,11 @@ OWN = {
                                             "from audit.ignored_columns"),
     "source_dates": ("intermediate", "int_source_dates",
                      "select kommun_code, source, data_date from intermediate.int_source_dates"),
+    # the map, the survey per sector, the action plan, the coordinator's words, Kolada (rows of a
+    # county or the country have a code that is no municipality's: they count as shared)
+    **{name: ("marts", name, f"select * from marts.{name}")
+       for name in ("fct_area_comparison", "fct_survey_by_sector", "fct_action_followup",
+                    "fct_coordinator_analysis", "fct_reference_kpis")},
 }
 # What every municipality's figures read alike; dim_municipality whole, since a region's
 # comparisons name, group (county) and suppress (strictest threshold) by every municipality.
