@@ -26,6 +26,7 @@ COPIED = {
     "marts.fct_problem_indicators": None,
     "marts.fct_survey_by_category": None,
     "intermediate.int_area_population_by_year": "population := population * 2",
+    "intermediate.int_municipality_population_by_year": "population := population * 2",
     "intermediate.int_partner_reports": None,
 }
 

@@ -27,7 +27,8 @@ from scipy.stats import binomtest, false_discovery_control, fisher_exact
 
 from pipelines import warehouse
 from pipelines.config import load_municipality, load_pledges, load_questions
-from pipelines.ingest import partners, police_bra, police_events, police_local, surveys
+from pipelines.ingest import (kolada_kpis, kolada_values, partners, police_bra, police_events, police_local,
+                              scb_population, surveys)
 from pipelines.ingest.common import load_file
 from pipelines.ingest.municipality import write_config
 from pipelines.ingest.pledges import write_pledges
@@ -181,7 +182,8 @@ def built(tmp_path_factory) -> Path:
             outcome = load_file(con, path, data_dir=data_dir, source_kind=module.SOURCE_KIND,
                                 parse=parse, write=module.write)
             assert outcome.status == "loaded" and outcome.rows_rejected == 0, outcome
-        for module in (police_events, police_bra, police_local, partners, surveys):
+        for module in (police_events, police_bra, police_local, partners, surveys, scb_population, kolada_values,
+                       kolada_kpis):
             con.execute(module.RAW_DDL)  # sources without files: empty tables
         own_rows(con, municipality.code)
     result = dbt(base, wh, "build", "--select", "+path:models/marts")
