@@ -5,7 +5,9 @@
   shared file at the root of a region): the same bytes under two municipalities' folders
   are two municipalities' rows. Every raw row carries it as `_kommun_code`.
 - A file's valid rows, rejected rows and audit.loaded_files entry land together or not at
-  all: in one transaction (several files share one, see FileLoader).
+  all: in one transaction (several files share one, see FileLoader). A big file whose source
+  reads it in chunks (Stream) is written chunk by chunk in a transaction of its own, so memory
+  holds one chunk, not the file.
 - A file that cannot be read is recorded in audit.rejected_rows (source_row
   null) with a Swedish reason, and the next file is loaded regardless.
 """
@@ -18,11 +20,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from itertools import chain
+from typing import Callable, Iterable, Iterator
 
 import duckdb
 import pandas as pd
 
+from ..atomic import is_disk_full
 from ..warehouse import append_frame
 from .redact import current_scope, redact, redaction_scope
 
@@ -48,6 +52,25 @@ class Parsed:
 
     rows: pd.DataFrame
     rejections: list[Rejection] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stream:
+    """How a source reads a file piece by piece, set as its parse function's `stream` attribute.
+
+    `chunks(path)` yields Parsed chunks as it reads (at least one; it may raise BadFileError after
+    some). A file of one chunk is loaded like any other. A longer one is staged chunk by chunk
+    in a table shaped like `raw_table` (created by `ddl`), then `write(con, staged_table)` writes
+    it to raw in the file's one transaction, as `parse`'s rows would have been written."""
+
+    chunks: Callable[[Path], Iterator[Parsed]]
+    ddl: str
+    raw_table: str
+    write: Callable[[duckdb.DuckDBPyConnection, str], int]
+
+
+STAGING_SCHEMA = "_loading"  # a streamed file's chunks until its transaction; dropped after
+STREAM_MEMORY_LIMIT = "256MB"  # DuckDB's share while a streamed file is written (it spills to disk beyond)
 
 
 @dataclass
@@ -167,6 +190,7 @@ class FileLoader:
             "select file_sha256, kommun_code, source_file from audit.loaded_files"
         ).fetchall():
             self.loaded.setdefault((sha, code), source_file)
+        drop_leftover_staging(con)
         self.pending: list[_Pending] = []
         self.pending_keys: set[tuple[str, str | None]] = set()
         self.pending_rows = 0
@@ -197,19 +221,24 @@ class FileLoader:
             return FileOutcome(source_file, sha, "unchanged", message=note)
 
         now = datetime.now().replace(microsecond=0)
+        stream: Stream | None = getattr(parse, "stream", None)
         try:
-            parsed = parse(path)
+            if stream is None:
+                parsed = parse(path)
+            else:
+                chunks = stream.chunks(path)
+                parsed = next(chunks)
+                second = next(chunks, None)
+                if second is not None:  # more than one chunk: streamed, never held whole
+                    return self._add_streamed(source_file, sha, now, kommun_code, stream,
+                                              chain([parsed, second], chunks))
         except BadFileError as exc:
             return _record_failed_file(self.con, source_file, sha, self.source_kind, exc.reason, now, kommun_code)
         except Exception as exc:  # a reader bug must not stop the other files
             reason = f"Filen kunde inte läsas ({type(exc).__name__}: {exc})."
             return _record_failed_file(self.con, source_file, sha, self.source_kind, reason, now, kommun_code)
 
-        rows = parsed.rows  # the parser's own frame: lineage columns are added in place
-        rows["_source_file"] = source_file
-        rows["_file_sha256"] = sha
-        rows["_loaded_at"] = now
-        rows["_kommun_code"] = pd.Series([kommun_code] * len(rows), index=rows.index, dtype="object")
+        rows = _with_lineage(parsed.rows, source_file, sha, now, kommun_code)
         outcome = FileOutcome(source_file, sha, "pending")
         rejections = _rejection_frame(source_file, sha, self.source_kind, parsed.rejections, now, kommun_code)
         self.pending.append(
@@ -220,6 +249,56 @@ class FileLoader:
         if len(self.pending) >= self.max_files or self.pending_rows >= self.max_rows:
             self.flush()
         return outcome
+
+    def _add_streamed(self, source_file: str, sha: str, now: datetime, kommun_code: str | None,
+                      stream: Stream, chunks: Iterator[Parsed]) -> FileOutcome:
+        """A file of many chunks, never held whole: each chunk is appended to staging tables
+        (committed as it goes, so DuckDB holds no growing transaction), then one transaction moves
+        the file's rows, its rejections and its loaded_files entry in, and drops the staging. A file
+        unreadable part way (a JSON array broken off at the end) adds nothing and is a failed
+        file like any other; a run killed part way leaves only staging, dropped by the next."""
+        self.flush()
+        con, staged, rejected = self.con, False, 0
+        rows_table, rejections_table = _staging_tables(sha, kommun_code)
+        limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+        con.execute(f"set memory_limit = '{STREAM_MEMORY_LIMIT}'")
+        try:
+            con.execute(stream.ddl)
+            con.execute(f"create schema if not exists {STAGING_SCHEMA}")
+            con.execute(f"create or replace table {rows_table} as select * from {stream.raw_table} limit 0")
+            con.execute(f"create or replace table {rejections_table} as select * from audit.rejected_rows limit 0")
+            for parsed in chunks:
+                append_frame(con, rows_table, _with_lineage(parsed.rows, source_file, sha, now, kommun_code))
+                frame = _rejection_frame(source_file, sha, self.source_kind, parsed.rejections, now, kommun_code)
+                if frame is not None:
+                    append_frame(con, rejections_table, frame)
+                rejected += len(parsed.rejections)
+                del parsed, frame  # one chunk at a time
+            staged = True
+            con.execute("begin transaction")
+            kept = stream.write(con, rows_table)
+            con.execute(f"insert into audit.rejected_rows by name select * from {rejections_table}")
+            append_frame(con, "audit.loaded_files", pd.DataFrame({
+                "source_file": [source_file], "file_sha256": [sha], "source_kind": self.source_kind,
+                "rows_loaded": pd.array([kept], dtype="int64"), "rows_rejected": pd.array([rejected], dtype="int64"),
+                "loaded_at": [now], "kommun_code": pd.Series([kommun_code], dtype="object"),
+            }))
+            con.execute(f"drop table {rows_table}")
+            con.execute(f"drop table {rejections_table}")
+            con.execute("commit")
+        except Exception as exc:
+            if staged:
+                con.execute("rollback")
+            _drop_staging(con, rows_table, rejections_table)
+            if is_disk_full(exc):  # not the file's fault: the run fails and says so (pipelines.retries)
+                raise
+            reason = exc.reason if isinstance(exc, BadFileError) else (
+                f"Filen kunde inte läsas eller sparas i lagret ({type(exc).__name__}: {exc}).")
+            return _record_failed_file(con, source_file, sha, self.source_kind, reason, now, kommun_code)
+        finally:
+            con.execute(f"set memory_limit = '{limit}'")
+        self.loaded[(sha, kommun_code)] = source_file
+        return FileOutcome(source_file, sha, "loaded", kept, rejected)
 
     def flush(self) -> None:
         """Write the waiting files (see the class docstring)."""
@@ -261,6 +340,35 @@ class FileLoader:
         for p, count in zip(batch, kept):
             p.outcome.status, p.outcome.rows_loaded, p.outcome.rows_rejected = "loaded", count, p.rejected
             self.loaded[(p.outcome.file_sha256, p.kommun_code)] = p.outcome.source_file
+
+
+def _staging_tables(sha: str, kommun_code: str | None) -> tuple[str, str]:
+    # The file and its folder's municipality (a folder name may be anything: hashed, not quoted).
+    key = hashlib.sha256(f"{sha}/{kommun_code}".encode()).hexdigest()[:24]
+    return f"{STAGING_SCHEMA}.rows_{key}", f"{STAGING_SCHEMA}.rejected_{key}"
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        con.execute(f"drop table if exists {table}")
+
+
+def drop_leftover_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """What a run killed while staging a streamed file left (one writer: nobody else is staging)."""
+    for (table,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = ?", [STAGING_SCHEMA]
+    ).fetchall():
+        con.execute(f'drop table if exists {STAGING_SCHEMA}."{table}"')
+
+
+def _with_lineage(rows: pd.DataFrame, source_file: str, sha: str, now: datetime,
+                  kommun_code: str | None) -> pd.DataFrame:
+    """The parser's own frame with the lineage columns every raw row carries (added in place)."""
+    rows["_source_file"] = source_file
+    rows["_file_sha256"] = sha
+    rows["_loaded_at"] = now
+    rows["_kommun_code"] = pd.Series([kommun_code] * len(rows), index=rows.index, dtype="object")
+    return rows
 
 
 def write_concatenated(write: Writer) -> BatchWriter:

@@ -11,16 +11,21 @@ time from `name`, municipality, area, category) is derived in dbt.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import re
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 import duckdb
+import ijson
 import pandas as pd
 
 from .. import settings
-from .common import BadFileError, Parsed, Rejection, raw_record_text
+from .common import BadFileError, Parsed, Rejection, Stream, raw_record_text
 from .redact import redactor
 
 SOURCE_KIND = "police_events"
@@ -51,39 +56,61 @@ _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 _NAME = re.compile(rf"^\s*\d{{1,2}} ({_MONTHS}) \d{{1,2}}[.:]\d{{2}}\s*,.*,", re.IGNORECASE)
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise BadFileError(f"Filen är inte en giltig gzip-fil ({exc}).") from exc
+CHUNK_ROWS = 25_000  # records per chunk: what one chunk holds in memory, whatever the file's size
+_READ = 1 << 20  # bytes per read from the (decompressed) file
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """The file's bytes as a stream (decompressed on the fly), its UTF-8 BOM skipped; a broken
+    gzip stream, wherever it breaks, is the file's reason."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadFileError("Filen är inte UTF-8-kodad JSON.") from exc
+        with (gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")) as stream:
+            if stream.read(3) != codecs.BOM_UTF8:
+                stream.seek(0)
+            yield stream
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise BadFileError(f"Filen är inte en giltig gzip-fil ({exc}).") from exc
 
 
-def _records(text: str) -> list[tuple[int, object | Rejection]]:
-    """(position, record) pairs; a JSON array counts positions from 1, JSON lines count lines."""
-    stripped = text.lstrip()
-    if not stripped:
+def _first_byte(stream: BinaryIO) -> bytes:
+    """The first byte that is not whitespace ('' for an empty file); the stream is rewound."""
+    while block := stream.read(_READ):
+        if stripped := block.lstrip():
+            stream.seek(0)
+            if stream.read(3) != codecs.BOM_UTF8:
+                stream.seek(0)
+            return stripped[:1]
+    return b""
+
+
+def _records(stream: BinaryIO) -> Iterator[tuple[int, object | Rejection]]:
+    """(position, record) pairs, read as the file is read; a JSON array counts positions from 1,
+    JSON lines count lines. A JSON array that breaks off (or is not JSON) fails the whole file,
+    also after records were read: the caller's transaction drops what came before."""
+    first = _first_byte(stream)
+    if not first:
         raise BadFileError("Filen är tom.")
-    if stripped.startswith("["):
+    if first == b"[":
+        position = 0
         try:
-            payload = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise BadFileError(f"Filen är inte giltig JSON (rad {exc.lineno}: {exc.msg}).") from exc
-        return list(enumerate(payload, start=1))
-    out: list[tuple[int, object | Rejection]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+            # ijson's C backend: one record at a time; floats as float (not Decimal), as json.loads.
+            for position, record in enumerate(ijson.items(stream, "item", use_float=True, buf_size=_READ), start=1):
+                yield position, record
+        except ijson.JSONError as exc:
+            raise BadFileError(f"Filen är inte giltig JSON (efter post {position}: {exc}).") from exc
+        return
+    for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
         try:
-            out.append((number, json.loads(line)))
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadFileError("Filen är inte UTF-8-kodad JSON.") from exc
+        try:
+            yield number, json.loads(text)
         except json.JSONDecodeError:
-            out.append((number, Rejection(number, "Raden är inte giltig JSON.", raw_record_text(line))))
-    return out
+            yield number, Rejection(number, "Raden är inte giltig JSON.", raw_record_text(text.rstrip("\r\n")))
 
 
 def _check(record: object) -> str | None:
@@ -103,36 +130,57 @@ def _check(record: object) -> str | None:
     return None
 
 
-def parse(path: Path) -> Parsed:
+def parse_chunks(path: Path, chunk_rows: int | None = None) -> Iterator[Parsed]:
+    """The file's rows and rejections, `chunk_rows` records at a time, read as they are yielded
+    (at least one chunk, maybe empty). A file that turns out unreadable raises BadFileError,
+    also after earlier chunks were yielded."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
     free_text = redactor().free_text
     rows: list[dict] = []
     rejections: list[Rejection] = []
-    for position, record in _records(_read_text(path)):
-        if isinstance(record, Rejection):
-            rejections.append(record)
-            continue
-        problem = _check(record)
-        if problem:
-            if not settings.free_text_stored() and isinstance(record, dict):
-                record = {k: v for k, v in record.items() if k != "summary"}
-            rejections.append(Rejection(position, problem, raw_record_text(record)))
-            continue
-        location = record.get("location") if isinstance(record.get("location"), dict) else {}
-        rows.append(
-            {
-                "id": int(record["id"]),
-                "datetime": record["datetime"].strip(),
-                "name": record["name"].strip(),
-                # Public text, but free text all the same: redacted like every other
-                # (null when LAGESBILD_FREE_TEXT=off).
-                "summary": free_text(_text(record.get("summary"))),
-                "url": _text(record.get("url")),
-                "type": record["type"].strip(),
-                "location_name": _text(location.get("name")),
-                "location_gps": _text(location.get("gps")),
-                "_source_row": position,
-            }
-        )
+    with _opened(path) as stream:
+        for position, record in _records(stream):
+            if isinstance(record, Rejection):
+                rejections.append(record)
+            elif problem := _check(record):
+                if not settings.free_text_stored() and isinstance(record, dict):
+                    record = {k: v for k, v in record.items() if k != "summary"}
+                rejections.append(Rejection(position, problem, raw_record_text(record)))
+            else:
+                rows.append(_row(record, position, free_text))
+            if len(rows) + len(rejections) >= chunk_rows:
+                yield _parsed(rows, rejections)
+                rows, rejections = [], []
+    yield _parsed(rows, rejections)
+
+
+def parse(path: Path) -> Parsed:
+    """The whole file at once (its chunks joined): for small files and tests. The loader streams
+    a file of more than one chunk instead (`parse.stream`, common.Stream)."""
+    chunks = list(parse_chunks(path))
+    frames = [c.rows for c in chunks if len(c.rows)] or [chunks[0].rows]
+    return Parsed(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+                  [r for c in chunks for r in c.rejections])
+
+
+def _row(record: dict, position: int, free_text) -> dict:
+    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    return {
+        "id": int(record["id"]),
+        "datetime": record["datetime"].strip(),
+        "name": record["name"].strip(),
+        # Public text, but free text all the same: redacted like every other
+        # (null when LAGESBILD_FREE_TEXT=off).
+        "summary": free_text(_text(record.get("summary"))),
+        "url": _text(record.get("url")),
+        "type": record["type"].strip(),
+        "location_name": _text(location.get("name")),
+        "location_gps": _text(location.get("gps")),
+        "_source_row": position,
+    }
+
+
+def _parsed(rows: list[dict], rejections: list[Rejection]) -> Parsed:
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "_source_row"])
     return Parsed(frame.astype({"id": "int64", "_source_row": "int64"}), rejections)
 
@@ -153,15 +201,24 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
     the order in which files are loaded cannot matter, and loading a version again
     (same file, or another payload repeating it) adds nothing.
     """
+    con.register("_events", rows)
+    try:
+        return write_staged(con, "_events")
+    finally:
+        con.unregister("_events")
+
+
+def write_staged(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """`write` for a file's rows in a table (or a registered frame) `table`: a file read in
+    chunks is staged whole first (common.Stream) and written here in one statement."""
     con.execute(RAW_DDL)
     same_version = " and ".join(f"raw_events.{c} is not distinct from new_events.{c}" for c in VERSION_COLUMNS)
-    con.register("_events", rows)
     try:
         # A version repeated within the file is stored once, from its last row.
         con.execute(
             f"""
             create or replace temp table _events_new as
-            select * from _events
+            select * from {table}
             qualify row_number() over (
                 partition by {", ".join(VERSION_COLUMNS)} order by _source_row desc
             ) = 1
@@ -181,5 +238,8 @@ def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
             """
         ).fetchall()[0][0]
     finally:
-        con.unregister("_events")
         con.execute("drop table if exists _events_new")
+
+
+# A file of more than one chunk is staged chunk by chunk and written at once (common.Stream).
+parse.stream = Stream(parse_chunks, RAW_DDL, "raw.police_events", write_staged)

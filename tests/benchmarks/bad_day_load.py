@@ -1,15 +1,15 @@
 """Load (issue 16): a data dir of many partner files and a large police events file, loaded by
 the real ingest steps (a Dagster run of the build_warehouse job's ingest group) in a process
-of its own, whose peak memory (ru_maxrss from wait4) and time are printed. Reduced sizes:
-the figures per file and per MB say what 2 000 files and 1 GB would take.
+of its own, whose peak memory (ru_maxrss from wait4) and time are printed, with the rows loaded.
+The events are the real national ones (../shared/data/polisen) repeated with new ids.
 
-    .venv/bin/python tests/benchmarks/bad_day_load.py --partners 200,2000 --events-mb 10,40
+    .venv/bin/python tests/benchmarks/bad_day_load.py --partners 2000 --events-mb 100,1000
+    .venv/bin/python tests/benchmarks/bad_day_load.py --partners 0 --events-mb 1000 --array
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -19,7 +19,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "data" / "sample"
+sys.path.insert(0, str(REPO))
+
+from tests.load_files import load_data_dir  # noqa: E402
 
 INGEST = """
 import warnings, dagster as dg
@@ -35,27 +37,8 @@ raise SystemExit(0 if result.success else 1)
 """
 
 
-def data_dir(base: Path, partners: int, events_mb: float) -> Path:
-    folder = base / f"data-{partners}-{events_mb:g}"
-    shutil.rmtree(folder, ignore_errors=True)
-    (folder / "partners").mkdir(parents=True)
-    (folder / "police" / "events").mkdir(parents=True)
-    shutil.copy(SAMPLE / "municipality.yaml", folder)
-    rows = (SAMPLE / "partners" / "skolor_2024.csv").read_text(encoding="utf-8").splitlines()
-    for i in range(partners):  # distinct bytes each: every file is loaded, none skipped as seen
-        body = "\n".join(rows[: 2 + i % (len(rows) - 2)] + [f"2024-03-0{1 + i % 9};Skolan;skadegörelse;;;{1 + i};"])
-        (folder / "partners" / f"partner_{i:05d}.csv").write_text(f"{body}\n", encoding="utf-8")
-    if events_mb:
-        events = json.loads((SAMPLE / "police" / "events" / "events_uppsala_lan.json").read_text(encoding="utf-8"))
-        target, written, n = events_mb * 1e6, 0, 0
-        with (folder / "police" / "events" / "events.jsonl").open("w", encoding="utf-8") as out:
-            while written < target:
-                for event in events:
-                    n += 1
-                    line = json.dumps({**event, "id": n}, ensure_ascii=False) + "\n"
-                    out.write(line)
-                    written += len(line.encode("utf-8"))
-    return folder
+def data_dir(base: Path, partners: int, events_mb: float, array: bool) -> Path:
+    return load_data_dir(base / f"data-{partners}-{events_mb:g}", partners=partners, events_mb=events_mb, array=array)
 
 
 def measure(folder: Path, base: Path) -> tuple[float, float, int, int]:
@@ -82,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--partners", default="0,2000")
     parser.add_argument("--events-mb", default="0,10,40")
+    parser.add_argument("--array", action="store_true", help="the events file as one JSON array, not JSON lines")
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
     base = args.work or Path(tempfile.mkdtemp(prefix="bad_day_load-"))
@@ -89,7 +73,10 @@ def main() -> None:
     cases = [(int(p), 0.0) for p in args.partners.split(",")] + [(0, float(m)) for m in args.events_mb.split(",") if float(m)]
     print(f"{'partner files':>13} {'events MB':>9} {'seconds':>8} {'peak RSS MB':>11} {'files loaded':>12} {'rows':>9}")
     for partners, events_mb in cases:
-        seconds, peak, files, rows = measure(data_dir(base, partners, events_mb), base)
+        folder = data_dir(base, partners, events_mb, args.array)
+        seconds, peak, files, rows = measure(folder, base)
+        shutil.rmtree(folder, ignore_errors=True)
+        (base / f"{folder.name}.duckdb").unlink(missing_ok=True)
         print(f"{partners:>13} {events_mb:>9g} {seconds:>8.1f} {peak:>11.0f} {files:>12} {rows:>9}", flush=True)
 
 
