@@ -7,9 +7,16 @@ claims first come, first served) and then waits until no other run of the instan
 progress (a scheduled, sensor or UI run the daemon started). While it runs, its own runs are
 STARTED in the same instance, so the daemon's queue holds its runs back in turn.
 
+Between `make run`'s jobs no run of its own is in progress, and the daemon would start a queued
+run there. So for its whole turn `make run` also holds a run of its own in the instance: the job
+`make_run` (no steps), STARTED from the moment it has the pool's slot until its last job has
+finished, then deleted. The daemon's queue (max_concurrent_runs 1) counts it like any run in
+progress and starts nothing until it is gone; the UI shows it as running.
+
 A run killed with kill -9 leaves its claim and a run marked STARTED: a claim or run whose
-process (pid and host are in it) is gone is released and the run marked failed, so nobody
-waits for a dead run. Without DAGSTER_HOME the instance is in memory: nobody to wait for.
+process (pid and host are in it) is gone is released and the run marked failed (the turn's own
+run deleted), so nobody waits for a dead run. Without DAGSTER_HOME the instance is in memory:
+nobody to wait for.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import dagster as dg
 
 POOL = "lagesbild_writer"
 PID_TAG, HOST_TAG = "lagesbild/pid", "lagesbild/host"
+TURN_JOB, TURN_TAG = "make_run", "lagesbild/turn"  # the run that holds make run's turn
 IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.5
@@ -68,6 +76,9 @@ def _release_dead(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
             storage.free_concurrency_slots_for_run(claim.run_id)
     dead = [run for run in instance.get_runs(dg.RunsFilter(statuses=IN_PROGRESS))
             if _dead(run.tags.get(PID_TAG), run.tags.get(HOST_TAG))]
+    for turn in [run for run in dead if TURN_TAG in run.tags]:  # its job's run, if any, is reported
+        instance.delete_run(turn.run_id)
+    dead = [run for run in dead if TURN_TAG not in run.tags]
     for run in dead:
         instance.report_run_failed(run, message="Processen som körde detta (make run) finns inte längre: "
                                                  "den avbröts, t.ex. med kill -9 eller ett strömavbrott.")
@@ -95,6 +106,16 @@ def _holding(storage, claim: str) -> bool:
     return True
 
 
+def _hold_turn(instance: dg.DagsterInstance) -> dg.DagsterRun:
+    """make run's own run, STARTED: the daemon's queue starts nothing while it is (module docstring)."""
+    from .alerts import MAKE_RUN, STARTED_BY_TAG
+
+    job = dg.GraphDefinition(name=TURN_JOB, node_defs=[]).to_job(
+        description="make run: håller skrivarens tur mellan sina jobb (pipelines/turn.py).")
+    return instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED,
+                                       tags={**owner_tags(), TURN_TAG: "true", STARTED_BY_TAG: MAKE_RUN})
+
+
 @contextmanager
 def my_turn(instance: dg.DagsterInstance, say: Callable[[str], None], *, max_wait: float,
             on_dead: Callable[[dg.DagsterRun], None] = lambda run: None) -> Iterator[float]:
@@ -106,14 +127,18 @@ def my_turn(instance: dg.DagsterInstance, say: Callable[[str], None], *, max_wai
     if storage.get_concurrency_info(POOL).slot_count != 1:
         storage.set_concurrency_slots(POOL, 1)
     claim = f"make-run-{uuid.uuid4()}"
-    started, said = time.monotonic(), False
+    started, said, turn = time.monotonic(), False, None
     try:
         while True:
             for run in _release_dead(instance):
                 on_dead(run)
             if storage.claim_concurrency_slot(POOL, claim, _claimant(os.getpid()), 0).is_claimed and _holding(
                     storage, claim):
-                others = instance.get_runs(dg.RunsFilter(statuses=IN_PROGRESS))
+                # Next in line: from now on the daemon's queue waits too (also while the run
+                # it started last finishes).
+                turn = turn or _hold_turn(instance)
+                others = [run for run in instance.get_runs(dg.RunsFilter(statuses=IN_PROGRESS))
+                          if run.run_id != turn.run_id]
                 if not others:
                     break
                 reason = _describe(others[0])
@@ -131,4 +156,6 @@ def my_turn(instance: dg.DagsterInstance, say: Callable[[str], None], *, max_wai
             say(f"Min tur efter {waited:.0f} s.")
         yield waited
     finally:
+        if turn is not None:
+            instance.delete_run(turn.run_id)
         storage.free_concurrency_slots_for_run(claim)

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,3 +73,35 @@ def load_data_dir(folder: Path, *, partners: int = 0, events_mb: float = 0, arra
         events_file(folder / "police" / "events" / ("events.json" if array else "events.jsonl"), events_mb,
                     array=array)
     return folder
+
+
+# The real ingest steps: a Dagster run of the build_warehouse job's ingest group, in process.
+INGEST = """
+import warnings, dagster as dg
+warnings.filterwarnings("ignore")
+from pipelines.dbt_manifest import ensure_manifest
+ensure_manifest()
+from pipelines.definitions import build_defs
+defs = build_defs()
+job = defs.resolve_job_def("build_warehouse")
+keys = [k for k in dg.AssetSelection.groups("ingest").resolve(defs.resolve_asset_graph())]
+result = job.execute_in_process(asset_selection=keys, raise_on_error=False)
+raise SystemExit(0 if result.success else 1)
+"""
+
+
+def ingest_in_subprocess(folder: Path, warehouse: Path, output_dir: Path) -> tuple[float, float]:
+    """Load `folder` into `warehouse` by the ingest steps in a process of its own; returns its
+    seconds and peak RSS in MB (ru_maxrss of that process alone, from wait4)."""
+    env = {**os.environ, "LAGESBILD_DATA_DIR": str(folder), "LAGESBILD_WAREHOUSE": str(warehouse),
+           "LAGESBILD_OUTPUT_DIR": str(output_dir), "LAGESBILD_AS_OF": "2026-12-01"}
+    env.pop("DAGSTER_HOME", None)  # an ephemeral instance: nothing of the caller's
+    started = time.monotonic()
+    log = (output_dir / "ingest.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-c", INGEST], cwd=REPO, env=env, stdout=out, stderr=out)
+        _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"ingest of {folder} failed: {log.read_text(errors='replace')[-3000:]}")
+    return time.monotonic() - started, usage.ru_maxrss / 1024  # ru_maxrss: kB -> MB

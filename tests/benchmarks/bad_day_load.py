@@ -10,32 +10,15 @@ The events are the real national ones (../shared/data/polisen) repeated with new
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.load_files import load_data_dir  # noqa: E402
-
-INGEST = """
-import warnings, dagster as dg
-warnings.filterwarnings("ignore")
-from pipelines.dbt_manifest import ensure_manifest
-ensure_manifest()
-from pipelines.definitions import build_defs
-defs = build_defs()
-job = defs.resolve_job_def("build_warehouse")
-keys = [k for k in dg.AssetSelection.groups("ingest").resolve(defs.resolve_asset_graph())]
-result = job.execute_in_process(asset_selection=keys, raise_on_error=False)
-raise SystemExit(0 if result.success else 1)
-"""
-
+from tests.load_files import ingest_in_subprocess, load_data_dir  # noqa: E402
 
 def data_dir(base: Path, partners: int, events_mb: float, array: bool) -> Path:
     return load_data_dir(base / f"data-{partners}-{events_mb:g}", partners=partners, events_mb=events_mb, array=array)
@@ -44,21 +27,13 @@ def data_dir(base: Path, partners: int, events_mb: float, array: bool) -> Path:
 def measure(folder: Path, base: Path) -> tuple[float, float, int, int]:
     warehouse = base / f"{folder.name}.duckdb"
     warehouse.unlink(missing_ok=True)
-    env = {**os.environ, "LAGESBILD_DATA_DIR": str(folder), "LAGESBILD_WAREHOUSE": str(warehouse),
-           "LAGESBILD_OUTPUT_DIR": str(base / "out"), "LAGESBILD_AS_OF": "2026-12-01"}
-    env.pop("DAGSTER_HOME", None)
-    started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-c", INGEST], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"ingest of {folder} failed")
+    seconds, peak = ingest_in_subprocess(folder, warehouse, base / "out")
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:  # proof it all loaded
         files, rows = con.execute("select count(*), sum(rows_loaded + rows_rejected) from audit.loaded_files "
-                                  "where source_kind in ('partner_reports', 'police_events')").fetchone()
-    return time.monotonic() - started, usage.ru_maxrss / 1024, files, rows or 0  # ru_maxrss: kB -> MB
+                                  "where source_kind in ('partner_reports', 'police_events')").fetchall()[0]
+    return seconds, peak, files, rows or 0
 
 
 def main() -> None:
