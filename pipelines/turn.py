@@ -21,6 +21,7 @@ nobody to wait for.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -106,13 +107,17 @@ def _holding(storage, claim: str) -> bool:
     return True
 
 
+@functools.cache
+def _turn_job() -> dg.JobDefinition:
+    return dg.GraphDefinition(name=TURN_JOB, node_defs=[]).to_job(
+        description="make run: håller skrivarens tur mellan sina jobb (pipelines/turn.py).")
+
+
 def _hold_turn(instance: dg.DagsterInstance) -> dg.DagsterRun:
     """make run's own run, STARTED: the daemon's queue starts nothing while it is (module docstring)."""
     from .alerts import MAKE_RUN, STARTED_BY_TAG
 
-    job = dg.GraphDefinition(name=TURN_JOB, node_defs=[]).to_job(
-        description="make run: håller skrivarens tur mellan sina jobb (pipelines/turn.py).")
-    return instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED,
+    return instance.create_run_for_job(_turn_job(), status=dg.DagsterRunStatus.STARTED,
                                        tags={**owner_tags(), TURN_TAG: "true", STARTED_BY_TAG: MAKE_RUN})
 
 
