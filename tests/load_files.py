@@ -75,7 +75,8 @@ def load_data_dir(folder: Path, *, partners: int = 0, events_mb: float = 0, arra
     return folder
 
 
-# The real ingest steps: a Dagster run of the build_warehouse job's ingest group, in process.
+# The real ingest steps: a Dagster run of the build_warehouse job's ingest group, in process,
+# with the raw tables' quality check (CHECKS) or without.
 INGEST = """
 import warnings, dagster as dg
 warnings.filterwarnings("ignore")
@@ -84,15 +85,18 @@ ensure_manifest()
 from pipelines.definitions import build_defs
 defs = build_defs()
 job = defs.resolve_job_def("build_warehouse")
-keys = [k for k in dg.AssetSelection.groups("ingest").resolve(defs.resolve_asset_graph())]
-result = job.execute_in_process(asset_selection=keys, raise_on_error=False)
+graph = defs.resolve_asset_graph()
+keys = set(dg.AssetSelection.groups("ingest").resolve(graph))
+checks = set(dg.AssetSelection.groups("ingest").resolve_checks(graph)) if CHECKS else set()
+job = job.get_subset(asset_selection=keys, asset_check_selection=checks)
+result = job.execute_in_process(raise_on_error=False)
 raise SystemExit(0 if result.success else 1)
 """
 
 
-def ingest_in_subprocess(folder: Path, warehouse: Path, output_dir: Path) -> tuple[float, float]:
-    """Load `folder` into `warehouse` by the ingest steps in a process of its own; returns its
-    seconds and peak RSS in MB (ru_maxrss of that process alone, from wait4)."""
+def ingest_in_subprocess(folder: Path, warehouse: Path, output_dir: Path, *, checks: bool = True) -> tuple[float, float]:
+    """Load `folder` into `warehouse` by the ingest steps (and the raw quality check) in a process
+    of its own; returns its seconds and peak RSS in MB (ru_maxrss of that process alone, wait4)."""
     env = {**os.environ, "LAGESBILD_DATA_DIR": str(folder), "LAGESBILD_WAREHOUSE": str(warehouse),
            "LAGESBILD_OUTPUT_DIR": str(output_dir), "LAGESBILD_AS_OF": "2026-12-01"}
     env.pop("DAGSTER_HOME", None)  # an ephemeral instance: nothing of the caller's
@@ -100,7 +104,8 @@ def ingest_in_subprocess(folder: Path, warehouse: Path, output_dir: Path) -> tup
     log = (output_dir / "ingest.log")
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-c", INGEST], cwd=REPO, env=env, stdout=out, stderr=out)
+        script = f"CHECKS = {checks}\n{INGEST}"
+        process = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env=env, stdout=out, stderr=out)
         _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"ingest of {folder} failed: {log.read_text(errors='replace')[-3000:]}")
