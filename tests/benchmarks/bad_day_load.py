@@ -6,6 +6,7 @@ The events are the real national ones (../shared/data/polisen) repeated with new
     .venv/bin/python tests/benchmarks/bad_day_load.py --partners 2000 --events-mb 100,1000
     .venv/bin/python tests/benchmarks/bad_day_load.py --partners 0 --events-mb 1000 --array
     .venv/bin/python tests/benchmarks/bad_day_load.py --partners 0 --events-mb 1000 --no-checks
+    .venv/bin/python tests/benchmarks/bad_day_load.py --partners 2000 --events-mb 1000 --together --no-checks
 
 The raw tables' quality check (data_quality, one step of the ingest group) is included unless
 --no-checks: it reads each raw table into pandas, so it is not bounded by the file streaming.
@@ -46,12 +47,15 @@ def main() -> None:
     parser.add_argument("--partners", default="0,2000")
     parser.add_argument("--events-mb", default="0,10,40")
     parser.add_argument("--array", action="store_true", help="the events file as one JSON array, not JSON lines")
+    parser.add_argument("--together", action="store_true", help="partner files and events in one data dir")
     parser.add_argument("--no-checks", action="store_true", help="the load steps alone, without the raw quality check")
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
     base = args.work or Path(tempfile.mkdtemp(prefix="bad_day_load-"))
     base.mkdir(parents=True, exist_ok=True)
     cases = [(int(p), 0.0) for p in args.partners.split(",")] + [(0, float(m)) for m in args.events_mb.split(",") if float(m)]
+    if args.together:  # one data dir with both: the first partner count and each events size
+        cases = [(int(args.partners.split(",")[0]), float(m)) for m in args.events_mb.split(",")]
     print(f"{'partner files':>13} {'events MB':>9} {'seconds':>8} {'peak RSS MB':>11} {'files loaded':>12} {'rows':>9}")
     for partners, events_mb in cases:
         folder = data_dir(base, partners, events_mb, args.array)
