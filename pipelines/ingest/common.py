@@ -349,8 +349,12 @@ def _staging_tables(sha: str, kommun_code: str | None) -> tuple[str, str]:
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
-    for table in tables:
-        con.execute(f"drop table if exists {table}")
+    """After a failure: what cannot be dropped now (a full disk) is dropped by the next load."""
+    try:
+        for table in tables:
+            con.execute(f"drop table if exists {table}")
+    except duckdb.Error:
+        pass
 
 
 def drop_leftover_staging(con: duckdb.DuckDBPyConnection) -> None:
