@@ -293,6 +293,7 @@ def runs(settings: Settings, tmp: Path) -> tuple[dict, float]:
     one with nothing new, and a corrected partner file until its updated lägesbild."""
     env = sample_copy(settings.data_dir, tmp)
     os.environ.update(env)
+    ensure_manifest()  # the definitions are built from dbt's manifest (as make run does first)
     out = Path(env["LAGESBILD_OUTPUT_DIR"])
     print("Fixed costs and whole runs (issue 15), on a copy of the data dir")
     floors = floor_samples(env)
