@@ -7,13 +7,14 @@
   (datakvalitet.html) of every tertial, so the coordinator gets it precisely when a
   check fails.
 
-One step per layer, not per table: each step costs Dagster's per-step overhead, and
-the GX import (~3 s) is paid once per step.
+One step per layer, not per table: each step costs Dagster's per-step overhead. GX's
+import (~3 s of Python) is paid once per process, in a thread begun when dbt starts
+(`import_suites`, called from the dbt step when the run checks): it runs while dbt works.
 """
 
 import importlib
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 import dagster as dg
@@ -27,6 +28,27 @@ from .tables import MARTS, RAW, Table
 from .validate import TableOutcome
 
 CHECK_NAME = "gx_suite"
+_suites: Future | None = None  # the import of data_quality.suites (GX), once per process
+
+
+def import_suites() -> Future:
+    """Begin importing the suites (and GX) in a thread, once per process; the Future of the module.
+    Nothing imports GX before a run checks: loading the definitions stays free of it."""
+    global _suites
+    if _suites is None or (_suites.done() and _suites.exception() is not None):  # again after a failure
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-import")
+        _suites = pool.submit(importlib.import_module, "data_quality.suites")
+        pool.shutdown(wait=False)  # the thread ends with the import
+    return _suites
+
+
+def checks_in_run(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run validates with the GX suites: the run's check selection (a subset chosen in
+    the UI), else its job's checks."""
+    selection = context.run.asset_check_selection
+    if selection is None:
+        selection = context.job_def.asset_layer.asset_graph.asset_check_keys
+    return any(key.name == CHECK_NAME for key in selection)
 
 
 def validate_warehouse(
@@ -41,25 +63,21 @@ def validate_warehouse(
     timings = {} if timings is None else timings
     from .validate import read_frames, run_suites
 
-    # GX's import (~3 s of Python) in a thread while DuckDB reads the tables (native code,
-    # without the GIL): on two cores the one mostly hides the other.
-    importing = ThreadPoolExecutor(max_workers=1)
-    loading = importing.submit(importlib.import_module, "data_quality.suites")
+    # GX's import (~3 s of Python) in a thread, begun while dbt ran or now, while DuckDB reads the
+    # tables (native code, without the GIL): on two cores the one mostly hides the other.
+    loading = import_suites()
     # Two clocks on purpose: the rules ("in the future") use the as-of date of the settings;
     # `now` records when the validation ran (checked_at, GX's run time).
     now = datetime.now().replace(microsecond=0)
     clock = time.perf_counter()
-    try:
-        with connect(settings.warehouse, read_only=True) as con:
-            previous = results.previous_row_counts(con, run_id)
-            frames = read_frames(con, tables)
-            timings["read"] = time.perf_counter() - clock
-            clock = time.perf_counter()
-            suite_code = loading.result()  # imports GX
-            timings["import"] = time.perf_counter() - clock  # what the reading did not hide
-            inputs = suite_code.read_inputs(con, as_of=settings.as_of, previous_row_counts=previous)
-    finally:
-        importing.shutdown()
+    with connect(settings.warehouse, read_only=True) as con:
+        previous = results.previous_row_counts(con, run_id)
+        frames = read_frames(con, tables)
+        timings["read"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        suite_code = loading.result()  # imports GX
+        timings["import"] = time.perf_counter() - clock  # what the reading did not hide
+        inputs = suite_code.read_inputs(con, as_of=settings.as_of, previous_row_counts=previous)
     suites = {t.name: suite_code.expectations(t, inputs) for t in tables if frames.get(t.name) is not None}
     layer = tables[0].layer if tables else "raw"
     outcomes = run_suites(

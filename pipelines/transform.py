@@ -7,6 +7,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from data_quality.checks import checks_in_run, import_suites
+
 from .resources import Warehouse
 from .retries import retry_transient
 from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
@@ -73,6 +75,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     """`dbt build`: seeds, staging, intermediate and marts, with dbt tests as asset checks."""
     # dbt reads LAGESBILD_WAREHOUSE (profiles.yml) from dbt_project/: hand it the absolute path.
     warehouse.settings.export()
+    if checks_in_run(context):  # GX's import while dbt works, not after it (data_quality/checks.py)
+        import_suites()
     where = f"dbt:s logg under {DBT_TARGET_DIR} och stegets stdout i körningen"
     with retry_transient(context, "dbt build", where):
         # Unit tests check the SQL's logic on fixed inputs, not the data: they run once in the
