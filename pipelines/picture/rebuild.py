@@ -78,6 +78,7 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
                     "where t.table_name = 'kvalitet_kontroller' and t.row_key = 'checks' "
                     "and t.period = c.period and t.column_key = c.column_key")
         con.unregister("_checks")
+        published.check_unique(con, TABLE, [*changed, *written.compared, REGION])
         inputs.store(con, now)
         con.execute("commit")
     except BaseException:
