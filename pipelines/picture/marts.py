@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
-from .sources import audit_rows, data_quality, source_months, has_column, quality_checks, table_exists
+from .sources import audit_rows_by_municipality, data_quality, source_months, has_column, quality_checks, table_exists
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,
@@ -120,6 +120,7 @@ class Shared:
         self._source_months: dict | None = None
         self._loaded: dict | None = None
         self._free_text: dict | None = None
+        self._audit: dict | None = None
 
     def part(self, sql: str, kommun_code: str, drop: bool = False) -> pd.DataFrame:
         """One municipality's rows of `sql` (kommun_code among its columns, ordered by it first),
@@ -165,6 +166,12 @@ class Shared:
                 for code, period, area, text in rows:
                     self._free_text.setdefault(code, {}).setdefault(period, []).append((area, text))
         return self._free_text.get(kommun_code, {})
+
+    def audit(self, kommun_code: str) -> tuple:
+        """sources.audit_rows of the municipality, read for all at once."""
+        if self._audit is None:
+            self._audit = audit_rows_by_municipality(self.con, self.codes if self.only is None else self.only)
+        return self._audit.get(kommun_code) or audit_rows_by_municipality(self.con, [kommun_code])[kommun_code]
 
     def categories(self) -> list[tuple]:
         """(category_id, name_sv) of marts.dim_problem_category, in their order."""
@@ -493,7 +500,7 @@ class Marts:
     def _partner_counts(self) -> dict[str, pd.DataFrame]:
         frame = self.shared.part(
             PARTS["partner_counts"], self.code, drop=True)
-        return {p: f.drop(columns="period").reset_index(drop=True) for p, f in frame.groupby("period", sort=False)}
+        return {p: f for p, f in frame.groupby("period", sort=False)}  # (a column and index more: unread)
 
     def partner_counts(self, period: str) -> pd.DataFrame:
         frame = self._partner_counts.get(period)
@@ -624,7 +631,7 @@ class Marts:
 
     @cached_property
     def _audit(self) -> tuple:
-        return audit_rows(self.con, self.code)
+        return self.shared.audit(self.code)
 
     @cached_property
     def _source_months(self) -> list[tuple]:
