@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import marts
 from .sources import catalogue
@@ -31,6 +32,8 @@ from .suppression import (
 
 COLUMNS = ["kommun_code", "period", "table_name", "row_label", "column_label", "value", "shown", "is_public",
            "table_title", "row_key", "column_key", "row_order", "column_order", "kind"]
+# The Arrow types of the columns that are not strings (the rest inferred: str).
+FIGURE_TYPES = {"value": pa.float64(), "is_public": pa.bool_(), "row_order": pa.int64(), "column_order": pa.int64()}
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PRIORITIES_LISTED = 10
 MEASURES = {  # measure column -> (short key, public at its source)
@@ -209,6 +212,7 @@ class Book:
 
 def figure_frame(codes: list, figures: list[Figure], numbers: list, texts: list, is_public: list) -> pd.DataFrame:
     """Rows of fct_published_figures (COLUMNS) from the figures and what was decided for each."""
+    # Through Arrow: pandas' own conversion of the lists of strings cost more than the figures.
     columns = {
         "kommun_code": codes, "period": [f.period for f in figures],
         "table_name": [f.table for f in figures], "row_label": [f.row_label for f in figures],
@@ -218,7 +222,9 @@ def figure_frame(codes: list, figures: list[Figure], numbers: list, texts: list,
         "row_order": [f.row_order for f in figures], "column_order": [f.column_order for f in figures],
         "kind": [f.kind for f in figures],
     }
-    return pd.DataFrame(columns, columns=COLUMNS)
+    if not figures:
+        return pd.DataFrame(columns, columns=COLUMNS)
+    return pa.table({c: pa.array(columns[c], type=FIGURE_TYPES.get(c)) for c in COLUMNS}).to_pandas()
 
 
 FORMATS = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import re
 from functools import cached_property
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
-from .sources import audit_rows, data_quality, source_months, has_column, quality_checks, table_exists
+from .sources import audit_rows_by_municipality, data_quality, source_months, has_column, quality_checks, table_exists
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,
@@ -38,7 +39,28 @@ def tuples(frame: pd.DataFrame):
     class and indexes every column through .iloc on each call, which on the wide frames of a
     book, read thousands of times per municipality, cost more than the figures themselves."""
     row = _row_type(("Index", *frame.columns))
-    return map(row._make, zip(frame.index, *(column for _, column in frame.items())))
+    return map(row._make, zip(frame.index, *(_values(column) for _, column in frame.items())))
+
+
+def _values(column: pd.Series):
+    """A column's values as iterating it gives them; strings through one list (pandas' Arrow-backed
+    strings are slow to iterate one by one)."""
+    return column.tolist() if isinstance(column.dtype, pd.StringDtype) else column
+
+
+def _split(frame: pd.DataFrame, codes: list) -> dict:
+    """code -> its rows of `frame` (ordered by `codes`, its kommun_code), numbered from 0: slices
+    of the ordered rows, or pandas' grouping when a code's rows are not together."""
+    runs = [(code, len(list(rows))) for code, rows in itertools.groupby(codes)]
+    if len({code for code, _ in runs}) != len(runs) or any(is_unknown(code) for code, _ in runs):
+        return {code: rows.reset_index(drop=True)
+                for code, rows in frame.groupby(pd.Series(codes, index=frame.index, dtype=object),
+                                                sort=False, dropna=False)}
+    parts, start = {}, 0
+    for code, n in runs:
+        parts[code] = frame.iloc[start:start + n].reset_index(drop=True)
+        start += n
+    return parts
 
 
 def _last(value) -> tuple:
@@ -92,28 +114,33 @@ class Shared:
         self._latest = results.latest(con)
         self._checks: dict[str, dict] = {}
         self._months: dict[str, list[tuple]] = {}
-        self._parts: dict[str, tuple[dict, pd.DataFrame]] = {}
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._parts: dict[tuple, tuple[dict, pd.DataFrame]] = {}
         self._categories: list[tuple] | None = None
         self._source_months: dict | None = None
         self._loaded: dict | None = None
+        self._free_text: dict | None = None
+        self._audit: dict | None = None
 
     def part(self, sql: str, kommun_code: str, drop: bool = False) -> pd.DataFrame:
         """One municipality's rows of `sql` (kommun_code among its columns, ordered by it first),
         which runs once for all: a query per municipality and table cost more than the rows.
         `drop`: without the kommun_code column (where the rows never had it)."""
-        if sql not in self._parts:
-            if self.only is None:
-                frame = self.con.execute(sql).df()
-            else:  # a filter keeps the order of the rows it lets through
-                frame = self.con.execute(f"select * from ({sql}) where list_contains(?, kommun_code)",
-                                         [self.only]).df()
-            empty = frame.iloc[0:0]
-            parts = {code: rows.reset_index(drop=True)
-                     for code, rows in frame.groupby("kommun_code", sort=False, dropna=False)}
-            self._parts[sql] = (parts, empty)
-        parts, empty = self._parts[sql]
-        rows = parts.get(kommun_code, empty)
-        return rows.drop(columns="kommun_code") if drop else rows
+        if (sql, drop) not in self._parts:
+            if sql not in self._frames:
+                if self.only is None:
+                    frame = self.con.execute(sql).df()
+                else:  # a filter keeps the order of the rows it lets through
+                    frame = self.con.execute(f"select * from ({sql}) where list_contains(?, kommun_code)",
+                                             [self.only]).df()
+                self._frames[sql] = frame
+            frame = self._frames[sql]
+            codes = frame["kommun_code"].tolist()
+            if drop:  # once for all: a drop per municipality cost more than its rows
+                frame = frame.drop(columns="kommun_code")
+            self._parts[(sql, drop)] = (_split(frame, codes), frame.iloc[0:0])
+        parts, empty = self._parts[(sql, drop)]
+        return parts.get(kommun_code, empty)
 
     def source_months(self, kommun_code: str) -> list[tuple]:
         """sources.source_months of the municipality, read for all at once."""
@@ -122,6 +149,29 @@ class Shared:
             for code, *row in source_months(self.con, None, by_municipality=True):
                 self._source_months.setdefault(code, []).append(tuple(row))
         return self._source_months.get(kommun_code, [])
+
+    def free_text(self, kommun_code: str) -> dict[str, list[tuple]]:
+        """period -> (area name, answer) of the municipality's free-text answers (Marts._free_text),
+        read for all municipalities at once: a query per municipality and tertial cost more."""
+        if self._free_text is None:
+            self._free_text = {}
+            if table_exists(self.con, "intermediate", "int_survey_free_text"):
+                only = "" if self.only is None else " where list_contains(?, t.kommun_code)"
+                rows = self.con.execute(
+                    "select t.kommun_code, t.period, a.area_name, trim(t.answer_text) as text "
+                    "from intermediate.int_survey_free_text t left join marts.dim_area a "
+                    f"on a.area_id = t.area_id and a.kommun_code = t.kommun_code{only} "
+                    "order by t.kommun_code, t.period, a.area_name nulls last, text",
+                    [] if self.only is None else [self.only]).fetchall()
+                for code, period, area, text in rows:
+                    self._free_text.setdefault(code, {}).setdefault(period, []).append((area, text))
+        return self._free_text.get(kommun_code, {})
+
+    def audit(self, kommun_code: str) -> tuple:
+        """sources.audit_rows of the municipality, read for all at once."""
+        if self._audit is None:
+            self._audit = audit_rows_by_municipality(self.con, self.codes if self.only is None else self.only)
+        return self._audit.get(kommun_code) or audit_rows_by_municipality(self.con, [kommun_code])[kommun_code]
 
     def categories(self) -> list[tuple]:
         """(category_id, name_sv) of marts.dim_problem_category, in their order."""
@@ -178,6 +228,7 @@ class Marts:
         self._periods = self.shared.part(
             PARTS["periods"], kommun_code, drop=True).set_index("period")
         self.periods = self._periods.index.tolist()
+        self._period_set = set(self.periods)
         areas = self.shared.part(PARTS["areas"], self.code)
         self._areas = areas.set_index("area_id")
         self.area_ids = areas["area_id"].tolist()
@@ -200,6 +251,7 @@ class Marts:
         self._survey_by_area: dict[str | None, dict] = {}
         self._survey_by_category: dict[str | None, dict] = {}
         self.loaded_kinds = self.shared.loaded_kinds(kommun_code)
+        self._years: dict[tuple, pd.DataFrame] = {}
 
     def _q(self, sql: str, *params) -> pd.DataFrame:
         return self.con.execute(sql, list(params)).df()
@@ -223,7 +275,7 @@ class Marts:
         if period is None:
             return None
         shifted = periods.shift_years(period, years)
-        return shifted if shifted in self._periods.index else None
+        return shifted if shifted in self._period_set else None
 
     def same_tertial(self, period: str, years: int = 3) -> list[str]:
         return [q for q in (self.shift(period, -n) for n in range(years, -1, -1)) if q]
@@ -237,9 +289,13 @@ class Marts:
     def category_name(self, category_id: str) -> str:
         return self._category_names.get(category_id, category_id)
 
-    def areas_with_population(self) -> list[tuple]:
+    @cached_property
+    def _areas_with_population(self) -> list[tuple]:
         return [(a, r["area_name"], None if is_unknown(r["population"]) else int(r["population"]))
                 for a, r in self._areas.iterrows() if a != self.unknown_area]
+
+    def areas_with_population(self) -> list[tuple]:
+        return self._areas_with_population
 
     # ----------------------------------------------------------------------- indicators
 
@@ -249,8 +305,8 @@ class Marts:
 
     def cells(self, period: str, column: str) -> dict:
         """(area, category) -> the column's value in the tertial."""
-        rows = self.indicators_of(period)
-        return dict(zip(zip(rows["area_id"], rows["category_id"]), rows[column].astype(object)))
+        rows = self.indicators_of(period)  # tolist(): the values astype(object) gives, faster
+        return dict(zip(zip(rows["area_id"].tolist(), rows["category_id"].tolist()), rows[column].tolist()))
 
     def police_months(self, period: str) -> int:
         if period not in self._police_months:  # asked for every cell of a tertial
@@ -412,13 +468,7 @@ class Marts:
         """(area name, answer) of the tertial's free-text answers, in a fixed order: the same answer
         given in two areas is quoted under the first area by name, whatever order DuckDB reads
         the rows in (which depends on threads and load order)."""
-        if not table_exists(self.con, "intermediate", "int_survey_free_text"):
-            return []
-        return self.con.execute(
-            "select a.area_name, trim(t.answer_text) as text from intermediate.int_survey_free_text t "
-            "left join marts.dim_area a on a.area_id = t.area_id and a.kommun_code = t.kommun_code "
-            "where t.period = ? and t.kommun_code = ? order by a.area_name nulls last, text",
-            [period, self.code]).fetchall()
+        return self.shared.free_text(self.code).get(period, [])
 
     # ----------------------------------------------------------------------- evidence rows
 
@@ -450,7 +500,7 @@ class Marts:
     def _partner_counts(self) -> dict[str, pd.DataFrame]:
         frame = self.shared.part(
             PARTS["partner_counts"], self.code, drop=True)
-        return {p: f.drop(columns="period").reset_index(drop=True) for p, f in frame.groupby("period", sort=False)}
+        return {p: f for p, f in frame.groupby("period", sort=False)}  # (a column and index more: unread)
 
     def partner_counts(self, period: str) -> pd.DataFrame:
         frame = self._partner_counts.get(period)
@@ -493,7 +543,14 @@ class Marts:
             PARTS["reference"], self.code)
 
     def reference(self, up_to_year: int) -> pd.DataFrame:
-        return self._reference[self._reference["year"] <= up_to_year]
+        return self._by_year("reference", self._reference, up_to_year)
+
+    def _by_year(self, name: str, frame: pd.DataFrame, up_to_year: int) -> pd.DataFrame:
+        """The rows of `frame` up to a year, selected once per year (every tertial asks, some twice)."""
+        key = (name, up_to_year)
+        if key not in self._years:
+            self._years[key] = frame[frame["year"] <= up_to_year]
+        return self._years[key]
 
     @cached_property
     def _reference_kpis(self) -> pd.DataFrame:
@@ -506,7 +563,7 @@ class Marts:
                        "order by kpi_id, year", self.code, "00" + self.code[:2])
 
     def reference_kpis(self, up_to_year: int) -> pd.DataFrame:
-        return self._reference_kpis[self._reference_kpis["year"] <= up_to_year]
+        return self._by_year("kpis", self._reference_kpis, up_to_year)
 
     # ----------------------------------------------------------------------- pledges
 
@@ -574,7 +631,7 @@ class Marts:
 
     @cached_property
     def _audit(self) -> tuple:
-        return audit_rows(self.con, self.code)
+        return self.shared.audit(self.code)
 
     @cached_property
     def _source_months(self) -> list[tuple]:

@@ -15,16 +15,18 @@ import pandas as pd
 from .figures import COLUMNS
 
 TABLE = "marts.fct_published_figures"
+KEY = "kommun_code, period, table_name, row_key, column_key"
 DDL = f"""
 create or replace table {TABLE} (
     kommun_code varchar not null, period varchar not null, table_name varchar not null,
     row_label varchar not null, column_label varchar not null, value double, shown varchar not null,
     is_public boolean not null, table_title varchar not null, row_key varchar not null,
     column_key varchar not null, row_order integer not null, column_order integer not null,
-    kind varchar not null,
-    primary key (kommun_code, period, table_name, row_key, column_key)
+    kind varchar not null
 )
 """
+# KEY is unique, but not declared a primary key: DuckDB's index of it cost more than the figures'
+# Python (a national table has millions of rows). check_unique says so after every write instead.
 
 
 # The internal edition's figures (DATA-CONTRACT §4.2, LAGESBILD_INTERNAL=on): the same tables
@@ -65,6 +67,7 @@ def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame],
                 _insert(con, staging, batch)
                 batch = []
         _insert(con, staging, batch)
+        check_unique(con, staging)
         con.execute("begin")
         try:
             con.execute(f"drop table if exists {table}")
@@ -87,6 +90,16 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frames: list[pd.DataFram
         con.execute(f"insert into {table} by name select * from _figures")
     finally:
         con.unregister("_figures")
+
+
+def check_unique(con: duckdb.DuckDBPyConnection, table: str = TABLE, codes: list[str] | None = None) -> None:
+    """Raise if two rows of the table (of the municipalities `codes`, or all) share a KEY: two
+    figures in one cell would print whichever a reader met first."""
+    where, params = ("where list_contains(?, kommun_code)", [codes]) if codes is not None else ("", [])
+    twice = con.execute(f"select {KEY} from {table} {where} group by all having count(*) > 1 limit 3",
+                        params).fetchall()
+    if twice:
+        raise ValueError(f"{table}: samma cell mer än en gång ({KEY}): {twice}")
 
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict:

@@ -51,8 +51,8 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
         return Written(rows, codes, codes if is_region else [], True, reason)
     changed = [c for c in now if c != inputs.SHARED and before.get(c) != now[c]]
     with catalogue(con):
-        own = [figures.build_municipality(con, code, _generated(generated_at), Shared(con, changed))
-               for code in changed]
+        shared = Shared(con, changed)  # one read of the marts and of the checks for all of them
+        own = [figures.build_municipality(con, code, _generated(generated_at), shared) for code in changed]
         written = Written(sum(len(f) for f in own), changed, [], False)
         parts = own
         if is_region:
@@ -61,7 +61,7 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
             written.compared = sorted(set(region.loc[region["table_name"] == REGION_COMPARISON, "kommun_code"]))
             written.rows += len(region)
             parts = [*own, region]
-        checks = _checks(con, Shared(con, []))
+        checks = _checks(con, shared)
     con.execute("begin")
     try:
         con.execute(f"delete from {TABLE} where list_contains(?, kommun_code) and table_name <> ?",
@@ -78,6 +78,7 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
                     "where t.table_name = 'kvalitet_kontroller' and t.row_key = 'checks' "
                     "and t.period = c.period and t.column_key = c.column_key")
         con.unregister("_checks")
+        published.check_unique(con, TABLE, [*changed, *written.compared, REGION])
         inputs.store(con, now)
         con.execute("commit")
     except BaseException:

@@ -222,8 +222,8 @@ def _printed_cells(con, published: pd.DataFrame | None) -> dict:
             "select kommun_code, period, table_name, row_key, column_key, shown from marts.fct_published_figures "
             "where kommun_code <> ? and list_contains(?, table_name)", [REGION, sorted(tables)]).df()
     published = published[published["table_name"].isin(tables) & (published["kommun_code"] != REGION)]
-    return {(r.kommun_code, r.period, r.table_name, r.row_key, r.column_key): r.shown
-            for r in published.itertuples()}
+    keys = ("kommun_code", "period", "table_name", "row_key", "column_key")
+    return dict(zip(zip(*(published[k].tolist() for k in keys)), published["shown"].tolist()))
 
 
 # =========================================================================== the tables

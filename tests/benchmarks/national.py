@@ -374,6 +374,11 @@ def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
     return my - per * mx, per
 
 
+def data_dir(given: Path | None, work: Path, n: int) -> Path:
+    """data-N of --data when it has one (read only), else of the work dir (written there)."""
+    return given / f"data-{n}" if given and (given / f"data-{n}").exists() else work / f"data-{n}"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="numbers of municipalities (default 30,100,290)")
@@ -382,6 +387,8 @@ def main(argv=None) -> int:
                          "(default), or `all`: the whole `python -m pipelines.run`")
     ap.add_argument("--work", type=Path, help="work dir to keep (default: a temporary dir, removed)")
     ap.add_argument("--generate-only", action="store_true", help="write the 290-municipality data dir and stop")
+    ap.add_argument("--data", type=Path, help="take the data dirs (data-290, data-N) from this work dir of an "
+                                              "earlier run instead of generating them (only read)")
     args = ap.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
 
@@ -395,18 +402,21 @@ def main(argv=None) -> int:
         places = kommuner()
         if not SWEDEN.exists():
             print(f"  ! {SWEDEN} is missing: no police events, and every municipality about the same size")
-        full = work / "data-290"
-        info = generate(full, places)
-        print(f"generated {info['municipalities']} municipalities, {info['files']:,} files, {info['mb']:.0f} MB "
-              f"in {info['seconds']:.1f} s (populations approximate: see the module docstring)")
+        full = (args.data or work) / "data-290"
+        if args.data:
+            print(f"data dirs of {args.data} (not generated again)")
+        else:
+            info = generate(full, places)
+            print(f"generated {info['municipalities']} municipalities, {info['files']:,} files, {info['mb']:.0f} MB "
+                  f"in {info['seconds']:.1f} s (populations approximate: see the module docstring)")
         if args.generate_only:
             return 0
         ensure_manifest()
         python = sys.executable
         results = []
         for n in sizes:
-            data = full if n >= len(places) else work / f"data-{n}"
-            if data != full:
+            data = full if n >= len(places) else data_dir(args.data, work, n)
+            if data != full and not (args.data and data.exists()):
                 subset(full, data, choose(places, n))
             base = work / f"run-{n}"
             shutil.rmtree(base, ignore_errors=True)
@@ -433,7 +443,7 @@ def main(argv=None) -> int:
                   f"{(stage - fixed) / sql:.1f}x the SQL after the fixed cost (target ≤ 3x)")
         if args.reports:
             n = sizes[-1]
-            data = full if n >= len(places) else work / f"data-{n}"
+            data = full if n >= len(places) else data_dir(args.data, work, n)
             base = work / f"run-{n}"
             env = {"LAGESBILD_DATA_DIR": str(data), "LAGESBILD_WAREHOUSE": str(base / "warehouse.duckdb"),
                    "LAGESBILD_OUTPUT_DIR": str(base / "output"), "LAGESBILD_AS_OF": AS_OF, "TQDM_DISABLE": "1"}

@@ -6,9 +6,9 @@ that municipality's updated newest lägesbild (issue 12's last target, issue 15 
 
 1. Copies the national benchmark's data dir and warehouse (`make bench-national BENCH_ARGS="--reports
    --work /tmp/national"` leaves them: data-290/, run-290/warehouse.duckdb and output/) into a work dir.
-2. Builds the published figures once with the code measured and renders every tertial of the
-   municipality (the steady state of a deployment: every tertial has its report and fingerprint),
-   untimed (--no-warm: only what the copy has).
+2. Builds the warehouse (ingest, dbt, checks, figures) once with the code measured and renders
+   every tertial of the municipality (the steady state of a deployment: every tertial has its
+   report and fingerprint), untimed (--no-warm: only what the copy has).
 3. Drops a partner file into the municipality's partners/ (half the rows of its newest yearly file,
    as a correction would) and runs the inbox sensor's job, update_lagesbild, over that municipality
    × every tertial in this process, as the sensor's run request would.
@@ -96,8 +96,10 @@ def measure(code: str, warm: bool) -> None:
     keys = tertial_partitions.get_partition_keys()
     tags = {**range_tags([code], keys[0], keys[-1]), "lagesbild/kommuner": code}
     instance = dg.DagsterInstance.ephemeral()
-    if warm:  # the figures built once by this code and every tertial rendered, as a deployment has them
-        defs.resolve_job_def("build_figures").execute_in_process(instance=instance, raise_on_error=False)
+    if warm:  # the marts and figures built once by this code and every tertial rendered, as a deployment
+        # has them: a copy built by older dbt models would change every municipality's marts in the
+        # measured run, and so rebuild every municipality's figures (build_figures alone did that)
+        defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
         defs.resolve_job_def("build_lagesbild").execute_in_process(tags=range_tags([code], keys[0], keys[-1]),
                                                                   instance=instance, raise_on_error=False)
     with connect(settings.warehouse, read_only=True) as con:

@@ -22,7 +22,7 @@ def test_an_answer_that_was_redacted_or_names_its_writer_is_never_quoted(answer,
 def test_an_answer_given_in_two_areas_is_quoted_under_the_same_area_whatever_the_read_order(first_read):
     import duckdb
 
-    from pipelines.picture.marts import Marts
+    from pipelines.picture.marts import Marts, Shared
 
     con = duckdb.connect()
     con.execute("create schema intermediate; create schema marts")
@@ -35,6 +35,8 @@ def test_an_answer_given_in_two_areas_is_quoted_under_the_same_area_whatever_the
     for area in order:  # one thread, so DuckDB reads them back in this order without an order by
         con.execute("insert into intermediate.int_survey_free_text values ('2026-T2', '0382', ?, ?)", [area, same])
     con.execute("set threads = 1")
-    marts = Marts.__new__(Marts)  # only what quotes() reads
-    marts.con, marts.code = con, "0382"
+    shared = Shared.__new__(Shared)  # only what quotes() reads: the answers, read for all at once
+    shared.con, shared.only, shared._free_text = con, None, None
+    marts = Marts.__new__(Marts)
+    marts.con, marts.code, marts.shared = con, "0382", shared
     assert marts.quotes("2026-T2") == [("Almby", same)]
