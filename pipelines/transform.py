@@ -7,6 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from . import changes
 from .resources import Warehouse
 from .retries import retry_transient
 from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
@@ -73,6 +74,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     """`dbt build`: seeds, staging, intermediate and marts, with dbt tests as asset checks."""
     # dbt reads LAGESBILD_WAREHOUSE (profiles.yml) from dbt_project/: hand it the absolute path.
     warehouse.settings.export()
+    # the models' inputs as this build starts (pipelines/changes.py); recorded for those built
+    snap = changes.snapshot(warehouse, context.selected_asset_keys)
     where = f"dbt:s logg under {DBT_TARGET_DIR} och stegets stdout i körningen"
     with retry_transient(context, "dbt build", where):
         # Unit tests check the SQL's logic on fixed inputs, not the data: they run once in the
@@ -82,5 +85,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         error = invocation.get_error()
         # What dbt built is recorded even when a later model or test failed.
         yield from _with_table_metadata(context, warehouse, events)
+        changes.record(warehouse, snap, [context.asset_key_for_output(e.output_name)
+                                         for e in events if isinstance(e, dg.Output)])
         if error is not None:
             raise error
