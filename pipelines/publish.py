@@ -26,7 +26,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from . import atomic
+from . import atomic, changes
 from .picture.published import INTERNAL_SCHEMA
 from .resources import Warehouse
 from .retries import retry_transient
@@ -123,8 +123,10 @@ def publish_copy(warehouse: Path, target: Path, *, run_id: str = "") -> Publishe
 )
 def analytics_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
+    snap = changes.snapshot(warehouse, [context.asset_key])
     with retry_transient(context, "Publicering av analytikerkopian", str(settings.warehouse)):
         published = publish_copy(settings.warehouse, settings.analytics_copy, run_id=context.run_id)
+    changes.record(warehouse, snap)
     context.log.info(
         f"{published.path}: {published.tables} tables, {published.bytes / 1e6:.1f} MB in {published.seconds:.2f} s"
     )

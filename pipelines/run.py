@@ -179,6 +179,7 @@ def _run(settings: Settings, instance) -> int:
     ensure_manifest()
     from data_quality import gate
 
+    from . import changes
     from .definitions import build_defs
     from .partitions import KOMMUN, key_of_period, period_of_key, range_tags, tertial_partitions
     from .periods import has_partition
@@ -194,15 +195,19 @@ def _run(settings: Settings, instance) -> int:
 
     for line in _fetch_sources(defs, settings, instance):
         print(line, flush=True)
-    print("1/2 källor och indikatorer (ingest + dbt build)", flush=True)
-    result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance)
-    # A failed blocking quality check fails the run, but only its tertials lose their report.
-    if not result.success and not gate.failed_only_on_blocking_checks(result):
-        return _failed(settings, result)
-    if not result.success:  # the figures were skipped with everything downstream of the failed check
-        result = _execute(defs.resolve_job_def("build_figures"), settings, instance=instance)
-        if not result.success:
+    # Only what changed since the last run, and what depends on it (pipelines/changes.py).
+    plan = changes.plan(settings)
+    if plan.stale:
+        print(f"1/2 källor och indikatorer (ingest + dbt build): {_plan_text(plan)}", flush=True)
+        result = _execute(defs.resolve_job_def("build_warehouse"), settings, instance=instance,
+                          asset_selection=plan.asset_keys)
+        # A failed blocking quality check fails the run, but only its tertials lose their report.
+        if not result.success and not gate.failed_only_on_blocking_checks(result):
             return _failed(settings, result)
+        if not result.success:  # the figures were skipped with everything downstream of the failed check
+            result = _execute(defs.resolve_job_def("build_figures"), settings, instance=instance)
+            if not result.success:
+                return _failed(settings, result)
 
     with connect(settings.warehouse, read_only=True) as con:
         periods = published.periods(con)
@@ -215,13 +220,24 @@ def _run(settings: Settings, instance) -> int:
     keys = [key_of_period(p) for p in periods
             if has_partition(p, settings.as_of) and tertial_partitions.has_partition_key(key_of_period(p))]
     publishable = [k for k in keys if period_of_key(k) not in blocked]
+    # The tertials whose report is missing or prints other figures now (picture/fingerprint.py).
+    stale = changes.stale_reports(settings, publishable, codes) if set(codes) & set(municipalities) else []
+    if not plan.stale and not stale:
+        print(NOTHING_NEW, flush=True)
+        if blocked:
+            print(gate.explain(blocked), file=sys.stderr)
+            return 1
+        return 0
     if publishable and set(codes) & set(municipalities):
         first, last = period_of_key(publishable[0]), period_of_key(publishable[-1])
         several = f" × {len(municipalities)} kommuner" if settings.is_region else ""
-        print(f"2/2 lägesbild för {len(publishable)} tertial ({first} … {last}){several}", flush=True)
-        # One run per unbroken stretch of publishable tertials (usually one), each over every
-        # municipality: a range of municipality × tertial is their cross product.
-        for start, end in gate.publishable_ranges(keys, {key_of_period(p) for p in blocked}):
+        kept = f"; {len(publishable) - len(stale)} oförändrade" if len(stale) < len(publishable) else ""
+        print(f"2/2 lägesbild för {len(publishable)} tertial ({first} … {last}){several}{kept}", flush=True)
+        # One run per unbroken stretch of publishable tertials from the first to the last stale one
+        # (usually one), each over every municipality: a range of municipality × tertial is their
+        # cross product; the asset skips the current reports within it.
+        span = keys[keys.index(stale[0]):keys.index(stale[-1]) + 1] if stale else []
+        for start, end in gate.publishable_ranges(span, {key_of_period(p) for p in blocked}):
             result = _execute(lagesbild, settings, instance=instance, tags=range_tags(codes, start, end))
             if not result.success:
                 return _failed(settings, result)
@@ -246,6 +262,24 @@ def _run(settings: Settings, instance) -> int:
             print(f"  Vad som ska rättas: {path}", file=sys.stderr)
         return 1
     return 0
+
+
+NOTHING_NEW = "Inget nytt sedan senaste körningen: lager, analytikerkopia och rapporter är oförändrade."
+
+
+def _plan_text(plan) -> str:
+    """What the run will do, in one phrase: everything, or the sources that changed."""
+    from .changes import graph
+
+    if plan.reason:
+        return f"allt ({plan.reason})"
+    sources = plan.ingest_changed()
+    kinds = {graph().kind[k] for k in plan.stale}
+    if sources:
+        return f"ändrat: {', '.join(k.split('/')[1] for k in sources)}; {len(plan.stale)} steg"
+    if "dbt" in kinds:
+        return f"modellerna ändrade; {len(plan.stale)} steg"
+    return f"{len(plan.stale)} steg ({', '.join(plan.stale)})"
 
 
 def _report_folders(settings: Settings) -> list:

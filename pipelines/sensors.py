@@ -23,9 +23,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from . import layout
+from . import changes, layout
 from .ingest import kolada_kpis, kolada_values, partners, police_bra, police_events, police_local, scb_population, surveys
-from .ingest.common import file_sha256, find_files, unsupported_files
+from .ingest.common import find_files, unsupported_files
 from .jobs import update_lagesbild
 from .partitions import contiguous_blocks, range_tags, tertial_partitions
 from .settings import POLICE_API_SUBDIR, SOURCE_DIRS, Settings
@@ -46,6 +46,9 @@ CONFIG_FILES = ("municipality.yaml", "pledges.yaml", "actions.yaml")
 # A file modified this recently may still be being copied in: look again on the next tick.
 SETTLE_SECONDS = 2.0
 MAX_TAG_LENGTH = 200
+# The sensor's process keeps each file's hash while its size and mtime stay: an idle tick reads no bytes.
+_HASHER = changes.Hasher()
+LAGESBILD_KEY = dg.AssetKey(["picture", "lagesbild"])
 
 
 # Subfolders a connector writes into (DATA-CONTRACT §7): police/events/api/.
@@ -87,7 +90,9 @@ def scan(settings: Settings, previous: dict[str, str], now: float | None = None)
                 if name in previous:
                     state[name] = previous[name]
                 continue
-            state[name] = file_sha256(path)
+            sha = _HASHER.entry(path, settings.data_dir)[3]
+            if sha:  # not removed between listing and reading
+                state[name] = sha
         except FileNotFoundError:  # removed between listing and reading
             continue
     return state
@@ -121,9 +126,10 @@ def build_inbox_sensor(codes: list[str]) -> dg.SensorDefinition:
             "Watches every municipality's folder (municipality.yaml, pledges.yaml, actions.yaml, analysis/, surveys/, "
             "police/events|bra|local/, partners/) and, in a data dir of several municipalities, the shared "
             "police/ folders at its root. A new or changed file (path and SHA-256) starts one run of "
-            "update_lagesbild for every tertial of the municipalities it belongs to (a shared file: all); "
-            "an unchanged file starts nothing. Switch it on here; the first tick after switching on counts "
-            "every file present as new and rebuilds everything once."
+            "update_lagesbild that loads what changed, rebuilds only the dbt models, checks and figures "
+            "downstream of it (pipelines/changes.py) and renders every tertial of the municipalities it "
+            "belongs to (a shared file: all) whose figures changed; an unchanged file, or one a run already "
+            "loaded, starts nothing."
         ),
     )
     def inbox(context: dg.SensorEvaluationContext):
@@ -134,6 +140,17 @@ def build_inbox_sensor(codes: list[str]) -> dg.SensorDefinition:
         new, changed = _changes(previous, current)
         if not new and not changed:
             return dg.SensorResult(skip_reason=f"Inga nya eller ändrade filer i {settings.data_dir}.", cursor=cursor)
+        # Only what the files change, and what depends on it (pipelines/changes.py); nothing
+        # when a run (make run, the schedule) already took them in.
+        try:
+            plan = changes.plan(settings)
+        except changes.WarehouseBusy:
+            return dg.SensorResult(skip_reason="Lagret skrivs av en annan körning: de nya filerna tas vid nästa kontroll.",
+                                   cursor=context.cursor)
+        if not plan.stale:
+            return dg.SensorResult(skip_reason=f"Filerna är redan inlästa ({', '.join((new + changed)[:3])}"
+                                               f"{' …' if len(new) + len(changed) > 3 else ''}): inget att göra.",
+                                   cursor=cursor)
         files = ", ".join(new + changed)
         shown = ", ".join((new + changed)[:10]) + (" …" if len(new) + len(changed) > 10 else "")
         context.log.info(f"{len(new)} new, {len(changed)} changed: {shown}")
@@ -152,12 +169,14 @@ def build_inbox_sensor(codes: list[str]) -> dg.SensorDefinition:
         return dg.SensorResult(
             run_requests=[
                 dg.RunRequest(
+                    asset_selection=[*plan.asset_keys, LAGESBILD_KEY],
                     tags={
                         **range_tags(rectangle, keys[0], keys[-1]),
                         "lagesbild/kommuner": ",".join(sorted(touched & set(codes)) or codes),
                         "lagesbild/new_files": str(len(new)),
                         "lagesbild/changed_files": str(len(changed)),
                         "lagesbild/files": files[:MAX_TAG_LENGTH],
+                        "lagesbild/steps": str(len(plan.stale)),
                     },
                 )
             ],

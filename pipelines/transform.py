@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from data_quality.checks import checks_in_run, import_suites
 
+from . import changes
 from .resources import Warehouse
 from .retries import retry_transient
 from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
@@ -77,6 +78,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     warehouse.settings.export()
     if checks_in_run(context):  # GX's import while dbt works, not after it (data_quality/checks.py)
         import_suites()
+    # the models' inputs as this build starts (pipelines/changes.py); recorded for those built
+    snap = changes.snapshot(warehouse, context.selected_asset_keys)
     where = f"dbt:s logg under {DBT_TARGET_DIR} och stegets stdout i körningen"
     with retry_transient(context, "dbt build", where):
         # Unit tests check the SQL's logic on fixed inputs, not the data: they run once in the
@@ -86,5 +89,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         error = invocation.get_error()
         # What dbt built is recorded even when a later model or test failed.
         yield from _with_table_metadata(context, warehouse, events)
+        changes.record(warehouse, snap, [context.asset_key_for_output(e.output_name)
+                                         for e in events if isinstance(e, dg.Output)])
         if error is not None:
             raise error

@@ -10,7 +10,7 @@ from typing import Callable
 
 import dagster as dg
 
-from .. import layout
+from .. import changes, layout
 from ..config import ConfigError, load_actions, load_municipalities, load_municipality, load_pledges, load_questions
 from ..resources import Warehouse
 from ..retries import retry_transient
@@ -26,7 +26,7 @@ from . import scb_population as scb_population_source
 from . import surveys as surveys_source
 from .actions import ActionPlan, write_action_plans
 from .analysis import write_analysis
-from .common import FileLoader, FileOutcome, find_files, relative_source_file, unsupported_files, unsupported_parser
+from .common import FileLoader, FileOutcome, file_sha256, find_files, relative_source_file, unsupported_files, unsupported_parser
 from .municipality import write_config
 from .pledges import write_pledges
 from .redact import redaction_scope
@@ -52,10 +52,12 @@ OWNERS = ["team:dataops"]
 def municipality_config(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Read and validate every municipality.yaml once (a broken one, a code that is no
     municipality or that two folders share fails the run) and hand them to dbt as raw tables."""
+    snap = changes.snapshot(warehouse, context.selected_asset_keys)  # before reading: what this run sees
     municipalities = load_municipalities(warehouse.settings.municipalities)
     with retry_transient(context, "Inläsning av municipality.yaml", str(warehouse.settings.warehouse)):
         with warehouse.connect() as con:
             counts = write_config(con, municipalities)
+            snap.record(con)
     names = ", ".join(f"{m.name} ({m.code})" for m in municipalities)
     for municipality in municipalities:
         context.log.info(f"{municipality.name} ({municipality.code}): {len(municipality.areas)} areas")
@@ -196,11 +198,14 @@ def source_asset(source, *, table: str, folder: str, kinds: set[str], descriptio
         key=["raw", table], group_name="ingest", kinds={"duckdb", *kinds}, owners=OWNERS, description=description
     )
     def _load(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        snap = changes.snapshot(warehouse, context.selected_asset_keys)
         folders = source_folders(warehouse.settings, folder)
         if shared_parse is not None:
             folders = [f if f.kommun_code is not None else Folder(f.path, None, f.municipality_files, shared_parse)
                        for f in folders]
-        return dg.MaterializeResult(metadata=load_folder(context, warehouse, folders, source, table))
+        metadata = load_folder(context, warehouse, folders, source, table)
+        changes.record(warehouse, snap)
+        return dg.MaterializeResult(metadata=metadata)
 
     return _load
 
@@ -300,15 +305,22 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Validate every municipality's question catalogue once (a broken one fails the run), then
     load each municipality's exports with its own catalogue."""
     settings = warehouse.settings
+    snap = changes.snapshot(warehouse, context.selected_asset_keys)
     catalogues = {
         entry.code: load_questions(entry.questions_file)
         for entry in settings.municipalities
         if entry.questions_file.exists()
     }
+    reread: list[str] = []
     if catalogues:
         with retry_transient(context, "Inläsning av surveys/questions.yaml", str(settings.warehouse)):
             with warehouse.connect() as con:
+                # a changed catalogue: the exports already loaded are read again with it
+                reread = surveys_source.forget_if_catalogue_changed(
+                    con, {code: file_sha256(settings.municipality(code).questions_file) for code in catalogues})
                 surveys_source.write_catalogue(con, catalogues)
+        if reread:
+            context.log.info(f"questions.yaml changed ({', '.join(reread)}): survey exports read again")
     # without a catalogue, the module's parse fails each file with a reason naming the missing file
     folders = [
         Folder(f.path, f.kommun_code, f.municipality_files,
@@ -321,6 +333,7 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
     metadata["columns_not_stored"] = dg.MetadataValue.md(
         "\n".join(f"- {file}: `{column}`" for file, column in ignored) or "none"
     )
+    changes.record(warehouse, snap)
     yield dg.MaterializeResult(asset_key=["raw", "survey_responses"], metadata=metadata)
     for table in ("config_survey_questions", "config_survey_scale_labels"):
         yield dg.MaterializeResult(asset_key=["raw", table])
@@ -337,6 +350,7 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
 def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """A broken pledges.yaml fails the run with a ConfigError naming file, field and pledge."""
     settings = warehouse.settings
+    snap = changes.snapshot(warehouse, context.selected_asset_keys)
     pledges = {}
     for entry in settings.municipalities:
         municipality = load_municipality_checking(
@@ -345,6 +359,7 @@ def config_pledges(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
         pledges[entry.code] = load_pledges(entry.pledges_file, municipality)
     with retry_transient(context, "Inläsning av pledges.yaml", str(settings.warehouse)), warehouse.connect() as con:
         count = write_pledges(con, pledges)
+        snap.record(con)
     present = sum(entry.pledges_file.exists() for entry in settings.municipalities)
     context.log.info(f"{count} pledges" if present else "no pledges.yaml: no pledges")
     return dg.MaterializeResult(metadata={"pledges": count, "file_present": bool(present), "files_present": present})
@@ -367,6 +382,7 @@ ACTION_TABLES = {
 def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """A broken actions.yaml fails the run with a ConfigError naming file, measure, line and field."""
     settings = warehouse.settings
+    snap = changes.snapshot(warehouse, context.selected_asset_keys)
     plans = []
     for entry in settings.municipalities:
         municipality = load_municipality_checking(
@@ -380,6 +396,7 @@ def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
         plans.append(ActionPlan(entry.code, entry.actions_file, load_actions(entry.actions_file, municipality, pledges)))
     with retry_transient(context, "Inläsning av actions.yaml", str(settings.warehouse)), warehouse.connect() as con:
         counts = write_action_plans(con, settings.data_dir, plans)
+        snap.record(con)
     present = sum(plan.path.exists() for plan in plans)
     context.log.info(f"{counts['actions']} measures, {counts['updates']} updates" if present
                      else "no actions.yaml: no measures")
@@ -399,8 +416,10 @@ def action_plan(context: dg.AssetExecutionContext, warehouse: Warehouse):
 def coordinator_analysis(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """A file named as no tertial is a failed file in audit.rejected_rows; the others load."""
     settings = warehouse.settings
+    snap = changes.snapshot(warehouse, context.selected_asset_keys)
     with retry_transient(context, "Inläsning av analysis/", str(settings.warehouse)), warehouse.connect() as con:
         counts = write_analysis(con, settings.data_dir, settings.municipalities)
+        snap.record(con)
     context.log.info(f"{counts['texts']} analysis texts" + (f", {counts['failed']} misnamed" if counts["failed"] else ""))
     return dg.MaterializeResult(metadata=counts)
 

@@ -441,3 +441,40 @@ def ignored_columns(con: duckdb.DuckDBPyConnection, source_files: list[str] | No
         sql += " where source_file in (select unnest(?))"
         return sorted(con.execute(sql, [list(source_files)]).fetchall())
     return sorted(con.execute(sql).fetchall())
+
+
+CATALOGUE_STATE_DDL = """
+create schema if not exists audit;
+create table if not exists audit.survey_catalogues (
+    kommun_code varchar primary key,
+    sha256      varchar not null     -- the questions.yaml the municipality's loaded exports were read with
+);
+"""
+
+
+def forget_if_catalogue_changed(con: duckdb.DuckDBPyConnection, catalogues: dict[str, str]) -> list[str]:
+    """`catalogues`: kommun_code -> SHA-256 of its questions.yaml. A municipality whose catalogue
+    changed since its exports were read (or was never recorded) has its survey rows and their
+    audit entries removed, so its exports are read again with the new catalogue (new questions
+    stored, removed ones no longer). Returns those codes."""
+    con.execute(CATALOGUE_STATE_DDL)
+    con.execute(RAW_DDL)
+    stored = dict(con.execute("select kommun_code, sha256 from audit.survey_catalogues").fetchall())
+    changed = sorted(code for code, sha in catalogues.items() if stored.get(code) != sha)
+    if not changed:
+        return []
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from audit.ignored_columns where source_file in (select source_file from "
+                    "audit.loaded_files where source_kind = ? and list_contains(?, kommun_code))", [SOURCE_KIND, changed])
+        for table in ("audit.loaded_files", "audit.rejected_rows"):
+            con.execute(f"delete from {table} where source_kind = ? and list_contains(?, kommun_code)",
+                        [SOURCE_KIND, changed])
+        con.execute("delete from raw.survey_responses where list_contains(?, _kommun_code)", [changed])
+        con.executemany("insert or replace into audit.survey_catalogues values (?, ?)",
+                        [(code, catalogues[code]) for code in changed])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return changed

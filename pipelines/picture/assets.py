@@ -8,6 +8,7 @@ import dagster as dg
 import vl_convert
 from data_quality import gate
 
+from .. import changes
 from ..partitions import period_of_key, split_key
 from ..resources import Warehouse
 from ..retries import retry_transient
@@ -61,6 +62,7 @@ MART_DEPS = [
 def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
     with retry_transient(context, "Publicerade siffror", str(settings.warehouse)), warehouse.connect() as con:
+        snap = changes.Snapshot(settings, [FIGURES_KEY], con)
         written = rebuild.write(con, settings.is_region)
         summary = published.summary(con)
         # The internal edition's figures: only when it is on, in a table of their own (never a row
@@ -71,6 +73,7 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
         else:
             published.drop_internal(con)
             internal_rows = 0
+        snap.record(con)
     if written.full:
         context.log.info(f"every municipality's figures built ({written.reason})")
     else:

@@ -1,0 +1,273 @@
+"""Cost follows change (issue 15, pipelines/changes.py) on a copy of the sample run, in order:
+nothing new does nothing; a changed configuration or as-of date makes the models downstream of
+it stale; a changed questions.yaml re-reads the survey exports already loaded; a new partner file
+(`make run`, then the inbox sensor) loads it and rebuilds only what lies downstream of it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+NEW_PARTNER_ROWS = [
+    "Datum;Partner;Kategori;Område;Plats;Antal;Beskrivning",
+    "2026-03-02;ICA Gimo;Snatteri;Gimo;Butiken;4;Tog varor",
+    "2026-03-09;ICA Gimo;Skadegörelse;Gimo;Parkeringen;2;Klotter",
+    "2026-03-20;ICA Gimo;Snatteri;Östhammar;Butiken;3;Tog varor",
+]
+
+
+class Copy:
+    def __init__(self, base: Path):
+        self.base = base
+        self.data_dir, self.output_dir = base / "data", base / "output"
+        self.warehouse = base / "warehouse" / "lagesbild.duckdb"
+        self.home = base / "dagster_home"
+
+    def env(self, mp: pytest.MonkeyPatch) -> None:
+        mp.setenv("LAGESBILD_DATA_DIR", str(self.data_dir))
+        mp.setenv("LAGESBILD_WAREHOUSE", str(self.warehouse))
+        mp.setenv("LAGESBILD_OUTPUT_DIR", str(self.output_dir))
+        mp.setenv("DAGSTER_HOME", str(self.home))  # runs recorded, so the test can read their events
+        mp.delenv("LAGESBILD_ANALYTICS_COPY", raising=False)
+        mp.delenv("LAGESBILD_PDF", raising=False)
+
+    def settings(self):
+        from pipelines.settings import Settings
+
+        with pytest.MonkeyPatch.context() as mp:
+            self.env(mp)
+            return Settings.from_env()
+
+    def make_run(self, capsys) -> tuple[int, str]:
+        from pipelines import run
+
+        capsys.readouterr()
+        with pytest.MonkeyPatch.context() as mp:
+            self.env(mp)
+            code = run.main([])
+        return code, capsys.readouterr().out
+
+    def instance(self) -> dg.DagsterInstance:
+        from dagster._core.instance.ref import InstanceRef
+
+        return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(self.home)))
+
+    def outputs(self) -> dict[str, str]:
+        """sha256 of every file of the outputs, the warehouse and the analyst copy (not the run's
+        log, output/logs/: each run starts its own)."""
+        return {str(p.relative_to(self.base)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for folder in (self.output_dir, self.warehouse.parent) for p in sorted(folder.rglob("*"))
+                if p.is_file() and "logs" not in p.relative_to(folder).parts}
+
+
+def _materialized(instance: dg.DagsterInstance, run_id: str) -> dict[str, list]:
+    """asset key ('raw/partner_reports') -> partitions materialised in the run."""
+    out: dict[str, list] = {}
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
+        event = record.dagster_event
+        out.setdefault("/".join(event.asset_key.path), []).append(event.partition)
+    return out
+
+
+def _checked(instance: dg.DagsterInstance, run_id: str) -> set[str]:
+    return {"/".join(r.dagster_event.event_specific_data.asset_key.path)
+            for r in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)}
+
+
+def _downstream(key: str) -> set[str]:
+    from pipelines.changes import graph
+
+    g, found = graph(), {key}
+    for node in g.order:
+        if set(g.parents[node]) & found:
+            found.add(node)
+    return found
+
+
+# Printed in every tertial's report alike: the loaded files and the checks of the whole warehouse.
+GLOBAL_TABLES = ("kvalitet_filer", "kvalitet_kontroller")
+
+
+def _figures(con, period: str) -> list[tuple]:
+    """A tertial's printed figures, but for the build time and the warehouse-wide quality summary."""
+    return con.execute(
+        "select table_name, row_key, column_key, shown from marts.fct_published_figures where period = ? "
+        "and not (table_name = 'meta' and row_key = 'framtagen') and not list_contains(?, table_name) "
+        "order by all", [period, list(GLOBAL_TABLES)]).fetchall()
+
+
+@pytest.fixture(scope="module")
+def copy(sample_run, tmp_path_factory) -> Copy:
+    base = tmp_path_factory.mktemp("cost")
+    result = Copy(base)
+    shutil.copytree(sample_run.data_dir, result.data_dir)  # copy2: mtimes kept, hashes cached
+    shutil.copytree(sample_run.warehouse.parent, result.warehouse.parent)
+    shutil.copytree(sample_run.output_dir, result.output_dir)
+    result.home.mkdir()
+    return result
+
+
+def test_nothing_new_does_nothing(copy, capsys):
+    before = copy.outputs()
+    code, out = copy.make_run(capsys)
+    assert code == 0, out
+    from pipelines.run import NOTHING_NEW
+
+    assert NOTHING_NEW in out
+    assert "1/2" not in out and "2/2" not in out
+    # no Dagster run at all: no ingest, no dbt, no GX check
+    assert copy.instance().get_runs() == []
+    assert copy.outputs() == before, "warehouse, analyst copy and reports byte-identical"
+
+
+def test_changed_configuration_and_as_of_make_their_downstream_stale(copy):
+    from pipelines import changes
+
+    settings = copy.settings()
+    assert changes.plan(settings).stale == []
+    config = copy.data_dir / "municipality.yaml"
+    original, stat = config.read_bytes(), config.stat()
+    config.write_bytes(original + b"\n# en kommentar\n")
+    try:
+        stale = set(changes.plan(settings).stale)
+        assert {"raw/config_municipality", "staging/stg_config__municipality", "marts/dim_area",
+                changes.FIGURES, changes.COPY} <= stale
+        assert _downstream("raw/config_municipality") <= stale
+    finally:
+        config.write_bytes(original)
+        os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert changes.plan(settings).stale == []
+
+    # dbt's vars and the as-of date (the dbt project path is fixed: its code stands for itself here)
+    from dataclasses import replace
+    from datetime import timedelta
+
+    later = replace(settings, as_of=settings.as_of - timedelta(days=1))
+    stale = set(changes.plan(later).stale)
+    g = changes.graph()
+    assert {k for k in g.order if g.kind[k] == "dbt"} <= stale
+
+
+def test_changed_questions_reread_the_loaded_surveys(copy):
+    """questions.yaml without a question, then with it again: the exports already loaded are
+    read again each time (their bytes did not change), so the question goes and comes back."""
+    from pipelines.ingest.assets import surveys
+    from pipelines.resources import build_resources
+
+    catalogue = copy.data_dir / "surveys" / "questions.yaml"
+    original = catalogue.read_text(encoding="utf-8")
+    vapen = original.index('  - header: "Upplever du problem med vapen')
+    end = original.index("\n  - ", vapen + 1)
+
+    def answers() -> dict[str, int]:
+        with duckdb.connect(str(copy.warehouse), read_only=True) as con:
+            return dict(con.execute("select question_id, count(*) from raw.survey_responses group by 1").fetchall())
+
+    before = answers()
+    assert before.get("q_vapen")
+    with pytest.MonkeyPatch.context() as mp:
+        copy.env(mp)
+        for text in (original[:vapen] + original[end + 1:], original):
+            catalogue.write_text(text, encoding="utf-8")
+            assert dg.materialize([surveys], resources=build_resources(), raise_on_error=True).success
+            after = answers()
+            assert ("q_vapen" in after) == (text == original)
+    assert after == before
+    # the catalogue is as before, and so are the survey step's inputs: its downstream is current
+    from pipelines import changes
+
+    assert changes.plan(copy.settings()).stale == []
+
+
+def test_new_partner_file_rebuilds_only_its_downstream(copy, capsys):
+    # A first new file: its run validates the partner tables a second time, which adds the
+    # row-count comparisons with the run before to the checks every report counts (as the second
+    # run after a fresh build did before issue 15); from then on the count is steady.
+    (copy.data_dir / "partners" / "ica_gimo_2026_feb.csv").write_text(
+        "\n".join([NEW_PARTNER_ROWS[0], "2026-02-05;ICA Gimo;Snatteri;Gimo;Butiken;2;Tog varor"]) + "\n",
+        encoding="utf-8")
+    code, out = copy.make_run(capsys)
+    assert code == 0, out
+    runs_before = {r.run_id for r in copy.instance().get_runs()}
+    t1_2026 = (copy.output_dir / "2026-T1" / "lagesbild.html").read_bytes()
+    with duckdb.connect(str(copy.warehouse), read_only=True) as con:
+        old_2024_figures, t1_2026_figures = _figures(con, "2024-T1"), _figures(con, "2026-T1")
+
+    path = copy.data_dir / "partners" / "ica_gimo_2026_mars.csv"
+    path.write_text("\n".join(NEW_PARTNER_ROWS) + "\n", encoding="utf-8")
+    code, out = copy.make_run(capsys)
+    assert code == 0, out
+    assert "avvisat:" in out, "the rejected rows are still summed up"
+
+    instance = copy.instance()
+    runs = [r for r in instance.get_runs() if r.run_id not in runs_before]
+    warehouse_run = next(r for r in runs if r.job_name == "build_warehouse")
+    built = _materialized(instance, warehouse_run.run_id)
+    assert "raw/partner_reports" in built
+    assert set(built) <= _downstream("raw/partner_reports"), set(built) - _downstream("raw/partner_reports")
+    assert "raw/police_events" not in built and "staging/stg_polisen__events" not in built
+    checked = _checked(instance, warehouse_run.run_id)
+    assert "raw/partner_reports" in checked and "raw/police_events" not in checked  # GX for the changed tables
+
+    rendered = [p for r in runs if r.job_name == "build_lagesbild" for ps in _materialized(instance, r.run_id).values()
+                for p in ps]
+    assert any(p and p.endswith("2026-01") for p in rendered)
+    assert (copy.output_dir / "2026-T1" / "lagesbild.html").read_bytes() != t1_2026
+    # 2024-T1's own figures are untouched. Its report is still rendered again: every report prints
+    # the warehouse-wide summary of loaded files and checks (tables kvalitet_filer and
+    # kvalitet_kontroller: "16 files from partners"), which a new file changes (see README).
+    with duckdb.connect(str(copy.warehouse), read_only=True) as con:
+        assert _figures(con, "2024-T1") == old_2024_figures
+        assert _figures(con, "2026-T1") != t1_2026_figures
+    assert (copy.output_dir / "2026-T1" / "datakvalitet.html").exists()
+
+    code, out = copy.make_run(capsys)
+    from pipelines.run import NOTHING_NEW
+
+    assert code == 0 and NOTHING_NEW in out
+
+
+def test_sensor_starts_one_run_that_does_only_the_affected_work(copy):
+    from pipelines.definitions import build_defs
+
+    with pytest.MonkeyPatch.context() as mp:
+        copy.env(mp)
+        defs = build_defs()
+        sensor = defs.get_sensor_def("inbox")
+        with dg.instance_for_test() as instance:
+            def tick(cursor):
+                context = dg.build_sensor_context(instance=instance, cursor=cursor,
+                                                  repository_def=defs.get_repository_def())
+                return sensor.evaluate_tick(context)
+
+            first = tick(None)  # every file is new to the sensor, but the warehouse has them all
+            assert not first.run_requests and "redan inlästa" in first.skip_message
+            idle = tick(first.cursor)
+            assert not idle.run_requests and idle.skip_message
+
+            path = copy.data_dir / "partners" / "coop_2026_april.csv"
+            path.write_text("\n".join([NEW_PARTNER_ROWS[0], "2026-04-03;Coop;Snatteri;Gimo;Entrén;2;Tog varor"])
+                            + "\n", encoding="utf-8")
+            settled = time.time() - 60
+            os.utime(path, (settled, settled))
+            result = tick(idle.cursor)
+            assert len(result.run_requests) == 1
+            request = result.run_requests[0]
+            selected = {"/".join(k.path) for k in request.asset_selection}
+            assert "raw/partner_reports" in selected and "picture/lagesbild" in selected
+            assert selected - {"picture/lagesbild"} <= _downstream("raw/partner_reports")
+            run = defs.resolve_job_def("update_lagesbild").execute_in_process(
+                asset_selection=request.asset_selection, tags=request.tags, instance=instance, raise_on_error=False)
+            assert run.success
+            built = {"/".join(e.asset_key.path) for e in run.get_asset_materialization_events()}
+            assert "raw/police_events" not in built and "raw/partner_reports" in built
+
+            after = tick(result.cursor)
+            assert not after.run_requests
