@@ -10,7 +10,7 @@ export TQDM_DISABLE := 1
 # Debian packages the browser tests and PDF checks need (never a browser downloaded by Playwright).
 APT_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: setup run rebuild test ui backfill pdf bench docs docs-tables templates browser clean
+.PHONY: setup run rebuild test test-fast ui backfill pdf bench docs docs-tables templates browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ rebuild: setup
 TEST_WORKERS ?= 2
 test: setup browser
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+## The inner loop: every test but the slow ones (a pipeline run of their own or the session's
+## shared sample build, dagster dev: tests/conftest.py), on the same workers. `make test` runs all.
+test-fast: setup browser
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow"
 
 ## The Dagster UI on http://127.0.0.1:3000 (webserver and daemon: schedules and sensors run).
 ## The venv on PATH: under `dagster dev`, DbtProject.prepare_if_dev() runs the `dbt` it finds there.

@@ -18,9 +18,12 @@ more than one module gets a session fixture of its own:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,6 +33,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 ARTIFACTS = REPO / "test-artifacts"
+# What `make setup` writes to DAGSTER_HOME/dagster.yaml: one run at a time (DuckDB has one writer).
+DAGSTER_YAML = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
 
 # An xdist worker is a process of its own: dbt's target folder (manifest, partial parse) for
 # each, or two workers' `dbt parse` write the same files at once (pipelines/settings.py reads
@@ -54,6 +59,32 @@ class PipelineRun:
     warehouse: Path
     output_dir: Path
     exit_code: int
+
+    @property
+    def printed(self) -> str:
+        """What a shared run printed (`make run`'s lines), kept beside its warehouse."""
+        return (self.warehouse.parent.parent / "make-run.out").read_text(encoding="utf-8")
+
+
+class _Tee(io.TextIOBase):
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def _run_shared(data_dir_of: Callable[[Path], Path], base: Path) -> PipelineRun:
+    """run_pipeline for a shared run, what it prints also kept in base/make-run.out."""
+    with (base / "make-run.out").open("w", encoding="utf-8") as out, contextlib.redirect_stdout(_Tee(sys.stdout, out)), \
+            pytest.MonkeyPatch.context() as monkeypatch:
+        return run_pipeline(data_dir_of(base), base, monkeypatch)
 
 
 def run_pipeline(data_dir: Path, base: Path, monkeypatch: pytest.MonkeyPatch) -> PipelineRun:
@@ -85,9 +116,7 @@ def shared_run(name: str, tmp_path_factory, data_dir_of: Callable[[Path], Path])
     temporary directory. Under xdist: a directory shared by the session's workers (the parent
     of each worker's base temp), built by the first under a file lock, read by the others."""
     if not WORKER:
-        base = tmp_path_factory.mktemp(name)
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            return run_pipeline(data_dir_of(base), base, monkeypatch)
+        return _run_shared(data_dir_of, tmp_path_factory.mktemp(name))
 
     from filelock import FileLock
 
@@ -97,8 +126,7 @@ def shared_run(name: str, tmp_path_factory, data_dir_of: Callable[[Path], Path])
         if not done.exists():
             shutil.rmtree(base, ignore_errors=True)  # what a worker that failed half-way left
             base.mkdir()
-            with pytest.MonkeyPatch.context() as monkeypatch:
-                result = run_pipeline(data_dir_of(base), base, monkeypatch)
+            result = _run_shared(data_dir_of, base)
             done.write_text(json.dumps({k: str(v) for k, v in asdict(result).items()}))
         fields = json.loads(done.read_text())
     dbt_manifest()  # the run may have been built by another worker, in its own target folder
@@ -141,3 +169,29 @@ def edge_run(tmp_path_factory) -> PipelineRun:
     result = shared_run("edges", tmp_path_factory, data_dir_of)
     assert result.exit_code == 0, "the pipeline failed on the edge cases"
     return result
+
+
+# The session's shared pipeline runs: a test that needs one (as a fixture, or by name through
+# request.getfixturevalue in a parameter) is slow, like a module that runs the pipeline itself
+# (`pytestmark = pytest.mark.slow`). `make test-fast` leaves them out.
+SHARED_RUNS = {"sample_run", "edge_run", "region_run"}
+
+# `make test` hands whole modules to its two workers in collection order (pyproject: --dist
+# loadfile --no-loadscope-reorder): the longest first, so that neither worker is left alone with
+# one at the end; the two bad-day modules apart, the first with the sample build, the second
+# once it is there. Every other module follows in its usual order, the many short unit tests last.
+LONGEST_FIRST = [
+    "tests/integration/test_bad_day.py",
+    "tests/e2e/test_ui.py",
+    "tests/integration/test_bad_day_rebuild.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        params = getattr(item, "callspec", None) and item.callspec.params.values()
+        if SHARED_RUNS & set(item.fixturenames) or SHARED_RUNS & {p for p in params or () if isinstance(p, str)}:
+            item.add_marker(pytest.mark.slow)
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    order = {id(item): i for i, item in enumerate(items)}
+    items.sort(key=lambda item: (rank.get(item.nodeid.split("::")[0], len(rank)), order[id(item)]))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, REPO, SAMPLE
+from tests.conftest import ARTIFACTS, DAGSTER_YAML, REPO, SAMPLE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,8 +26,6 @@ CHROMIUM_ARGS = [
 ]
 LOCATION = "pipelines.definitions"
 REPOSITORY = "__repository__"
-# What `make setup` writes to DAGSTER_HOME/dagster.yaml: one run at a time (DuckDB has one writer).
-DAGSTER_YAML = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
 
 
 def _free_port() -> int:

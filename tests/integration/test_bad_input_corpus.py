@@ -23,6 +23,8 @@ import xlsxwriter
 from tests.conftest import SAMPLE, make_data_dir, run_pipeline
 from tests.privacy import find_personal_data
 
+pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
+
 PARTNER_HEADER = "Datum;Partner;Kategori;Område;Plats;Antal;Beskrivning"
 LOCAL_HEADER = "Månad;Område;Brottskategori;Antal"
 Q = {  # survey headers from the sample catalogue

@@ -21,6 +21,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
+
 MUNICIPALITY = """\
 code: "0382"
 name: Östhammar

@@ -18,6 +18,8 @@ from pipelines.picture.edition import INTERNAL_MARKING
 from tests.conftest import make_data_dir, run_pipeline
 from tests.edge_cases import PERIOD, write_edge_cases
 
+pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
+
 FIGURES = ("select period, table_name, row_key, column_key, value, shown, kind from {} "
            "where kommun_code <> 'region' and not (table_name = 'meta' and row_key = 'framtagen')")
 

@@ -18,6 +18,8 @@ import pytest
 
 from tests.conftest import make_data_dir, run_pipeline
 
+pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
+
 AREAS = {"osthammar": "Östhammar", "gimo": "Gimo", "alunda": "Alunda"}
 # 2024, every month: Östhammar stöld 5, Gimo inbrott 2, Alunda skadegörelse 1.
 EXTRACT_2024 = ["Månad;Område;Brottskategori;Antal"] + [

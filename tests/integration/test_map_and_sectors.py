@@ -24,6 +24,8 @@ import yaml
 
 from tests.conftest import SAMPLE, make_data_dir, shared_run
 
+pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
+
 PERIOD = "2025-T2"
 SNATTERI = "Upplever du problem med snatteri i butikerna där du handlar?"
 KLOTTER = "Upplever du problem med skadegörelse och klotter i ditt område?"

@@ -26,6 +26,8 @@ from tests.conftest import REPO, SAMPLE, make_data_dir, run_pipeline
 from tests.privacy import find_personal_data
 from tests.redaction_corpus import _TOKEN, _labels, load
 
+pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
+
 FREE_TEXT_QUESTION = "Beskriv gärna var och när du känner dig otrygg"
 # Personal data planted in an action note and in the coordinator's analysis (DATA-CONTRACT §5).
 PHONE, EMAIL, PERSONNUMMER = "070-123 45 67", "anna.testsson@example.com", "19850412-1234"

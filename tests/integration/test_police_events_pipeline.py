@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import SAMPLE, make_data_dir, run_pipeline
 
+pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
+
 QUIRKS = [
     # single-digit hour in datetime; HH:MM in the older name format; the village in the summary
     {"id": 1, "datetime": "2023-05-13 7:19:16 +02:00", "name": "13 maj 00:55, Misshandel, Östhammar",
