@@ -39,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import DBT_PROJECT_DIR, FREE_TEXT_VAR, REPO_ROOT, Settings
+from .settings import FREE_TEXT_VAR, REPO_ROOT, Settings
 
 TABLE = "audit.asset_fingerprints"
 DDL = f"""

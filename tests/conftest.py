@@ -184,6 +184,8 @@ LONGEST_FIRST = [
     "tests/integration/test_bad_day.py",
     "tests/e2e/test_ui.py",
     "tests/integration/test_bad_day_rebuild.py",
+    "tests/integration/test_connectors_pipeline.py",
+    "tests/integration/test_load_bounds.py",
 ]
 
 
