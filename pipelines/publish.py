@@ -123,7 +123,9 @@ def publish_copy(warehouse: Path, target: Path, *, run_id: str = "") -> Publishe
 )
 def analytics_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
-    snap = changes.snapshot(warehouse, [context.asset_key])
+    # Its own inputs are code (no file hashes to cache): no connection before the copy's own, so
+    # a missing warehouse stays missing and a locked one is retried below.
+    snap = changes.Snapshot(settings, [context.asset_key])
     with retry_transient(context, "Publicering av analytikerkopian", str(settings.warehouse)):
         published = publish_copy(settings.warehouse, settings.analytics_copy, run_id=context.run_id)
     changes.record(warehouse, snap)
