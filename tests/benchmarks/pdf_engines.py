@@ -28,14 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from tests.e2e.test_report_browser import ARGS, CHROMIUM, SECTIONS  # noqa: E402  (the browser tests' chromium)
 from tests.pdf_ua import assert_pdf_ua  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-SECTIONS = ["Sammanfattning", "Kartläggning", "Övrig relevant information", "Analys",
-            "Uppföljning av medborgarlöften", "Åtgärder och uppföljning", "Förslag inför nästa löfte",
-            "Datakvalitet och källor"]
 
 
 def weasyprint_pdf(html: Path, target: Path) -> None:
