@@ -7,9 +7,9 @@ with DuckDB (an order-free sum of row hashes per kommun_code, well under a secon
 whole country), so a run rebuilds the figures of exactly the municipalities whose inputs
 changed, whatever file changed them; a change to what they share rebuilds them all.
 
-The automatic checks' summary (table kvalitet_kontroller) is the same for every
-municipality and changes on most runs: it is left out here and written into every
-municipality's rows by rebuild.py instead.
+The automatic checks' summary (table kvalitet_kontroller: the warnings that concern a
+tertial) is the same for every municipality and may change on any validation: it is left out
+here and written into every municipality's rows by rebuild.py instead.
 """
 
 from __future__ import annotations
@@ -32,11 +32,15 @@ OWN = {
                   "select t.kommun_code, t.period, a.area_name, trim(t.answer_text) as text "
                   "from intermediate.int_survey_free_text t left join marts.dim_area a "
                   "on a.area_id = t.area_id and a.kommun_code = t.kommun_code"),
-    "rejected": ("audit", "rejected_rows", "select kommun_code, source_kind, reason from audit.rejected_rows"),
-    "loaded": ("audit", "loaded_files", "select kommun_code, source_kind, rows_loaded, rows_rejected, loaded_at "
-                                        "from audit.loaded_files"),
+    "rejected": ("audit", "rejected_rows", "select kommun_code, source_file, source_kind, reason "
+                                           "from audit.rejected_rows"),
+    "loaded": ("audit", "loaded_files", "select kommun_code, source_file, source_kind, file_sha256, rows_loaded, "
+                                        "rows_rejected, loaded_at from audit.loaded_files"),
     "ignored": ("audit", "ignored_columns", "select kommun_code, column_header, source_file, reason "
                                             "from audit.ignored_columns"),
+    # which tertial's data-quality section lists which file (sources.section_files)
+    "report_files": ("intermediate", "int_report_source_files",
+                     "select kommun_code, period, source_kind, source_file from intermediate.int_report_source_files"),
     "source_dates": ("intermediate", "int_source_dates",
                      "select kommun_code, source, data_date from intermediate.int_source_dates"),
     # the map, the survey per sector, the action plan, the coordinator's words, Kolada (rows of a

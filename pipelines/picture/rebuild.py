@@ -144,7 +144,6 @@ def _checks(con, shared: Shared) -> pd.DataFrame:
     rows = []
     for (period,) in con.execute(f"select distinct period from {TABLE} where kommun_code <> ?", [REGION]).fetchall():
         checks = shared.quality_checks(period)
-        for column in ("total", "tables", "warnings"):
-            value = checks[column]
+        for column, value in checks.items():
             rows.append((period, column, None if value is None else float(value), figures.fmt("int", value)))
     return pd.DataFrame(rows, columns=["period", "column_key", "value", "shown"])

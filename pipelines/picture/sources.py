@@ -79,13 +79,15 @@ ATTRIBUTION = [
 
 
 def quality_checks(con: duckdb.DuckDBPyConnection, period: str, latest=None) -> dict:
-    """The automatic checks (data_quality) behind this tertial, for one sentence and a link
-    (the same for every municipality; `latest`: data_quality.results.latest(con), when read)."""
+    """The automatic checks (data_quality) as this tertial's report prints them: the warnings
+    that concern it (a failure of its tertials or of a whole table) and do not stop it. The
+    totals of every check live on datakvalitet.html alone: a re-validation of another
+    tertial's table must not re-render this report. The same for every municipality;
+    `latest`: data_quality.results.latest(con), when read."""
     from data_quality.summary import checks_summary
 
     s = checks_summary(con, period, latest)
-    return {"total": s.checks_total, "tables": len(s.tables), "warnings": len(s.warnings),
-            "checked_at": s.checked_at.strftime("%Y-%m-%d %H:%M") if s.checked_at else None}
+    return {"warnings": sum(1 for f in s.warnings if f.periods is None or period in f.periods)}
 
 
 def _months_back(end: date, count: int) -> list[date]:
@@ -97,11 +99,13 @@ def _months_back(end: date, count: int) -> list[date]:
 
 
 def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: str | None = None,
-                 months: int = 12, audit: tuple | None = None, dates: list | None = None) -> dict:
+                 months: int = 12, audit: tuple | None = None, dates: list | None = None,
+                 files: set | None = None) -> dict:
     """Everything the section shows, as plain rows for the template, the XLSX and tests; with
     `kommun_code`, of that municipality (its own files and the region's shared ones).
     `audit`: audit_rows(con, kommun_code), `dates`: source_months(con, kommun_code), when read
-    already (they are the same every tertial)."""
+    already (they are the same every tertial). `files`: the source files the tertial's section
+    lists (section_files()); None: every file."""
     month_list = _months_back(period_end, months)
     dates = source_months(con, kommun_code) if dates is None else dates
     # a month has data when one of its dates falls between the first month and the period's end
@@ -111,22 +115,83 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: 
         for source, name in SOURCE_NAMES.items()
         if source != "police_bra"  # yearly file, no months
     ]
-    rejected, files, ignored = audit if audit is not None else audit_rows(con, kommun_code)
+    rejected, loaded, ignored = audit if audit is not None else audit_rows(con, kommun_code)
+    if files is not None:
+        rejected, loaded, ignored = ([r for r in rows if r[0] in files] for rows in (rejected, loaded, ignored))
     return {
         "months": [f"{m:%Y-%m}" for m in month_list],
         "coverage": coverage,
         "rejected": [
             {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": rows}
-            for kind, reason, rows in rejected
+            for kind, reason, rows in _rejected_by_reason(rejected)
         ],
         "files": [
-            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded or 0),
+            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded_rows or 0),
              "rows_rejected": int(rej or 0), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
-            for kind, n, loaded, rej, last in files
+            for kind, n, loaded_rows, rej, last in _files_by_kind(loaded)
         ],
-        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in ignored],
+        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in _ignored_by_column(ignored)],
         "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
     }
+
+
+def _rejected_by_reason(rows: list[tuple]) -> list[tuple]:
+    """(source kind, reason, rows) of per-file rows (file, kind, reason, rows), most rows first."""
+    out: dict[tuple, int] = {}
+    for _file, kind, reason, n in rows:
+        out[(kind, reason)] = out.get((kind, reason), 0) + int(n)
+    return sorted(((kind, reason, n) for (kind, reason), n in out.items()), key=lambda r: (-r[2], r[1], r[0]))
+
+
+def _files_by_kind(rows: list[tuple]) -> list[tuple]:
+    """(source kind, files, rows loaded, rows rejected, last loaded) of the loaded files' rows
+    (file, kind, sha256, loaded, rejected, loaded at), one per loaded version of a file."""
+    out: dict[str, list] = {}
+    for _file, kind, _sha, loaded, rejected, at in rows:
+        n, total, rej, last = out.get(kind, [0, 0, 0, None])
+        out[kind] = [n + 1, total + int(loaded or 0), rej + int(rejected or 0),
+                     at if last is None or (at is not None and at > last) else last]
+    return [(kind, *values) for kind, values in sorted(out.items())]
+
+
+def _ignored_by_column(rows: list[tuple]) -> list[tuple]:
+    """(column, files, reason) of per-file rows (file, column, reason)."""
+    out: dict[str, tuple[set, str]] = {}
+    for file, column, reason in rows:
+        found, first = out.get(column, (set(), reason))
+        out[column] = (found | {file}, min(first, reason))
+    return [(column, len(found), reason) for column, (found, reason) in sorted(out.items())]
+
+
+def report_files(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]] | None:
+    """period -> the source files whose dated rows that tertial's report reads
+    (intermediate.int_report_source_files, the one definition of the window); None in a
+    warehouse built before that model."""
+    if not table_exists(con, "intermediate", "int_report_source_files"):
+        return None
+    out: dict[str, set[str]] = {}
+    for period, source_file in con.execute(
+            "select distinct period, source_file from intermediate.int_report_source_files").fetchall():
+        out.setdefault(period, set()).add(source_file)
+    return out
+
+
+def section_files(by_period: dict[str, set[str]] | None, periods: list[str], complete: list[str],
+                  audit_files: set[str]) -> dict[str, set[str]] | None:
+    """The files (of `audit_files`: a municipality's own and the region's shared ones) each
+    tertial's section lists: those whose dated rows it reads (report_files),
+    and in the newest complete tertial (the newest report) also every file no complete
+    tertial lists (no dated row: BRÅ's yearly files, configuration, a wholly rejected file;
+    or rows only in the tertial still in progress), so none vanishes. None (every file, every
+    tertial) in a warehouse built before int_report_source_files."""
+    if by_period is None:
+        return None
+    out = {p: by_period.get(p, set()) & audit_files for p in periods}  # the municipality's own and shared
+    newest = (complete or periods or [None])[-1]
+    if newest is not None:
+        shown = set().union(*(out[p] for p in complete)) if complete else set()
+        out[newest] |= audit_files - shown
+    return out
 
 
 def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None,
@@ -145,12 +210,14 @@ def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None
     ).fetchall()
 
 
-# audit_rows' three reads: (table, select list, order), the same for one municipality and for all
+# audit_rows' three reads, per source file (the section lists a tertial's files only):
+# (table, select list, order), the same for one municipality and for all
 AUDIT_READS = (
-    ("rejected_rows", "coalesce(source_kind, '') as source_kind, reason, count(*) as rows", "rows desc, reason"),
-    ("loaded_files", "source_kind, count(*) as files, sum(rows_loaded) as rows_loaded, "
-                     "sum(rows_rejected) as rows_rejected, max(loaded_at) as last_loaded", "source_kind"),
-    ("ignored_columns", "column_header, count(distinct source_file) as files, any_value(reason)", "column_header"),
+    ("rejected_rows", "source_file, coalesce(source_kind, '') as source_kind, reason, count(*) as rows",
+     "source_file, reason"),
+    ("loaded_files", "source_file, source_kind, file_sha256, rows_loaded, rows_rejected, loaded_at",
+     "source_file, loaded_at"),
+    ("ignored_columns", "source_file, column_header, min(reason)", "source_file, column_header"),
 )
 
 
@@ -172,30 +239,14 @@ def audit_rows_by_municipality(con: duckdb.DuckDBPyConnection, codes: list[str])
 
 
 def audit_rows(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> tuple[list, list, list]:
-    """The section's audit rows (rejected reasons, loaded files, ignored columns) of a
-    municipality's own files and the region's shared ones: the same for every tertial."""
-    rejected = files = ignored = []
-    if table_exists(con, "audit", "rejected_rows"):
-        mine, params = _of_municipality(con, "audit", "rejected_rows", kommun_code, shared=True)
-        rejected = con.execute(
-            f"""
-            select coalesce(source_kind, '') as source_kind, reason, count(*) as rows
-            from audit.rejected_rows where {mine} group by all order by rows desc, reason
-            """, params
-        ).fetchall()
-    if table_exists(con, "audit", "loaded_files"):
-        mine, params = _of_municipality(con, "audit", "loaded_files", kommun_code, shared=True)
-        files = con.execute(
-            f"""
-            select source_kind, count(*) as files, sum(rows_loaded) as rows_loaded,
-                   sum(rows_rejected) as rows_rejected, max(loaded_at) as last_loaded
-            from audit.loaded_files where {mine} group by all order by source_kind
-            """, params
-        ).fetchall()
-    if table_exists(con, "audit", "ignored_columns"):
-        mine, params = _of_municipality(con, "audit", "ignored_columns", kommun_code, shared=True)
-        ignored = con.execute(
-            "select column_header, count(distinct source_file) as files, any_value(reason) "
-            f"from audit.ignored_columns where {mine} group by all order by column_header", params
-        ).fetchall()
-    return rejected, files, ignored
+    """The section's audit rows per source file (rejected reasons, loaded files, ignored
+    columns) of a municipality's own files and the region's shared ones (every row when None)."""
+    out = []
+    for table, columns, order in AUDIT_READS:
+        if not table_exists(con, "audit", table):
+            out.append([])
+            continue
+        mine, params = _of_municipality(con, "audit", table, kommun_code, shared=True)
+        out.append(con.execute(f"select {columns} from audit.{table} where {mine} group by all order by {order}",
+                               params).fetchall())
+    return tuple(out)

@@ -91,16 +91,18 @@ def _downstream(key: str) -> set[str]:
     return found
 
 
-# Printed in every tertial's report alike: the loaded files and the checks of the whole warehouse.
-GLOBAL_TABLES = ("kvalitet_filer", "kvalitet_kontroller")
-
-
 def _figures(con, period: str) -> list[tuple]:
-    """A tertial's printed figures, but for the build time and the warehouse-wide quality summary."""
+    """A tertial's printed figures, but for the build time."""
     return con.execute(
         "select table_name, row_key, column_key, shown from marts.fct_published_figures where period = ? "
-        "and not (table_name = 'meta' and row_key = 'framtagen') and not list_contains(?, table_name) "
-        "order by all", [period, list(GLOBAL_TABLES)]).fetchall()
+        "and not (table_name = 'meta' and row_key = 'framtagen') order by all", [period]).fetchall()
+
+
+def _report_files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Bytes and mtime_ns of a tertial's report files. Not datakvalitet.html: the checks write that
+    page of every tertial on each validation (the warehouse-wide report of all checks and files)."""
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "datakvalitet.html"}
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +201,8 @@ def test_new_partner_file_rebuilds_only_its_downstream(copy, capsys):
     t1_2026 = (copy.output_dir / "2026-T1" / "lagesbild.html").read_bytes()
     with duckdb.connect(str(copy.warehouse), read_only=True) as con:
         old_2024_figures, t1_2026_figures = _figures(con, "2024-T1"), _figures(con, "2026-T1")
+    old_2024_files = _report_files(copy.output_dir / "2024-T1")
+    assert {"lagesbild.html", ".fingerprint"} <= set(old_2024_files)
 
     path = copy.data_dir / "partners" / "ica_gimo_2026_mars.csv"
     path.write_text("\n".join(NEW_PARTNER_ROWS) + "\n", encoding="utf-8")
@@ -220,9 +224,10 @@ def test_new_partner_file_rebuilds_only_its_downstream(copy, capsys):
                 for p in ps]
     assert any(p and p.endswith("2026-01") for p in rendered)
     assert (copy.output_dir / "2026-T1" / "lagesbild.html").read_bytes() != t1_2026
-    # 2024-T1's own figures are untouched. Its report is still rendered again: every report prints
-    # the warehouse-wide summary of loaded files and checks (tables kvalitet_filer and
-    # kvalitet_kontroller: "16 files from partners"), which a new file changes (see README).
+    # 2024-T1 is not rendered again: its figures, data-quality section included (the files whose
+    # data it reads, int_report_source_files), do not change with a file dated 2026-03.
+    assert not any(p and p.endswith("2024-01") for p in rendered), rendered
+    assert _report_files(copy.output_dir / "2024-T1") == old_2024_files
     with duckdb.connect(str(copy.warehouse), read_only=True) as con:
         assert _figures(con, "2024-T1") == old_2024_figures
         assert _figures(con, "2026-T1") != t1_2026_figures
