@@ -1,6 +1,6 @@
 -- Which loaded files bear on which tertial's report: the files whose loaded rows (as loaded,
 -- staging: before any deduplication) have dates in the tertials that report reads. The one
--- definition of what a tertial's *Datakvalitet och källor* section lists (DATA-CONTRACT §5):
+-- definition of what a tertial's *Datakvalitet och källor* section lists (DATA-CONTRACT §4.2):
 -- a report reads
 --   * the tertial itself and the two before it (the coverage table's 12 months up to its end),
 --   * the same tertial one, two and three years earlier (last year's comparison and the
