@@ -3,12 +3,14 @@ its own query gives (pipelines/picture/marts.py Shared, sources.audit_rows_by_mu
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 import pytest
 
 from pipelines.picture.marts import Shared, _split
-from pipelines.picture.sources import audit_rows, audit_rows_by_municipality
+from pipelines.picture.sources import audit_rows, audit_rows_by_municipality, data_quality
 
 
 @pytest.fixture()
@@ -17,16 +19,20 @@ def con():
     con.execute("create schema audit; create schema marts; create schema intermediate")
     con.execute("create table marts.dim_municipality (kommun_code varchar)")
     con.execute("insert into marts.dim_municipality values ('0360'), ('0382'), ('0319')")
-    con.execute("create table audit.rejected_rows (kommun_code varchar, source_kind varchar, reason varchar)")
+    con.execute("create table audit.rejected_rows (kommun_code varchar, source_file varchar, source_kind varchar, "
+                "reason varchar)")
     con.execute("insert into audit.rejected_rows values "
-                "('0382', 'surveys', 'tomt svar'), ('0382', 'surveys', 'tomt svar'), ('0382', null, 'okänd fil'), "
-                "(null, 'police_local', 'okänd kommun'), (null, 'police_local', 'okänd kommun'), "
-                "('0360', 'partner_reports', 'datum saknas'), (null, 'surveys', 'tomt svar')")
-    con.execute("create table audit.loaded_files (kommun_code varchar, source_kind varchar, rows_loaded integer, "
-                "rows_rejected integer, loaded_at timestamp)")
+                "('0382', 'e.csv', 'surveys', 'tomt svar'), ('0382', 'e.csv', 'surveys', 'tomt svar'), "
+                "('0382', 'x.csv', null, 'okänd fil'), (null, 'root.csv', 'police_local', 'okänd kommun'), "
+                "(null, 'root.csv', 'police_local', 'okänd kommun'), ('0360', 'p.csv', 'partner_reports', 'datum saknas'), "
+                "(null, 'root_e.csv', 'surveys', 'tomt svar')")
+    con.execute("create table audit.loaded_files (kommun_code varchar, source_file varchar, file_sha256 varchar, "
+                "source_kind varchar, rows_loaded integer, rows_rejected integer, loaded_at timestamp)")
     con.execute("insert into audit.loaded_files values "
-                "('0382', 'surveys', 10, 1, '2026-05-01 10:00'), ('0382', 'surveys', 5, 0, '2026-06-01 10:00'), "
-                "(null, 'police_local', 100, 2, '2026-04-01 09:00'), ('0360', 'partner_reports', 7, null, null)")
+                "('0382', 'e.csv', 'a', 'surveys', 10, 1, '2026-05-01 10:00'), "
+                "('0382', 'e2.csv', 'b', 'surveys', 5, 0, '2026-06-01 10:00'), "
+                "(null, 'root.csv', 'c', 'police_local', 100, 2, '2026-04-01 09:00'), "
+                "('0360', 'p.csv', 'd', 'partner_reports', 7, null, null)")
     con.execute("create table audit.ignored_columns (kommun_code varchar, column_header varchar, "
                 "source_file varchar, reason varchar)")
     con.execute("insert into audit.ignored_columns values ('0382', 'Extra', 'a.csv', 'okänd kolumn'), "
@@ -40,15 +46,22 @@ def test_audit_rows_of_all_municipalities_are_each_ones_own_and_the_shared(con):
     together = audit_rows_by_municipality(con, codes)
     for code in codes:
         assert together[code] == tuple(audit_rows(con, code)), code
-    assert together["0319"][0] == [("police_local", "okänd kommun", 2), ("surveys", "tomt svar", 1)]  # shared only
-    assert together["0382"][0][0] == ("surveys", "tomt svar", 3)  # its own two and the shared one
+    assert together["0319"][0] == [("root.csv", "police_local", "okänd kommun", 2),
+                                   ("root_e.csv", "surveys", "tomt svar", 1)]  # shared only
+    section = data_quality(con, date(2026, 8, 31), "0382", audit=together["0382"], dates=[])
+    assert section["rejected"][0] == {"source": "Trygghetsenkäter", "reason": "tomt svar", "rows": 3}  # own 2, shared 1
+    assert [(f["files"], f["rows_loaded"], f["last_loaded"]) for f in section["files"]] == [
+        (1, 100, "2026-04-01"), (2, 15, "2026-06-01")]
 
 
 def test_audit_rows_without_a_kommun_code_column_are_everyones(con):
     con.execute("alter table audit.ignored_columns drop column kommun_code")
     together = audit_rows_by_municipality(con, ["0360", "0382"])
     assert together["0360"][2] == together["0382"][2] == audit_rows(con, "0360")[2]
-    assert len(together["0360"][2]) == 2
+    assert len(together["0360"][2]) == 3  # per file
+    section = data_quality(con, date(2026, 8, 31), "0360", audit=together["0360"], dates=[])
+    assert section["ignored"] == [{"column": "Extra", "files": 2, "reason": "okänd kolumn"},
+                                  {"column": "Kommun2", "files": 1, "reason": "okänd kolumn"}]
 
 
 def test_free_text_read_once_is_each_municipalitys_per_tertial_in_order(con):
