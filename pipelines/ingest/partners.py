@@ -110,8 +110,8 @@ def _date(text: str | None, latest: dt.date, earliest: dt.date) -> dt.date | str
         return f"Datum {_quote(text)} är inget giltigt datum (väntade ÅÅÅÅ-MM-DD, DD/MM/ÅÅÅÅ eller ett Excel-datum)."
     if value < earliest:
         return f"Datum {_quote(text)} ligger före {earliest_text()}."
-    if value > latest:
-        return f"Datum {_quote(text)} ligger i framtiden (efter {latest.isoformat()})."
+    if value > latest:  # not the as-of date itself: the reason holds until the row is due (issue 15)
+        return f"Datum {_quote(text)} ligger i framtiden."
     return value
 
 
