@@ -8,19 +8,24 @@ the analyst copy): a Merkle-style fingerprint,
 - own inputs of an ingest asset: its files (path + SHA-256), the configuration files it
   reads (municipality.yaml for redaction and areas, questions.yaml, pledges.yaml, …), the
   loader code (pipelines/ingest/, config.py, …) and the settings that change what it stores
-  (the as-of date, LAGESBILD_FREE_TEXT);
-- of a dbt model: its SQL's checksum (dagster-dbt's code_version), the project's shared files
-  (dbt_project.yml with its vars, macros, the YAML with the tests) and the as-of date;
+  (LAGESBILD_FREE_TEXT);
+- of a dbt model: its SQL's checksum (dagster-dbt's code_version) and the project's shared files
+  (dbt_project.yml with its vars, macros, the YAML with the tests);
 - of the published figures: the code that builds them and the edition settings; they read
   every mart and the audit tables, so every ingest asset and dbt model is their parent;
-- of the analyst copy: publish.py; it copies the whole warehouse, so everything is its parent.
+- of the analyst copy: publish.py; it copies the whole warehouse, so everything is its parent;
+- of every asset, the as-of date's *effect* on it, not the date (pipelines/as_of_effect.py): the
+  files that would parse differently on it, the tertial in progress, the latest action-plan date
+  it has passed. A new day that crosses no boundary of the data leaves everything current; an
+  (explicit or calendar) date that crosses one makes what it changes stale.
 
 Each asset records its fingerprint when it succeeds (`record`, in audit.asset_fingerprints of
 the warehouse: a deleted warehouse rebuilds everything), computed from its own inputs as read
-at its start and its parents' *recorded* fingerprints, so a parent that changed after the
-child ran (or whose child failed) leaves the child stale. `plan` recomputes them from the
-inputs as they are (read-only warehouse, no dbt, no GX) and returns the assets whose
-fingerprint differs: nothing, or what a change touches and everything downstream of it.
+at its start (the as-of effect as it is after it ran: a file it read again is current) and its
+parents' *recorded* fingerprints, so a parent that changed after the child ran (or whose child
+failed) leaves the child stale. `plan` recomputes them from the inputs as they are (read-only
+warehouse, no dbt, no GX) and returns the assets whose fingerprint differs: nothing, or what a
+change touches and everything downstream of it.
 
 File hashes are cached by (path, size, mtime_ns) in the recorded inputs, so a run with nothing
 new reads no file's bytes. The lägesbild itself keeps its per-tertial fingerprint of the
@@ -196,7 +201,8 @@ def _settings_text(settings: Settings) -> str:
     import os
 
     # Not the data dir's path: its files are named relative to it, so a copied data dir is the same.
-    return json.dumps({"as_of": settings.as_of.isoformat(), "free_text": os.environ.get(FREE_TEXT_VAR, "")})
+    # Not the as-of date: its effect is an input of its own (as_of_effect.py).
+    return json.dumps({"free_text": os.environ.get(FREE_TEXT_VAR, "")})
 
 
 class Hasher:
@@ -221,13 +227,19 @@ class Hasher:
 
 @dataclass
 class Own:
-    """Each asset's own-input fingerprint, and the file entries behind it (the hash cache)."""
+    """Each asset's own inputs but the as-of date's effect (`text`), and the file entries behind
+    them (the hash cache); `fingerprint` adds the effect."""
 
-    fingerprint: dict[str, str] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, list] = field(default_factory=dict)
+
+    def fingerprint(self, effects: dict[str, str]) -> dict[str, str]:
+        return {key: hashlib.sha256(json.dumps([text, effects[key]]).encode()).hexdigest()
+                for key, text in self.text.items()}
 
 
 def own_inputs(settings: Settings, keys: Iterable[str], hasher: Hasher | None = None) -> Own:
+    """The own inputs of `keys` as they are now, but for the as-of date's effect (`effects`)."""
     hasher = hasher or Hasher()
     keys = list(keys)
     g = _graph_for(keys)
@@ -244,12 +256,19 @@ def own_inputs(settings: Settings, keys: Iterable[str], hasher: Hasher | None = 
     for key in keys:
         kind = g.kind[key]
         entries = [hasher.entry(p, settings.data_dir) for p in files.get(key, [])]
-        text = json.dumps([kind, code[kind], g.code_version.get(key, ""), common,
-                           [[name, sha] for name, _, _, sha in entries]])
-        own.fingerprint[key] = hashlib.sha256(text.encode()).hexdigest()
+        own.text[key] = json.dumps([kind, code[kind], g.code_version.get(key, ""), common,
+                                    [[name, sha] for name, _, _, sha in entries]])
         if entries:
             own.inputs[key] = entries
     return own
+
+
+def effects(settings: Settings, con: duckdb.DuckDBPyConnection | None, keys: Iterable[str]) -> dict[str, str]:
+    """The as-of date's effect on each asset of `keys` (as_of_effect.py), from the warehouse `con`."""
+    from .as_of_effect import effects as as_of_effects
+
+    keys = list(keys)
+    return as_of_effects(settings.as_of, con, keys, _graph_for(keys).kind)
 
 
 def _merkle(own: str, parents: Iterable[str]) -> str:
@@ -293,13 +312,14 @@ class Snapshot:
         keys = set(self.keys if keys is None else (key_of(k) for k in keys))
         g = _graph_for(keys)
         con.execute(DDL)
+        own = self.own.fingerprint(effects(self.settings, con, self.keys))  # the effect after the run
         known = recorded(con, self.settings).fingerprint
         now = datetime.now().replace(microsecond=0)
         rows = []
         for key in g.order:  # parents first: a model built in this run is its child's parent
             if key not in keys:
                 continue
-            known[key] = _merkle(self.own.fingerprint[key], [known.get(p, "") for p in g.parents[key]])
+            known[key] = _merkle(own[key], [known.get(p, "") for p in g.parents[key]])
             rows.append((key, known[key], json.dumps(self.own.inputs.get(key, [])), now))
         con.executemany(f"insert or replace into {TABLE} values (?, ?, ?, ?)", rows)
 
@@ -350,18 +370,20 @@ def plan(settings: Settings) -> Plan:
     g = graph()
     if not settings.warehouse.exists():
         rec, reason = Recorded({}, {}), f"lagret {settings.warehouse} finns inte"
+        effect = effects(settings, None, g.order)
     else:
         from .warehouse import connect
 
         try:
             with connect(settings.warehouse, read_only=True) as con:
                 rec, reason = recorded(con, settings), ""
+                effect = effects(settings, con, g.order)
         except duckdb.IOException as exc:
             raise WarehouseBusy(str(exc)) from exc
-    own = own_inputs(settings, g.order, Hasher(dict(rec.cache)))
+    own = own_inputs(settings, g.order, Hasher(dict(rec.cache))).fingerprint(effect)
     current: dict[str, str] = {}
     for key in g.order:
-        current[key] = _merkle(own.fingerprint[key], [current[p] for p in g.parents[key]])
+        current[key] = _merkle(own[key], [current[p] for p in g.parents[key]])
     stale = [k for k in g.order if rec.fingerprint.get(k) != current[k]]
     if COPY not in stale and not settings.analytics_copy.exists():
         stale.append(COPY)

@@ -40,6 +40,9 @@ create table if not exists audit.rejected_rows (
 -- warehouses from before DATA-CONTRACT §6 (see adopt_unowned_rows)
 alter table audit.loaded_files add column if not exists kommun_code varchar;
 alter table audit.rejected_rows add column if not exists kommun_code varchar;
+-- the as-of dates on which the file parses the same (ingest/common.py AsOfWindow; null: unbounded)
+alter table audit.loaded_files add column if not exists as_of_from date;
+alter table audit.loaded_files add column if not exists as_of_until date;
 """
 
 

@@ -26,7 +26,8 @@ from . import scb_population as scb_population_source
 from . import surveys as surveys_source
 from .actions import ActionPlan, write_action_plans
 from .analysis import write_analysis
-from .common import FileLoader, FileOutcome, file_sha256, find_files, relative_source_file, unsupported_files, unsupported_parser
+from .common import (FileLoader, FileOutcome, file_sha256, find_files, forget_outside_window, relative_source_file,
+                     unsupported_files, unsupported_parser)
 from .municipality import write_config
 from .pledges import write_pledges
 from .redact import redaction_scope
@@ -130,6 +131,11 @@ def load_folder(context, warehouse: Warehouse, folders: list[Folder], source, ra
     where += " …" if len(folders) > 3 else ""
     with retry_transient(context, f"Inläsning av {where}", str(settings.warehouse)), warehouse.connect() as con:
         adopt_single_municipality(con, settings, source, raw_table)
+        con.execute(source.RAW_DDL)
+        # a file that parses differently on this as-of date (a row no longer in the future) is read again
+        reread = forget_outside_window(con, source.SOURCE_KIND, f"raw.{raw_table}", settings.as_of)
+        if reread:
+            context.log.info(f"{reread} files read again: the as-of date {settings.as_of} changes their rows")
         loader = FileLoader(con, data_dir=settings.data_dir, source_kind=source.SOURCE_KIND, write=source.write,
                             write_batch=getattr(source, "write_batch", None))
         unlogged: list[tuple[Folder, list[FileOutcome]]] = []

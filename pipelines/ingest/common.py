@@ -10,6 +10,10 @@
   holds one chunk, not the file.
 - A file that cannot be read is recorded in audit.rejected_rows (source_row
   null) with a Swedish reason, and the next file is loaded regardless.
+- A source that rejects rows dated after the as-of date records each file's AsOfWindow in
+  audit.loaded_files (as_of_from, as_of_until): the as-of dates on which the file parses the
+  same. A file whose window no longer holds the as-of date is read again (`forget_outside_window`),
+  so a row once in the future is loaded when its day comes; any other day reads nothing again.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import fnmatch
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from itertools import chain
 from typing import Callable, Iterable, Iterator
@@ -46,12 +50,38 @@ class Rejection:
     raw_record: str | None
 
 
+@dataclass(frozen=True)
+class AsOfWindow:
+    """The as-of dates on which a file parses as it did: from `since` (the first as-of date that
+    accepts every row it accepted; None: any) up to, not including, `until` (the first on which a
+    row it rejected as future-dated is accepted; None: never). Each source gives, for every dated
+    row, the first as-of date that accepts it (`accepted_from`)."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def of(cls, accepted: Iterable[date], future: Iterable[date]) -> AsOfWindow:
+        """`accepted`, `future`: the first accepting as-of date of each row kept and of each row
+        rejected as future-dated."""
+        return cls(max(accepted, default=None), min(future, default=None))
+
+    def holds(self, as_of: date) -> bool:
+        return (self.since is None or self.since <= as_of) and (self.until is None or as_of < self.until)
+
+
+def day_after(moment: date) -> date:
+    return moment + timedelta(days=1)
+
+
 @dataclass
 class Parsed:
-    """What a parser made of one file: valid rows (a `_source_row` column included) and rejections."""
+    """What a parser made of one file: valid rows (a `_source_row` column included), rejections,
+    and the as-of dates on which it would parse the same (sources with a future-date rule)."""
 
     rows: pd.DataFrame
     rejections: list[Rejection] = field(default_factory=list)
+    window: AsOfWindow = field(default_factory=AsOfWindow)
 
 
 @dataclass(frozen=True)
@@ -165,6 +195,7 @@ class _Pending:
     now: datetime
     kommun_code: str | None
     scope: tuple[Path, ...] | None  # the redaction scope it was parsed in (for a reason written later)
+    window: AsOfWindow
 
 
 class FileLoader:
@@ -242,7 +273,8 @@ class FileLoader:
         outcome = FileOutcome(source_file, sha, "pending")
         rejections = _rejection_frame(source_file, sha, self.source_kind, parsed.rejections, now, kommun_code)
         self.pending.append(
-            _Pending(outcome, rows, rejections, len(parsed.rejections), now, kommun_code, current_scope())
+            _Pending(outcome, rows, rejections, len(parsed.rejections), now, kommun_code, current_scope(),
+                     parsed.window)
         )
         self.pending_keys.add(key)
         self.pending_rows += len(rows)
@@ -322,6 +354,8 @@ class FileLoader:
                 "rows_rejected": pd.array([p.rejected for p in batch], dtype="int64"),
                 "loaded_at": [p.now for p in batch],
                 "kommun_code": pd.Series([p.kommun_code for p in batch], dtype="object"),
+                "as_of_from": pd.Series([p.window.since for p in batch], dtype="object"),
+                "as_of_until": pd.Series([p.window.until for p in batch], dtype="object"),
             }))
             con.execute("commit")
         except Exception as exc:
@@ -340,6 +374,40 @@ class FileLoader:
         for p, count in zip(batch, kept):
             p.outcome.status, p.outcome.rows_loaded, p.outcome.rows_rejected = "loaded", count, p.rejected
             self.loaded[(p.outcome.file_sha256, p.kommun_code)] = p.outcome.source_file
+
+
+def outside_window(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple[str, str, str, str | None]]:
+    """(source_kind, source_file, file_sha256, kommun_code) of every loaded file whose AsOfWindow
+    does not hold `as_of`: it would parse differently today."""
+    return con.execute(
+        "select source_kind, source_file, file_sha256, kommun_code from audit.loaded_files "
+        "where not (coalesce(as_of_from <= ?, true) and coalesce(? < as_of_until, true)) order by all",
+        [as_of, as_of]).fetchall()
+
+
+def forget_outside_window(con: duckdb.DuckDBPyConnection, source_kind: str, raw_table: str, as_of: date) -> int:
+    """Remove the rows, rejections and loaded_files entries of the source's files whose window does
+    not hold `as_of`, in one transaction, so the loader reads them again; their number."""
+    files = [(sha, code) for kind, _, sha, code in outside_window(con, as_of) if kind == source_kind]
+    if not files:
+        return 0
+    ignored = con.execute("select count(*) from duckdb_tables() where schema_name = 'audit' "
+                          "and table_name = 'ignored_columns'").fetchall()[0][0]  # the surveys' headers not stored
+    con.execute("begin transaction")
+    try:
+        for sha, code in files:
+            con.execute(f"delete from {raw_table} where _file_sha256 = ? and _kommun_code is not distinct from ?",
+                        [sha, code])
+            for table in ("audit.rejected_rows", "audit.loaded_files"):
+                con.execute(f"delete from {table} where source_kind = ? and file_sha256 = ? "
+                            "and kommun_code is not distinct from ?", [source_kind, sha, code])
+            if ignored:
+                con.execute("delete from audit.ignored_columns where file_sha256 = ?", [sha])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(files)
 
 
 def _staging_tables(sha: str, kommun_code: str | None) -> tuple[str, str]:

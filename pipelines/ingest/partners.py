@@ -50,7 +50,7 @@ import pyarrow.compute as pc
 from .. import settings
 from ..dbt_vars import earliest_date, earliest_text
 from ..warehouse import registered
-from .common import Parsed, Rejection, raw_record_text, write_concatenated
+from .common import AsOfWindow, Parsed, Rejection, raw_record_text, write_concatenated
 from .readers import parse_date, parse_int, read_table
 from .redact import Redactor, neutralise_formula, redact, redactor
 from .taxonomy import known_categories, unknown_category_reason
@@ -110,8 +110,8 @@ def _date(text: str | None, latest: dt.date, earliest: dt.date) -> dt.date | str
         return f"Datum {_quote(text)} är inget giltigt datum (väntade ÅÅÅÅ-MM-DD, DD/MM/ÅÅÅÅ eller ett Excel-datum)."
     if value < earliest:
         return f"Datum {_quote(text)} ligger före {earliest_text()}."
-    if value > latest:
-        return f"Datum {_quote(text)} ligger i framtiden (efter {latest.isoformat()})."
+    if value > latest:  # not the as-of date itself: the reason holds until the row is due (issue 15)
+        return f"Datum {_quote(text)} ligger i framtiden."
     return value
 
 
@@ -254,7 +254,22 @@ def parse(path: Path) -> Parsed:
         mask = pa.array(keep)
         columns = {name: array.filter(mask) for name, array in columns.items()}
     frame = pd.DataFrame({name: pd.arrays.ArrowExtensionArray(array) for name, array in columns.items()})
-    return Parsed(frame, rejections)
+    return Parsed(frame, rejections, _window(dates.distinct, date_checks, latest))
+
+
+def _window(texts: list, checks: list, latest: dt.date) -> AsOfWindow:
+    """A Datum is accepted from its own day on (its distinct texts: those of rows rejected for
+    another reason count too, which only narrows the window)."""
+    future = []
+    for text, check in zip(texts, checks):
+        if isinstance(check, str) and text is not None:
+            try:
+                value = parse_date(text)
+            except ValueError:
+                continue
+            if value > latest:
+                future.append(value)
+    return AsOfWindow.of((c for c in checks if isinstance(c, dt.date)), future)
 
 
 def write(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:

@@ -40,7 +40,7 @@ from .. import settings
 from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_names
 from ..warehouse import registered
-from .common import BadFileError, Parsed, Rejection, raw_record_text, write_concatenated
+from .common import AsOfWindow, BadFileError, Parsed, Rejection, raw_record_text, write_concatenated
 from .kommuner import kommun_code_of, unknown_kommun_reason
 from .readers import parse_int, parse_month, read_table
 from .redact import neutralise_formula, redact
@@ -156,9 +156,8 @@ def parse(path: Path, *, shared: bool = False) -> Parsed:
         raise BadFileError(SHARED_WITHOUT_KOMMUN)
     kommuner = _Cache(partial(_check_kommun, shared=shared))
     width = len(table.columns)
-    check_month = partial(
-        _check_month, earliest=earliest_date().replace(day=1), latest=settings.as_of().replace(day=1)
-    )
+    latest = settings.as_of().replace(day=1)
+    check_month = partial(_check_month, earliest=earliest_date().replace(day=1), latest=latest)
     months, areas, categories, counts = (
         _Cache(check_month), _Cache(_clean_area), _Cache(_check_category), _Cache(_check_count)
     )
@@ -205,7 +204,21 @@ def parse(path: Path, *, shared: bool = False) -> Parsed:
     )
     if k_at is not None:  # only a file with the column has it (write stores null otherwise)
         frame["kommun_text"] = pd.Series(out_kommun, dtype="object")
-    return Parsed(frame, rejections)
+    return Parsed(frame, rejections, _window(months, latest))
+
+
+def _window(months: _Cache, latest: dt.date) -> AsOfWindow:
+    """A month is accepted from its first day on (every distinct Månad text of the file)."""
+    future = []
+    for text, (month, problem) in months.items():
+        if problem is not None and text is not None:
+            try:
+                value = parse_month(text)
+            except ValueError:
+                continue
+            if value > latest:
+                future.append(value)
+    return AsOfWindow.of((month for month, _ in months.values() if month is not None), future)
 
 
 def parse_shared(path: Path) -> Parsed:

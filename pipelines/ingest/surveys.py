@@ -61,7 +61,7 @@ from .. import settings
 from ..config import ConfigError, Questions, header_key, load_questions
 from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_name
-from .common import BadFileError, Parsed, Rejection, alike_runs, raw_record_text, single_kommun_code
+from .common import AsOfWindow, BadFileError, Parsed, Rejection, alike_runs, raw_record_text, single_kommun_code
 from .readers import read_table
 from .redact import free_text, neutralise_formula, redact
 
@@ -304,6 +304,7 @@ def _parse_table(path: Path, questions: Questions, as_of: dt.date) -> SurveyPars
     earliest = dt.datetime.combine(earliest_date(), dt.time.min)
     kept: list[list[str | None]] = []
     kept_at: list[dt.datetime] = []
+    future: list[dt.date] = []
     source_rows: list[int] = []
     first_row: dict[str, int] = {}
     rejections: list[Rejection] = []
@@ -330,6 +331,7 @@ def _parse_table(path: Path, questions: Questions, as_of: dt.date) -> SurveyPars
                 f"{sub_col} '{text}' är ingen giltig tidpunkt (väntade ÅÅÅÅ-MM-DD TT:MM:SS)."), record(row)))
             continue
         if when > latest:
+            future.append(when.date())
             reject(Rejection(number, f"{sub_col} '{text}' ligger i framtiden.", record(row)))
             continue
         if when < earliest:
@@ -361,7 +363,9 @@ def _parse_table(path: Path, questions: Questions, as_of: dt.date) -> SurveyPars
     columns["_source_row"] = pd.array(source_rows, dtype="int64")
     frame = pd.DataFrame(columns)
     frame.attrs["ignored_columns"] = list(ignored)
-    return SurveyParsed(frame, rejections, ignored)
+    # An answer is accepted from the day before its own on (FUTURE_MARGIN): its window.
+    window = AsOfWindow.of((t.date() - FUTURE_MARGIN for t in kept_at), (d - FUTURE_MARGIN for d in future))
+    return SurveyParsed(frame, rejections, window, ignored_columns=ignored)
 
 
 def _clean_free(text: str | None) -> str | None:

@@ -1,7 +1,10 @@
 """Cost follows change (issue 15, pipelines/changes.py) on a copy of the sample run, in order:
-nothing new does nothing; a changed configuration or as-of date makes the models downstream of
-it stale; a changed questions.yaml re-reads the survey exports already loaded; a new partner file
-(`make run`, then the inbox sensor) loads it and rebuilds only what lies downstream of it."""
+nothing new does nothing; a changed configuration makes the models downstream of it stale; a
+changed questions.yaml re-reads the survey exports already loaded; a new partner file (`make
+run`, then the inbox sensor) loads it and rebuilds only what lies downstream of it. On another
+copy: a new day that crosses no date of the data leaves everything current, one that crosses a
+future-dated row's day or a tertial's end makes what it changes stale, and the run that follows
+builds the warehouse a fresh build on that day builds (pipelines/as_of_effect.py)."""
 
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ class Copy:
         self.warehouse = base / "warehouse" / "lagesbild.duckdb"
         self.home = base / "dagster_home"
 
-    def env(self, mp: pytest.MonkeyPatch) -> None:
+    def env(self, mp: pytest.MonkeyPatch, as_of: str | None = None) -> None:
+        if as_of:
+            mp.setenv("LAGESBILD_AS_OF", as_of)
         mp.setenv("LAGESBILD_DATA_DIR", str(self.data_dir))
         mp.setenv("LAGESBILD_WAREHOUSE", str(self.warehouse))
         mp.setenv("LAGESBILD_OUTPUT_DIR", str(self.output_dir))
@@ -38,19 +43,19 @@ class Copy:
         mp.delenv("LAGESBILD_ANALYTICS_COPY", raising=False)
         mp.delenv("LAGESBILD_PDF", raising=False)
 
-    def settings(self):
+    def settings(self, as_of: str | None = None):
         from pipelines.settings import Settings
 
         with pytest.MonkeyPatch.context() as mp:
-            self.env(mp)
+            self.env(mp, as_of)
             return Settings.from_env()
 
-    def make_run(self, capsys) -> tuple[int, str]:
+    def make_run(self, capsys, as_of: str | None = None) -> tuple[int, str]:
         from pipelines import run
 
         capsys.readouterr()
         with pytest.MonkeyPatch.context() as mp:
-            self.env(mp)
+            self.env(mp, as_of)
             code = run.main([])
         return code, capsys.readouterr().out
 
@@ -129,7 +134,7 @@ def test_nothing_new_does_nothing(copy, capsys):
     assert copy.outputs() == before, "warehouse, analyst copy and reports byte-identical"
 
 
-def test_changed_configuration_and_as_of_make_their_downstream_stale(copy):
+def test_changed_configuration_makes_its_downstream_stale(copy):
     from pipelines import changes
 
     settings = copy.settings()
@@ -146,15 +151,7 @@ def test_changed_configuration_and_as_of_make_their_downstream_stale(copy):
         config.write_bytes(original)
         os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert changes.plan(settings).stale == []
-
-    # dbt's vars and the as-of date (the dbt project path is fixed: its code stands for itself here)
-    from dataclasses import replace
-    from datetime import timedelta
-
-    later = replace(settings, as_of=settings.as_of - timedelta(days=1))
-    stale = set(changes.plan(later).stale)
-    g = changes.graph()
-    assert {k for k in g.order if g.kind[k] == "dbt"} <= stale
+    # the as-of date: test_a_new_day_costs_what_it_changes below
 
 
 def test_changed_questions_reread_the_loaded_surveys(copy):
@@ -276,3 +273,80 @@ def test_sensor_starts_one_run_that_does_only_the_affected_work(copy):
 
             after = tick(result.cursor)
             assert not after.run_requests
+
+
+# A partner file with a row on a day after the as-of date (TEST_AS_OF, 2026-12-01): rejected as
+# future-dated until that day comes. Its other row is the file's latest accepted day.
+DATED_ROWS = [NEW_PARTNER_ROWS[0], "2026-11-25;ICA Gimo;Snatteri;Gimo;Butiken;2;Tog varor",
+              "2026-12-20;ICA Gimo;Skadegörelse;Gimo;Entrén;3;Klotter"]
+
+
+@pytest.fixture(scope="module")
+def dated_copy(sample_run, tmp_path_factory) -> Copy:
+    base = tmp_path_factory.mktemp("as-of")
+    result = Copy(base)
+    shutil.copytree(sample_run.data_dir, result.data_dir)
+    shutil.copytree(sample_run.warehouse.parent, result.warehouse.parent)
+    shutil.copytree(sample_run.output_dir, result.output_dir)
+    result.home.mkdir()
+    return result
+
+
+def test_a_new_day_costs_what_it_changes(dated_copy, capsys, tmp_path):
+    """The as-of date is no input of its own, its effect is (pipelines/as_of_effect.py): later days
+    that cross no date of the data leave every asset current; the day a future-dated row becomes
+    due makes its source's downstream stale, a tertial's end the models that compare with it; an
+    explicit earlier date before a loaded row's day makes its source stale; and the run on the
+    crossing day builds, mart for mart and row for row, what a fresh build on that day builds."""
+    from dataclasses import replace
+    from datetime import date
+
+    from pipelines import changes
+    from tests.bad_day import marts_differences
+
+    copy = dated_copy
+    (copy.data_dir / "partners" / "ica_gimo_2026_dec.csv").write_text("\n".join(DATED_ROWS) + "\n", encoding="utf-8")
+    code, out = copy.make_run(capsys)
+    assert code == 0, out
+    settings = copy.settings()
+    with duckdb.connect(str(copy.warehouse), read_only=True) as con:
+        assert con.execute("select as_of_from, as_of_until from audit.loaded_files "
+                           "where source_file like '%ica_gimo_2026_dec.csv'").fetchall() == [
+            (date(2026, 11, 25), date(2026, 12, 20))]
+
+    def stale(day: str) -> set[str]:
+        return set(changes.plan(replace(settings, as_of=date.fromisoformat(day))).stale)
+
+    # Days later, nothing crossed: the daily schedule's first tick costs nothing.
+    assert stale("2026-12-01") == set()
+    assert stale("2026-12-02") == set()
+    assert stale("2026-12-19") == set()
+    # The future-dated row is due: its source and what lies downstream of it, no other source.
+    due = stale("2026-12-20")
+    assert "raw/partner_reports" in due and due <= _downstream("raw/partner_reports")
+    assert [k for k in due if changes.graph().kind[k] == "ingest"] == ["raw/partner_reports"]
+    # An explicit date before the file's latest accepted row (2026-11-25) would reject it again.
+    assert "raw/partner_reports" in stale("2026-11-24")
+    # A tertial's end: the models that compare with it (in progress, preliminary) and downstream.
+    new_tertial = stale("2027-01-01")
+    assert {"intermediate/int_periods", "marts/dim_period", "marts/fct_action_followup",
+            changes.FIGURES} <= new_tertial
+    assert _downstream("intermediate/int_periods") <= new_tertial
+    assert not {k for k in new_tertial if changes.graph().kind[k] == "ingest"} - {"raw/partner_reports"}
+
+    # The run on the crossing day loads the row and builds what a fresh build on that day builds.
+    crossing = "2027-01-01"
+    code, out = copy.make_run(capsys, as_of=crossing)
+    assert code == 0, out
+    assert stale(crossing) == set() and stale("2027-01-02") == set()
+    with duckdb.connect(str(copy.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.partner_reports where report_date = date '2026-12-20'"
+                           ).fetchall()[0][0] == 1
+        assert con.execute("select is_in_progress from marts.dim_period where period = '2026-T3'"
+                           ).fetchall() == [(False,)]
+    fresh = Copy(tmp_path / "fresh")
+    shutil.copytree(copy.data_dir, fresh.data_dir)
+    fresh.home.mkdir(parents=True)
+    code, out = fresh.make_run(capsys, as_of=crossing)
+    assert code == 0, out
+    assert marts_differences(copy.warehouse, fresh.warehouse) == {}

@@ -265,7 +265,7 @@ def _partner_mistakes() -> list[tuple[list, str]]:
          "Kategori 'Nedskräpning' är ingen känd problemkategori. Ange id eller namn på en av kategorierna "
          f"{categories}, eller ett alias ur kategorilistan."),
         ([future, "ICA", "Stöld", "Gimo", None, 1, None],
-         f"Datum '{future.isoformat()}' ligger i framtiden (efter {AS_OF.isoformat()})."),
+         f"Datum '{future.isoformat()}' ligger i framtiden."),
         ([dt.date(1999, 12, 31), "ICA", "Stöld", "Gimo", None, 1, None], "Datum '1999-12-31' ligger före år 2000."),
         (["2025-02-30", "ICA", "Stöld", "Gimo", None, 1, None],
          "Datum '2025-02-30' är inget giltigt datum (väntade ÅÅÅÅ-MM-DD, DD/MM/ÅÅÅÅ eller ett Excel-datum)."),

@@ -228,7 +228,7 @@ VALID = "2025-03-04;ICA Gimo;snatteri;Gimo;Butiken;;Tog godis"
         ("31/02/2025;ICA Gimo;snatteri;Gimo;Butiken;;x", "Datum '31/02/2025' är inget giltigt datum"),
         ("2025-03-04 25:00;ICA Gimo;snatteri;Gimo;Butiken;;x", "Datum '2025-03-04 25:00' är inget giltigt datum"),
         (";ICA Gimo;snatteri;Gimo;Butiken;;x", "Datum saknas"),
-        ("2026-09-02;ICA Gimo;snatteri;Gimo;Butiken;;x", "Datum '2026-09-02' ligger i framtiden (efter 2026-09-01)"),
+        ("2026-09-02;ICA Gimo;snatteri;Gimo;Butiken;;x", "Datum '2026-09-02' ligger i framtiden."),
         ("1999-12-31;ICA Gimo;snatteri;Gimo;Butiken;;x", "Datum '1999-12-31' ligger före år 2000"),
         ("2025-03-04;;snatteri;Gimo;Butiken;;x", "Partner saknas"),
         ("2025-03-04;ICA Gimo;;Gimo;Butiken;;x", "Kategori saknas"),
@@ -280,8 +280,8 @@ def test_the_as_of_date_decides_what_is_in_the_future(tmp_path, monkeypatch, as_
     monkeypatch.setenv("LAGESBILD_AS_OF", as_of)
     parsed = parse_lines(tmp_path, "2026-09-02;ICA Gimo;snatteri;Gimo;Butiken;;x", "2099-06-12;ICA Gimo;snatteri;Gimo;;;")
     reasons = [r.reason for r in parsed.rejections]
-    assert f"Datum '2099-06-12' ligger i framtiden (efter {as_of})." in reasons
-    assert (f"Datum '2026-09-02' ligger i framtiden (efter {as_of})." in reasons) is rejected
+    assert "Datum '2099-06-12' ligger i framtiden." in reasons
+    assert ("Datum '2026-09-02' ligger i framtiden." in reasons) is rejected
 
 
 @pytest.mark.parametrize("antal, expected", [("", 1), ("1", 1), ("3", 3), ("12,0", 12), ("1 200", 1200)])

@@ -4,7 +4,9 @@
 -- (`genomförd`, `inställd`). Each row says how the measure stood at the end of that tertial,
 -- or on the as-of date for the tertial in progress: the status of the latest update dated by
 -- then (`planerad` before any), the latest count done, and whether it is late (past `end`
--- without being done or cancelled). The contract's columns come first.
+-- without being done or cancelled). The contract's columns come first. The as-of date itself is
+-- not stored (status_date is null for the tertial in progress): a row changes only when the date
+-- passes an update's date or a measure's end (issue 15, pipelines/as_of_effect.py).
 -- Grain: (kommun_code, action_id, period).
 with actions as (
     select * from {{ ref('stg_actions__actions') }}
@@ -46,7 +48,8 @@ action_periods as (
         actions.*,
         periods.period,
         periods.is_in_progress,
-        least(periods.period_end, {{ as_of() }}) as status_date
+        least(periods.period_end, {{ as_of() }}) as standing_date,
+        case when not periods.is_in_progress then periods.period_end end as status_date
     from actions
     inner join newest using (kommun_code)
     left join first_updates
@@ -75,7 +78,7 @@ standing as (
     inner join updates
         on updates.kommun_code = action_periods.kommun_code
         and updates.action_id = action_periods.action_id
-        and updates.update_date <= action_periods.status_date
+        and updates.update_date <= action_periods.standing_date
     group by all
 ),
 
@@ -105,7 +108,7 @@ select
     status,
     done,
     target_count,
-    coalesce(end_date < status_date and status not in ('genomförd', 'inställd'), false) as is_late,
+    coalesce(end_date < standing_date and status not in ('genomförd', 'inställd'), false) as is_late,
     -- appended: what the report prints beside them
     title,
     area_ids,
