@@ -9,13 +9,19 @@ that municipality's updated newest lägesbild (issue 12's last target, issue 15 
 2. Builds the warehouse (ingest, dbt, checks, figures) once with the code measured and renders
    every tertial of the municipality (the steady state of a deployment: every tertial has its
    report and fingerprint), untimed (--no-warm: only what the copy has).
-3. Drops a partner file into the municipality's partners/ (half the rows of its newest yearly file,
-   as a correction would) and runs the inbox sensor's job, update_lagesbild, over that municipality
-   × every tertial in this process, as the sensor's run request would.
+3. Evaluates the inbox sensor once (its cursor: every file as the warmed warehouse has it), drops a
+   partner file into the municipality's partners/ (half the rows of its newest yearly file, as a
+   correction would; dated 3 s back, so it has settled), evaluates the sensor again, as the daemon's
+   next tick would, and runs its run request in this process: update_lagesbild with the request's
+   asset selection (the change planner's: raw/partner_reports and what lies downstream of it, and
+   the lägesbild) and tags (that municipality × every tertial). The clock starts before that tick:
+   it includes the sensor's scan and plan, not the wait for the tick (≤ 15 s) nor the run worker's
+   start (about the floor below).
 4. Prints the time from the file to the updated newest picture (its `.fingerprint`, written when
-   its files are whole, seen by a thread polling every 0.1 s), to the end of the run, each step
-   (Dagster's step durations), and the framework floor (Python + import dagster + loading the
-   definitions, in a fresh process) with ratios.
+   its files are whole, seen by a thread polling every 0.1 s), to the end of the run, the tick, each
+   step (Dagster's step durations, and the process's CPU seconds), the assets the run materialised,
+   and the framework floor (Python + import dagster + loading the definitions, in a fresh process)
+   with ratios.
 
 --repo runs another checkout's pipelines (e.g. /work/main: before and after in the same minutes).
 Prints figures, asserts nothing (a benchmark, not a timed test).
@@ -94,7 +100,6 @@ def measure(code: str, warm: bool) -> None:
     settings = Settings.from_env()
     defs = build_defs()
     keys = tertial_partitions.get_partition_keys()
-    tags = {**range_tags([code], keys[0], keys[-1]), "lagesbild/kommuner": code}
     instance = dg.DagsterInstance.ephemeral()
     if warm:  # the marts and figures built once by this code and every tertial rendered, as a deployment
         # has them: a copy built by older dbt models would change every municipality's marts in the
@@ -107,13 +112,31 @@ def measure(code: str, warm: bool) -> None:
     stamp = settings.period_dir(newest, code) / FINGERPRINT_FILE
     before = {p: (settings.period_dir(p, code) / FINGERPRINT_FILE) for p in periods_of(settings, code)}
     before = {p: f.read_text() if f.exists() else None for p, f in before.items()}
+    sensor = defs.get_sensor_def("inbox")
+
+    def tick(cursor):
+        context = dg.build_sensor_context(instance=instance, cursor=cursor, repository_def=defs.get_repository_def())
+        return sensor.evaluate_tick(context)
+
+    idle = tick(None)  # every file is new to a fresh cursor; the warmed warehouse has them all
+    if idle.run_requests:
+        print(f"RESULT note: the first tick asked for a run too ({idle.run_requests[0].tags.get('lagesbild/steps')} "
+              "steps): the warehouse was not current")
     new = drop_file(settings.data_dir, code)
-    start = time.time()
+    settled = time.time() - 3  # the sensor waits for a file to settle (SETTLE_SECONDS)
+    os.utime(new, (settled, settled))
+    start, cpu = time.time(), time.process_time()
     watch = Watch(stamp, start)
     watch.start()
-    result = defs.resolve_job_def("update_lagesbild").execute_in_process(tags=tags, instance=instance,
-                                                                         raise_on_error=False)
-    took = time.time() - start
+    ticked = tick(idle.cursor)
+    tick_s = time.time() - start
+    if len(ticked.run_requests) != 1:
+        print(f"RESULT no run requested: {ticked.skip_message}")
+        return
+    request = ticked.run_requests[0]
+    result = defs.resolve_job_def(sensor.job_name).execute_in_process(
+        asset_selection=request.asset_selection, tags=request.tags, instance=instance, raise_on_error=False)
+    took, cpu = time.time() - start, time.process_time() - cpu
     watch.done.set()
     watch.join()
     steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
@@ -121,8 +144,11 @@ def measure(code: str, warm: bool) -> None:
     after = {p: (settings.period_dir(p, code) / FINGERPRINT_FILE) for p in before}
     rerendered = sorted(p for p, f in after.items() if f.exists() and f.read_text() != before[p])
     newest_at = (watch.at - start) if watch.at else None
+    built = sorted({"/".join(e.asset_key.path) for e in result.get_asset_materialization_events()})
     print(f"RESULT success={result.success} file={new.name} newest={newest} "
-          f"newest_s={'-' if newest_at is None else f'{newest_at:.1f}'} run_s={took:.1f}")
+          f"newest_s={'-' if newest_at is None else f'{newest_at:.1f}'} run_s={took:.1f} cpu_s={cpu:.1f} "
+          f"tick_s={tick_s:.1f}")
+    print(f"RESULT selected {len(request.asset_selection)} assets, materialised {len(built)}: {', '.join(built)}")
     print(f"RESULT rerendered {len(rerendered)}/{len(before)}: {', '.join(rerendered)}")
     for key, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
         print(f"STEP {seconds:7.1f} s  {key}")
@@ -153,6 +179,9 @@ def main() -> None:
                  f'BENCH_ARGS="--reports --work {args.national}"')
     prepare(args.national, args.work)
     env = {**os.environ, **environment(args.work), "PYTHONPATH": str(args.repo.resolve())}
+    # dbt's manifest (the definitions need it; a fresh checkout has none), untimed
+    subprocess.run([sys.executable, "-c", "from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()"],
+                   env=env, cwd=args.repo, check=True)
     run = [sys.executable, str(Path(__file__).resolve()), "--child", "--kommun", args.kommun,
            *(["--no-warm"] if args.no_warm else [])]
     out = subprocess.run(run, env=env, cwd=args.repo, capture_output=True, text=True)
