@@ -2,7 +2,7 @@
 that municipality's updated newest lägesbild (issue 12's last target, issue 15 part 2).
 
     .venv/bin/python tests/benchmarks/newfile.py [--national /tmp/national] [--work DIR] [--kommun 0382]
-                                                 [--repo DIR] [--no-warm]
+                                                 [--repo DIR] [--no-warm] [--keep]
 
 1. Copies the national benchmark's data dir and warehouse (`make bench-national BENCH_ARGS="--reports
    --work /tmp/national"` leaves them: data-290/, run-290/warehouse.duckdb and output/) into a work dir.
@@ -63,8 +63,15 @@ def drop_file(data: Path, code: str) -> Path:
     folder = next((data / "kommuner").glob(f"{code}-*")) / "partners"
     src = sorted(folder.glob("*_2026.csv"))[0]
     new = folder / f"{src.stem.rsplit('_', 1)[0]}_2026_rattelse.csv"
+    n = 1
+    while new.exists():  # --keep: a work dir measured before has the earlier corrections
+        n += 1
+        new = folder / f"{src.stem.rsplit('_', 1)[0]}_2026_rattelse{n}.csv"
     lines = src.read_text(encoding="utf-8").splitlines()
-    new.write_text("\n".join(lines[:1] + lines[1:][: max(5, len(lines) // 2)]) + "\n", encoding="utf-8")
+    rows = lines[1:][: max(5, len(lines) // 2)]
+    if n > 1:  # other counts (Antal) than the corrections before: rows that change the figures again
+        rows = [";".join(f if i != 5 else str(n) for i, f in enumerate(r.split(";"))) for r in rows]
+    new.write_text("\n".join(lines[:1] + rows) + "\n", encoding="utf-8")
     return new
 
 
@@ -84,6 +91,12 @@ class Watch(threading.Thread):
             except FileNotFoundError:
                 pass
             time.sleep(0.1)
+
+
+def cpu_seconds() -> float:
+    """CPU of this process (all threads) and of its children that ended (dbt, the render workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def measure(code: str, warm: bool) -> None:
@@ -125,7 +138,7 @@ def measure(code: str, warm: bool) -> None:
     new = drop_file(settings.data_dir, code)
     settled = time.time() - 3  # the sensor waits for a file to settle (SETTLE_SECONDS)
     os.utime(new, (settled, settled))
-    start, cpu = time.time(), time.process_time()
+    start, cpu = time.time(), cpu_seconds()
     watch = Watch(stamp, start)
     watch.start()
     ticked = tick(idle.cursor)
@@ -136,7 +149,7 @@ def measure(code: str, warm: bool) -> None:
     request = ticked.run_requests[0]
     result = defs.resolve_job_def(sensor.job_name).execute_in_process(
         asset_selection=request.asset_selection, tags=request.tags, instance=instance, raise_on_error=False)
-    took, cpu = time.time() - start, time.process_time() - cpu
+    took, cpu = time.time() - start, cpu_seconds() - cpu
     watch.done.set()
     watch.join()
     steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
@@ -169,6 +182,9 @@ def main() -> None:
     ap.add_argument("--kommun", default="0382")
     ap.add_argument("--repo", type=Path, default=REPO)
     ap.add_argument("--no-warm", action="store_true")
+    ap.add_argument("--keep", action="store_true",
+                    help="measure again on --work as an earlier measurement left it (no copy, no warm-up): "
+                         "another correction file; the code measured must be the one that built it")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -177,13 +193,14 @@ def main() -> None:
     if not (args.national / "run-290" / "warehouse.duckdb").exists():
         sys.exit(f"{args.national}/run-290 saknas: kör först make bench-national "
                  f'BENCH_ARGS="--reports --work {args.national}"')
-    prepare(args.national, args.work)
+    if not args.keep:
+        prepare(args.national, args.work)
     env = {**os.environ, **environment(args.work), "PYTHONPATH": str(args.repo.resolve())}
     # dbt's manifest (the definitions need it; a fresh checkout has none), untimed
     subprocess.run([sys.executable, "-c", "from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()"],
                    env=env, cwd=args.repo, check=True)
     run = [sys.executable, str(Path(__file__).resolve()), "--child", "--kommun", args.kommun,
-           *(["--no-warm"] if args.no_warm else [])]
+           *(["--no-warm"] if args.no_warm or args.keep else [])]
     out = subprocess.run(run, env=env, cwd=args.repo, capture_output=True, text=True)
     floor = float(subprocess.run([sys.executable, "-c", FLOOR], env=env, cwd=args.repo, capture_output=True,
                                  text=True, check=True).stdout.strip().splitlines()[-1])
@@ -193,7 +210,7 @@ def main() -> None:
     print(f"repo {args.repo.resolve()}, kommun {args.kommun}, work {args.work}")
     for line in lines:
         print(line.split(" ", 1)[1])
-    first = lines[0].split()
+    first = next(line for line in lines if line.startswith("RESULT success=")).split()
     values = dict(part.split("=", 1) for part in first[1:])
     print(f"floor (python + import dagster, dagster_dbt + definitions): {floor:.1f} s")
     for label in ("newest_s", "run_s"):
