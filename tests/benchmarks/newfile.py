@@ -210,7 +210,7 @@ def main() -> None:
     print(f"repo {args.repo.resolve()}, kommun {args.kommun}, work {args.work}")
     for line in lines:
         print(line.split(" ", 1)[1])
-    first = next(line for line in lines if line.startswith("RESULT success=")).split()
+    first = next((line for line in lines if line.startswith("RESULT success=")), "RESULT").split()
     values = dict(part.split("=", 1) for part in first[1:])
     print(f"floor (python + import dagster, dagster_dbt + definitions): {floor:.1f} s")
     for label in ("newest_s", "run_s"):
