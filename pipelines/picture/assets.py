@@ -78,12 +78,14 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
         context.log.info(f"every municipality's figures built ({written.reason})")
     else:
         context.log.info(f"figures rebuilt for {', '.join(written.rebuilt) or 'no municipality'} "
-                         f"({written.reason}); comparisons for {len(written.compared)}; the others kept")
+                         f"({written.reason}); the overview's tertials {', '.join(written.periods) or 'none'}; "
+                         f"comparisons for {len(written.compared)}; the others kept")
     return dg.MaterializeResult(metadata={
         "dagster/row_count": sum(summary["by_municipality"].values()),
         "rows_written": written.rows,
         "rebuilt_municipalities": dg.MetadataValue.json(written.rebuilt),
         "rebuilt_comparisons": len(written.compared),
+        "rebuilt_overview_tertials": dg.MetadataValue.json(written.periods),
         "periods": dg.MetadataValue.json(summary["periods"]),
         "figures_by_municipality": dg.MetadataValue.json(summary["by_municipality"]),
         "hidden": summary["hidden"],

@@ -10,6 +10,11 @@ changed, whatever file changed them; a change to what they share rebuilds them a
 The automatic checks' summary (table kvalitet_kontroller: the warnings that concern a
 tertial) is the same for every municipality and may change on any validation: it is left out
 here and written into every municipality's rows by rebuild.py instead.
+
+In a region, the overview's rows (region_figures.py) get one digest per tertial: its rows of
+marts.fct_municipality_comparison and the municipalities' cells the overview repeats. Every cell
+and additive line of the overview's suppression belongs to one tertial, so a tertial whose digest
+is the same prints the same rows, and rebuild.py keeps them.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ ALL = {
                       "from marts.dim_municipality",
 }
 # The code that turns these inputs into figures.
-CODE = ["figures.py", "marts.py", "suppression.py", "sources.py", "inputs.py", "region_figures.py",
+CODE = ["figures.py", "marts.py", "suppression.py", "sources.py", "inputs.py", "region_figures.py", "maps.py",
         "../dbt_vars.py", "../periods.py"]
 
 
@@ -119,9 +124,48 @@ def stored(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def forget(con: duckdb.DuckDBPyConnection) -> None:
     """Before the figures are rewritten: a build that stops half-way leaves no digest to trust."""
     con.execute(f"drop table if exists {TABLE}")
+    con.execute(f"drop table if exists {REGION_TABLE}")
 
 
 def store(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
     con.execute("create schema if not exists audit")
     con.execute(f"create or replace table {TABLE} (kommun_code varchar primary key, digest varchar not null)")
     con.executemany(f"insert into {TABLE} values (?, ?)", sorted(values.items()))
+
+
+# ---------------------------------------------------------------------------- the overview, per tertial
+
+REGION_TABLE = "audit.region_figures_inputs"
+PRINTED = ["kommun_code", "period", "table_name", "row_key", "column_key", "shown"]
+
+
+def region_digests(con: duckdb.DuckDBPyConnection, printed) -> dict[str, str]:
+    """period -> digest of the overview's inputs of that tertial: its rows of
+    marts.fct_municipality_comparison and of `printed` (the municipalities' cells the overview
+    repeats, region_figures.printed: kommun_code, period, table_name, row_key, column_key, shown)."""
+    if not table_exists(con, "marts", "fct_municipality_comparison"):
+        return {}
+    marts = dict(con.execute("select period, sum(hash(q)::hugeint)::varchar || ':' || count(*) "
+                             "from marts.fct_municipality_comparison as q group by 1").fetchall())
+    con.register("_printed_cells", printed[PRINTED])
+    try:  # cast: a column of pandas None alone is no varchar, and must hash as one
+        cells = dict(con.execute(
+            "select period, sum(hash(" + ", ".join(f"{c}::varchar" for c in PRINTED) + ")::hugeint)::varchar"
+            " || ':' || count(*) from _printed_cells group by 1").fetchall())
+    finally:
+        con.unregister("_printed_cells")
+    return {period: hashlib.sha256(f"{digest}|{cells.get(period, '')}".encode()).hexdigest()
+            for period, digest in marts.items()}
+
+
+def stored_region(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The digests the overview's rows were built from, per tertial ({}: unknown)."""
+    if not table_exists(con, "audit", "region_figures_inputs"):
+        return {}
+    return dict(con.execute(f"select period, digest from {REGION_TABLE}").fetchall())
+
+
+def store_region(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
+    con.execute("create schema if not exists audit")
+    con.execute(f"create or replace table {REGION_TABLE} (period varchar primary key, digest varchar not null)")
+    con.executemany(f"insert into {REGION_TABLE} values (?, ?)", sorted(values.items()))

@@ -1,10 +1,12 @@
 """Writing marts.fct_published_figures: all of it, or only the rows whose inputs changed.
 
 A municipality's own rows depend on its own inputs and on what all share (inputs.py).
-The region's rows (kommun_code 'region') are solved together, over every municipality: they
-are always rebuilt. A municipality's `region_comparison` prints the same cells as the
-overview's side-by-side tables (their per_1000 column): it is rebuilt when one of the cells it
-shows changed there. The automatic checks' summary, the same for every municipality, is written
+The region's rows (kommun_code 'region') of a tertial are solved together, over every
+municipality: they are rebuilt when that tertial's inputs changed (inputs.region_digests: its
+rows of the comparison mart and the municipalities' cells the overview repeats), the other
+tertials' are kept. A municipality's `region_comparison` prints the same cells as the
+overview's side-by-side tables (their per_1000 column): in a rebuilt tertial, it is rebuilt
+when one of the cells it shows changed there. The automatic checks' summary, the same for every municipality, is written
 into every municipality's rows.
 
 So after a run that changed one municipality's files, the table equals a build from scratch
@@ -34,6 +36,7 @@ class Written:
     rows: int
     rebuilt: list[str] = field(default_factory=list)  # municipalities whose own figures were rebuilt
     compared: list[str] = field(default_factory=list)  # municipalities whose comparison was rebuilt
+    periods: list[str] = field(default_factory=list)  # tertials whose overview rows were rebuilt (a region)
     full: bool = True
     reason: str = ""
 
@@ -48,16 +51,25 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
         rows = published.write_frames(con, frames(con, is_region, generated_at))
         inputs.store(con, now)
         codes = [c for c in now if c != inputs.SHARED]
-        return Written(rows, codes, codes if is_region else [], True, reason)
+        periods = []
+        if is_region:
+            region = inputs.region_digests(con, _printed(con, [], []))
+            inputs.store_region(con, region)
+            periods = sorted(region)
+        return Written(rows, codes, codes if is_region else [], periods, True, reason)
     changed = [c for c in now if c != inputs.SHARED and before.get(c) != now[c]]
     with catalogue(con):
         shared = Shared(con, changed)  # one read of the marts and of the checks for all of them
         own = [figures.build_municipality(con, code, _generated(generated_at), shared) for code in changed]
-        written = Written(sum(len(f) for f in own), changed, [], False)
+        written = Written(sum(len(f) for f in own), changed, [], [], False)
         parts = own
         if is_region:
-            region = region_figures.build(con, _printed(con, changed, own), generated_at,
-                                          compared=lambda rows: _changed_cells(con, rows))
+            printed = _printed(con, changed, own)
+            region_now, region_before = inputs.region_digests(con, printed), inputs.stored_region(con)
+            written.periods = sorted(p for p in region_now if region_before.get(p) != region_now[p])
+            gone = sorted(set(region_before) - set(region_now))  # tertials no longer in the marts
+            region = region_figures.build(con, printed, generated_at, periods=written.periods,
+                                          compared=lambda rows: _changed_cells(con, rows, written.periods))
             written.compared = sorted(set(region.loc[region["table_name"] == REGION_COMPARISON, "kommun_code"]))
             written.rows += len(region)
             parts = [*own, region]
@@ -67,8 +79,10 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
         con.execute(f"delete from {TABLE} where list_contains(?, kommun_code) and table_name <> ?",
                     [changed, REGION_COMPARISON])
         if is_region:
-            con.execute(f"delete from {TABLE} where kommun_code = ? or (table_name = ? and list_contains(?, "
-                        "kommun_code))", [REGION, REGION_COMPARISON, written.compared])
+            rebuilt = [*written.periods, *gone]
+            con.execute(f"delete from {TABLE} where list_contains(?, period) and (kommun_code = ? or "
+                        "(table_name = ? and (list_contains(?, kommun_code) or list_contains(?, period))))",
+                        [rebuilt, REGION, REGION_COMPARISON, written.compared, gone])
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=figures.COLUMNS)
         con.register("_figures", frame[figures.COLUMNS])
         con.execute(f"insert into {TABLE} by name select * from _figures")
@@ -80,6 +94,8 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
         con.unregister("_checks")
         published.check_unique(con, TABLE, [*changed, *written.compared, REGION])
         inputs.store(con, now)
+        if is_region:
+            inputs.store_region(con, region_now)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -125,13 +141,14 @@ def _printed(con, changed: list[str], own: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat([kept, *(region_figures.printed(f)[kept.columns] for f in own)], ignore_index=True)
 
 
-def _changed_cells(con, region: pd.DataFrame) -> set[str]:
-    """The codes (or 'region') whose cell of a side-by-side table's per_1000 column differs from
-    the table's: what a comparison prints."""
+def _changed_cells(con, region: pd.DataFrame, periods: list[str]) -> set[str]:
+    """The codes (or 'region') whose cell of a side-by-side table's per_1000 column, in one of
+    `periods` (the tertials rebuilt), differs from the table's: what a comparison prints."""
     columns = ["period", "table_name", "row_key", "row_label", "value", "shown"]
     new = region[region["table_name"].str.startswith(SIDE_BY_SIDE) & (region["column_key"] == "per_1000")]
-    old = con.execute(f"select {', '.join(columns)} from {TABLE} where kommun_code = ? "
-                      "and starts_with(table_name, ?) and column_key = 'per_1000'", [REGION, SIDE_BY_SIDE]).df()
+    old = con.execute(f"select {', '.join(columns)} from {TABLE} where kommun_code = ? and list_contains(?, period) "
+                      "and starts_with(table_name, ?) and column_key = 'per_1000'",
+                      [REGION, periods, SIDE_BY_SIDE]).df()
     both = new[columns].merge(old, on=columns[:3], how="outer", suffixes=("", "_old"), indicator=True)
     differs = (both["_merge"] != "both") | (both["row_label"] != both["row_label_old"]) \
         | (both["shown"] != both["shown_old"]) \

@@ -80,9 +80,12 @@ class _Owner:
 
 
 class RegionBook:
-    def __init__(self, con: duckdb.DuckDBPyConnection, published: pd.DataFrame | None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, published: pd.DataFrame | None,
+                 periods: list[str] | None = None):
+        where, params = ("", []) if periods is None else ("where list_contains(?, period) ", [sorted(periods)])
         self.rows = con.execute(
-            "select * from marts.fct_municipality_comparison order by period, kommun_code, category_id").df()
+            f"select * from marts.fct_municipality_comparison {where}order by period, kommun_code, category_id",
+            params).df()
         municipalities = con.execute(
             "select kommun_code, kommun_name, county, suppression_threshold, survey_min_respondents "
             "from marts.dim_municipality order by kommun_name, kommun_code").df()
@@ -96,7 +99,7 @@ class RegionBook:
         self.by_key = {(r["kommun_code"], r["period"], r["category_id"]): r for r in self.rows.to_dict("records")}
         self.s = RegionSuppressor(self.threshold)
         self.owners: dict[str, _Owner] = {}
-        self._printed = _printed_cells(con, published)
+        self._printed = _printed_cells(con, published, periods)
         self._cells: set = set()
         self._solved = False
         self._shown: dict = {}
@@ -211,9 +214,10 @@ def printed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["table_name"].isin(tables) & (frame["kommun_code"] != REGION)]
 
 
-def _printed_cells(con, published: pd.DataFrame | None) -> dict:
+def _printed_cells(con, published: pd.DataFrame | None, periods: list[str] | None = None) -> dict:
     """(kommun_code, period, table, row_key, column_key) -> shown, of the municipalities'
-    lägesbild tables the overview repeats (the frame figures.build made, else the table)."""
+    lägesbild tables the overview repeats (the frame figures.build made, else the table), of
+    `periods` (None: every tertial)."""
     tables = {t for cells in LAGESBILD_CELLS.values() for t, _, _ in cells.values()}
     if published is None:
         if not table_exists(con, "marts", "fct_published_figures"):
@@ -221,7 +225,10 @@ def _printed_cells(con, published: pd.DataFrame | None) -> dict:
         published = con.execute(
             "select kommun_code, period, table_name, row_key, column_key, shown from marts.fct_published_figures "
             "where kommun_code <> ? and list_contains(?, table_name)", [REGION, sorted(tables)]).df()
-    published = published[published["table_name"].isin(tables) & (published["kommun_code"] != REGION)]
+    keep = published["table_name"].isin(tables) & (published["kommun_code"] != REGION)
+    if periods is not None:
+        keep &= published["period"].isin(periods)
+    published = published[keep]
     keys = ("kommun_code", "period", "table_name", "row_key", "column_key")
     return dict(zip(zip(*(published[k].tolist() for k in keys)), published["shown"].tolist()))
 
@@ -230,15 +237,17 @@ def _printed_cells(con, published: pd.DataFrame | None) -> dict:
 
 
 def build(con: duckdb.DuckDBPyConnection, published: pd.DataFrame | None = None,
-          generated_at: datetime | None = None, compared=None) -> pd.DataFrame:
+          generated_at: datetime | None = None, compared=None, periods: list[str] | None = None) -> pd.DataFrame:
     """The overview's rows (kommun_code 'region') and each municipality's `region_comparison`.
     `published`: the municipalities' rows figures.build made in the same run (default: the
     rows of marts.fct_published_figures as they are), so a count both print is printed alike.
     `compared`: callable(the overview's rows) -> the codes whose comparison may have changed
-    (None: every municipality's); only the comparisons that show one of them are built."""
-    if not table_exists(con, "marts", "fct_municipality_comparison"):
+    (None: every municipality's); only the comparisons that show one of them are built.
+    `periods`: only these tertials (None: all). Every cell and line of the suppression belongs
+    to one tertial, so a tertial built alone is built as in a build of all."""
+    if not table_exists(con, "marts", "fct_municipality_comparison") or periods == []:
         return pd.DataFrame(columns=COLUMNS)
-    book = RegionBook(con, published)
+    book = RegionBook(con, published, periods)
     generated = (generated_at or datetime.now(tz=STOCKHOLM)).astimezone(STOCKHOLM)
     tertials = [RegionTertial(book, period, generated) for period in book.periods]
     for tertial in tertials:

@@ -16,9 +16,12 @@
    (pipelines.run's first step, `build_warehouse`), and prints wall time and peak memory for
    the whole and per step (from the run's own "ok <step> (s)" lines; the memory of a step is
    the peak of the process tree while it ran, sampled from /proc every 0.1 s).
-3. The models' SQL run directly in DuckDB on the same warehouse (tests/benchmarks/bench.py's
-   run_sql_directly) and the ratio; the cost per added municipality and the fixed cost from
-   a least-squares line through the sizes.
+3. Plain DuckDB doing the same work on the same data, step by step: the files the ingest step
+   reads, read by read_csv / read_json_auto into tables (plain_ingest.py: no validation), and the
+   models' SQL run directly in DuckDB on the same warehouse (tests/benchmarks/bench.py's
+   run_sql_directly); each step's ratio, the whole run against both together and, as before,
+   against the SQL alone; the cost per added municipality and the fixed cost from a
+   least-squares line through the sizes.
 4. With --reports: the newest complete tertial's lägesbild of every municipality at the largest
    size, in one Dagster run (--reports all: the whole `python -m pipelines.run`, every tertial),
    timed the same way; the reports counted in the output dir.
@@ -365,6 +368,32 @@ def sql_directly(warehouse: Path, since: float) -> float:
     return bench.run_sql_directly(warehouse)
 
 
+def plain_ingest(env: dict, out: Path) -> float:
+    """Seconds for plain DuckDB to read the files the ingest step reads into tables (plain_ingest.py)."""
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("plain_ingest.py")), str(out), "--json"],
+                          cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True)
+    if done.returncode:
+        print("  plain DuckDB ingest failed: " + done.stderr.strip().splitlines()[-1])
+        return float("nan")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return sum(result["seconds"].values())
+
+
+def print_against_plain(stage: float, step: dict[str, float], plain: float, sql: float) -> None:
+    """Each step beside plain DuckDB doing the same work on the same data, where there is such a thing."""
+    rows = [("ingest", step["ingest"], plain, "the same files by read_csv/read_json_auto into tables"),
+            ("dbt", step["dbt"], sql, "the models' compiled SQL as create table"),
+            ("checks", step["checks"], None, "none (GX's expectations)"),
+            ("figures", step["figures"], None, "none (suppression and wording in Python)"),
+            ("analyst copy", step["analyst copy"], None, "none measured"),
+            ("whole", stage, plain + sql, "files read + SQL")]
+    print("  step vs plain DuckDB doing the same work:")
+    for name, seconds, base, what in rows:
+        ratio = f"{seconds / base:5.1f}x" if base and base == base else "    –"
+        shown = f"{base:7.1f} s" if base is not None else "      –  "
+        print(f"    {name:<13} {seconds:7.1f} s  plain {shown}  {ratio}  ({what})")
+
+
 def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
     """Least squares: seconds = fixed + per * N."""
     n = len(points)
@@ -426,21 +455,28 @@ def main(argv=None) -> int:
             m = measured([python, "-c", WAREHOUSE_ONLY], env)
             report_run(f"N = {n}: ingest -> dbt -> checks -> figures -> analyst copy (fresh warehouse)", m)
             sql = sql_directly(base / "warehouse.duckdb", since) if m.code == 0 else float("nan")
+            plain = plain_ingest(env, work / f"plain-{n}.duckdb")
             stage = m.until("publish.analytics_copy")
-            dbt = sum(s.seconds for s in m.steps if group_of(s.name) == "dbt")
-            print(f"  the models' SQL directly in DuckDB: {sql:.1f} s; run/SQL {stage / sql:.1f}x, dbt step/SQL {dbt / sql:.1f}x")
-            results.append((n, stage, m.peak, sql))
+            step = {g: sum(s.seconds for s in m.steps if group_of(s.name) == g) for g in GROUPS}
+            print(f"  the models' SQL directly in DuckDB: {sql:.1f} s; run/SQL {stage / sql:.1f}x, "
+                  f"dbt step/SQL {step['dbt'] / sql:.1f}x")
+            print_against_plain(stage, step, plain, sql)
+            results.append((n, stage, m.peak, sql, plain))
         if len(results) >= 2:
-            fixed, per = fit([(n, s) for n, s, _, _ in results])
-            sql_fixed, sql_per = fit([(n, q) for n, _, _, q in results])
+            fixed, per = fit([(n, s) for n, s, _, _, _ in results])
+            sql_fixed, sql_per = fit([(n, q) for n, _, _, q, _ in results])
+            plain_fixed, plain_per = fit([(n, q + p) for n, _, _, q, p in results])
             print("\nCost per added municipality (least squares through "
-                  + ", ".join(f"N={n}: {s:.1f} s" for n, s, _, _ in results) + ")")
+                  + ", ".join(f"N={n}: {s:.1f} s" for n, s, _, _, _ in results) + ")")
             print(f"  ingest -> analyst copy: {fixed:.1f} s fixed + {per:.2f} s per municipality")
             print(f"  the SQL alone:          {sql_fixed:.1f} s fixed + {sql_per:.2f} s per municipality")
+            print(f"  plain DuckDB (files read + SQL): {plain_fixed:.1f} s fixed + {plain_per:.2f} s per municipality")
             print(f"  per municipality, run against SQL: {per / sql_per:.1f}x" if sql_per > 0 else "")
-            n, stage, peak, sql = results[-1]
+            print(f"  per municipality, run against plain DuckDB: {per / plain_per:.1f}x" if plain_per > 0 else "")
+            n, stage, peak, sql, plain = results[-1]
             print(f"  largest (N={n}): {stage:.1f} s (target ≤ 300 s), peak {gib(peak)} (target ≤ 4 GiB), "
-                  f"{(stage - fixed) / sql:.1f}x the SQL after the fixed cost (target ≤ 3x)")
+                  f"{(stage - fixed) / sql:.1f}x the SQL after the fixed cost, "
+                  f"{(stage - fixed) / (sql + plain):.1f}x plain DuckDB (target ≤ 3x)")
         if args.reports:
             n = sizes[-1]
             data = full if n >= len(places) else data_dir(args.data, work, n)

@@ -5,11 +5,13 @@ and the published figures equal a build of them all from scratch on the same mar
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipelines.picture.figures import STOCKHOLM
 from tests.integration.test_sample_region import CODES, NEWEST, region_run  # noqa: F401
 
 CODE = "0382"
@@ -83,6 +85,14 @@ def test_only_the_municipality_whose_inputs_changed_is_rebuilt(updated):
     assert len(kept) == len(before)
 
 
+def test_the_overview_is_rebuilt_only_for_the_tertials_the_file_changes(updated):
+    """The correction's rows are of 2026-03 and 2026-06: the overview of 2026-T1 and 2026-T2 is
+    solved again, the earlier tertials' rows are kept (each tertial's suppression is its own)."""
+    periods = _metadata(updated["result"], "marts/fct_published_figures")["rebuilt_overview_tertials"]
+    assert {"2026-T1", NEWEST} <= set(periods), periods
+    assert not [p for p in periods if p < "2026"], periods
+
+
 def test_the_selective_update_equals_a_full_build(updated):
     """Every row of fct_published_figures, after the run, as a build of all municipalities makes it."""
     from pipelines.picture import inputs, rebuild
@@ -140,8 +150,18 @@ def test_a_changed_rate_rebuilds_the_comparisons_that_show_it(updated):
     with duckdb.connect(str(changed)) as con:
         con.execute("update marts.fct_municipality_comparison set police_reported_per_1000 = "
                     "police_reported_per_1000 * 2 + 1 where kommun_code = '0360' and period = ?", [NEWEST])
-        written = rebuild.write(con, is_region=True)
+        written = rebuild.write(con, is_region=True, generated_at=datetime(2030, 1, 2, 3, 4, tzinfo=STOCKHOLM))
+        built_at = dict(con.execute("select period, shown from marts.fct_published_figures where kommun_code = "
+                                    "'region' and table_name = 'region_meta' and row_key = 'framtagen'").fetchall())
+        compared_at = dict(con.execute(
+            "select period, count(distinct kommun_code) from marts.fct_published_figures "
+            "where table_name = 'region_comparison' group by 1").fetchall())
     assert not written.full and written.rebuilt == [] and sorted(written.compared) == sorted(CODES)
+    # only the changed tertial's overview was solved again; the others' rows were kept as they were
+    assert written.periods == [NEWEST]
+    assert built_at.pop(NEWEST) == "2030-01-02 03:04"
+    assert built_at and "2030-01-02 03:04" not in built_at.values()
+    assert set(compared_at.values()) == {len(CODES)}, "every tertial keeps every comparison"
     shutil.copy(changed, full)
     with duckdb.connect(str(full)) as con:
         inputs.forget(con)

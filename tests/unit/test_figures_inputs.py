@@ -30,3 +30,13 @@ def test_every_table_the_figures_read_is_digested():
 def test_the_code_digested_exists():
     for name in inputs.CODE:
         assert (PICTURE / name).resolve().is_file(), name
+
+
+def test_every_table_the_overview_reads_is_digested_per_tertial_or_shared():
+    """The overview's rows of a tertial are kept while its digest stays (rebuild.py): every table
+    region_figures.py reads is in that digest, or shared (a change rebuilds everything)."""
+    import inspect
+
+    read = _tables((PICTURE / "region_figures.py").read_text(encoding="utf-8"))
+    digested = _tables(" ".join([inspect.getsource(inputs.region_digests), *inputs.ALL.values()]))
+    assert "marts.fct_municipality_comparison" in read and read <= digested, sorted(read - digested)
