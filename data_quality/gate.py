@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from pipelines.warehouse import table_exists
+
 from . import results
 from .tables import label
 
@@ -100,9 +102,6 @@ def failed_only_on_blocking_checks(result) -> bool:
 
 
 def _dim_periods(con) -> list[str]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'dim_period'"
-    ).fetchall()[0][0]
-    if not exists:
+    if not table_exists(con, "marts", "dim_period"):
         return []
     return [r[0] for r in con.execute("select period from marts.dim_period").fetchall()]

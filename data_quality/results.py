@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from .validate import TableOutcome
-from pipelines.warehouse import append_frame
+from pipelines.warehouse import append_frame, table_exists
 
 DDL = """
 create schema if not exists audit;
@@ -77,7 +77,7 @@ def periods_of(value) -> tuple[str, ...] | None:
 
 def previous_row_counts(con, run_id: str) -> dict[str, int]:
     """Each table's row count at its latest validation in another run."""
-    if not _exists(con):
+    if not table_exists(con, "audit", "quality_results"):
         return {}
     rows = con.execute(
         """
@@ -93,7 +93,7 @@ def previous_row_counts(con, run_id: str) -> dict[str, int]:
 
 def latest(con) -> pd.DataFrame:
     """Every expectation of each table's latest validation (one run per table)."""
-    if not _exists(con):
+    if not table_exists(con, "audit", "quality_results"):
         return pd.DataFrame(columns=["run_id", "table_name", "expectation", "column_name", "success",
                                      "severity", "blocking", "periods", "row_count", "message_sv", "checked_at"])
     return con.execute(
@@ -108,10 +108,3 @@ def latest(con) -> pd.DataFrame:
     ).df()
 
 
-def _exists(con) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'audit' and table_name = 'quality_results'"
-        ).fetchall()[0][0]
-    )

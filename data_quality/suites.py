@@ -26,6 +26,7 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 from pipelines import periods
 from pipelines.dbt_vars import earliest_date, earliest_text, unknown_area_id
 from pipelines.ingest.surveys import FUTURE_MARGIN as SURVEY_FUTURE_MARGIN
+from pipelines.warehouse import table_exists
 
 from .tables import Table
 
@@ -383,11 +384,7 @@ def read_inputs(con, *, as_of: date, previous_row_counts: dict[str, int]) -> Inp
 
     def values(table: str, column: str) -> tuple:
         schema, name = table.split(".")
-        exists = con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchall()[0][0]
-        if not exists:
+        if not table_exists(con, schema, name):
             return ()
         rows = con.execute(f"select distinct {column} from {table} where {column} is not null").fetchall()
         return tuple(sorted(r[0] for r in rows))

@@ -18,9 +18,7 @@ import dataclasses
 import functools
 
 import os
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +32,7 @@ from pipelines import settings as pipeline_settings
 from pipelines.dbt_vars import unknown_area_id
 from pipelines.picture.render import TEMPLATES as PAGE_TEMPLATES
 from pipelines.settings import quality_docs_dir
+from pipelines.warehouse import catalogue, connect, has_column, table_exists
 
 from . import results
 from .gate import Blocker
@@ -361,13 +360,11 @@ def _write_page(path: Path, html: str) -> None:
 def write_all(settings) -> list[QualitySummary]:
     """The report of every municipality's every tertial that gets a lägesbild (a tertial with
     the municipality's data that has a partition, i.e. is complete, on the as-of date)."""
-    from pipelines.warehouse import connect
-
     entries = settings.municipalities  # lists the data dir: once, not once per municipality
     region, first = settings.is_region, {}
     for entry in entries:
         first.setdefault(entry.code, entry)  # settings.municipality(code)
-    with connect(settings.warehouse, read_only=True) as con, _catalogue(con):
+    with connect(settings.warehouse, read_only=True) as con, catalogue(con):
         latest, checks = results.latest(con), {}  # the same checks for every municipality
         # every municipality's rows in a few queries, not a few per municipality
         codes = [entry.code for entry in entries]
@@ -453,55 +450,16 @@ def _docs_layers(output_dir: Path) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- queries
 
 
-# Within write_all: the warehouse's tables and columns, read once (it is opened read-only
-# there; a catalogue query per page cost more than the page).
-_known: ContextVar[tuple[set, set] | None] = ContextVar("known_tables", default=None)
-
-
-@contextmanager
-def _catalogue(con):
-    tables = {f"{s}.{t}" for s, t in con.execute(
-        "select table_schema, table_name from information_schema.tables").fetchall()}
-    columns = {(f"{s}.{t}", c) for s, t, c in con.execute(
-        "select table_schema, table_name, column_name from information_schema.columns").fetchall()}
-    token = _known.set((tables, columns))
-    try:
-        yield
-    finally:
-        _known.reset(token)
-
-
-def _exists(con, table: str) -> bool:
-    if (known := _known.get()) is not None:
-        return table in known[0]
-    schema, name = table.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchall()[0][0]
-    )
-
-
 def _table_values(con, table: str, column: str) -> list:
-    if not _exists(con, table):
+    if not table_exists(con, *table.split(".")):
         return []
     return [r[0] for r in con.execute(f"select {column} from {table} order by 1").fetchall()]
-
-
-def _has_column(con, table: str, column: str) -> bool:
-    if (known := _known.get()) is not None:
-        return (table, column) in known[1]
-    schema, name = table.split(".")
-    return bool(con.execute(
-        "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
-        "and column_name = ?", [schema, name, column]).fetchall()[0][0])
 
 
 def _periods_of(con, kommun_codes: list[str]) -> dict[str, list[str]]:
     """Each municipality's tertials (marts.dim_municipality_period; dim_period in a warehouse
     built before it existed)."""
-    if not _exists(con, "marts.dim_municipality_period"):
+    if not table_exists(con, "marts", "dim_municipality_period"):
         every = _table_values(con, "marts.dim_period", "period")
         return {code: list(every) for code in kommun_codes}
     out = {code: [] for code in kommun_codes}
@@ -520,7 +478,7 @@ def _municipalities(con, kommun_codes: list[str | None]) -> dict[str | None, str
     for table, code, column in (("marts.dim_municipality", "kommun_code", "kommun_name"),
                                 ("raw.config_municipality", "kommun_code", "name")):
         missing = [c for c, name in out.items() if name is None]
-        if not missing or not _exists(con, table):
+        if not missing or not table_exists(con, *table.split(".")):
             continue
         rows = con.execute(f"select {code}, {column} from {table} order by {code}").fetchall()
         for wanted in missing:
@@ -539,10 +497,10 @@ def _rejected(con, kommun_codes: list[str | None]) -> dict[str | None, tuple[Rej
     """Each municipality's rejected rows by reason: those of its folder and those of the shared
     files at the root of a region (kommun_code null). Every row for a null code, or in a
     warehouse whose audit tables predate kommun_code."""
-    if not _exists(con, "audit.rejected_rows"):
+    if not table_exists(con, "audit", "rejected_rows"):
         return {}
     mine = ("(m.code is null or r.kommun_code = m.code or r.kommun_code is null)"
-            if _has_column(con, "audit.rejected_rows", "kommun_code") else "true")
+            if has_column(con, "audit", "rejected_rows", "kommun_code") else "true")
     rows = con.execute(
         f"""
         select m.code, coalesce(r.source_kind, ''), r.reason,
@@ -565,10 +523,10 @@ def _rejected(con, kommun_codes: list[str | None]) -> dict[str | None, tuple[Rej
 def _ignored(con, kommun_codes: list[str | None]) -> dict[str | None, tuple[IgnoredColumn, ...]]:
     """Each municipality's ignored columns: those of files no other municipality loaded
     (every one for a null code)."""
-    if not _exists(con, "audit.ignored_columns"):
+    if not table_exists(con, "audit", "ignored_columns"):
         return {}
     mine = "true"
-    if _exists(con, "audit.loaded_files") and _has_column(con, "audit.loaded_files", "kommun_code"):
+    if table_exists(con, "audit", "loaded_files") and has_column(con, "audit", "loaded_files", "kommun_code"):
         # whose a survey file is: the municipality audit.loaded_files recorded for it
         mine = ("(m.code is null or i.source_file not in (select f.source_file from audit.loaded_files f "
                 "where f.kommun_code is distinct from m.code and f.kommun_code is not null))")
@@ -588,7 +546,7 @@ def _ignored(con, kommun_codes: list[str | None]) -> dict[str | None, tuple[Igno
 
 
 def _outside(con) -> tuple[OutsideRows, ...]:
-    if not _exists(con, "intermediate.int_rows_outside_data_dir"):
+    if not table_exists(con, "intermediate", "int_rows_outside_data_dir"):
         return ()
     rows = con.execute(
         "select source_kind, kommun_code, kommun_name, row_count from intermediate.int_rows_outside_data_dir "
@@ -606,7 +564,7 @@ def gaps_in(gaps, period: str) -> tuple[ConnectorGap, ...]:
 
 def _gaps(con) -> tuple[ConnectorGap, ...]:
     """Every recorded gap of the live sources, oldest first, in Swedish time."""
-    if not _exists(con, "audit.connector_gaps"):
+    if not table_exists(con, "audit", "connector_gaps"):
         return ()
     from zoneinfo import ZoneInfo
     from datetime import timezone
@@ -653,20 +611,20 @@ def coverage_rows_of(con, kommun_codes: list[str | None]) -> dict[str | None, Co
     # equality alone when no code is null, so that DuckDB joins by hash
     mine = "(m.code is null or t.kommun_code = m.code)" if None in kommun_codes else "t.kommun_code = m.code"
     areas: dict = {}
-    if _exists(con, "marts.dim_area"):
+    if table_exists(con, "marts", "dim_area"):
         for code, area_id, name in con.execute(
             f"select m.code, t.area_id, t.area_name from {_CODES} join marts.dim_area t on {mine} "
             "where t.area_id <> ? order by m.code, t.kommun_code, t.sort_order", [kommun_codes, unknown]
         ).fetchall():
             areas.setdefault(code, []).append((area_id, name))
     months: dict = {}
-    if _exists(con, "intermediate.int_source_dates"):
+    if table_exists(con, "intermediate", "int_source_dates"):
         for code, source, month in con.execute(
             f"select distinct m.code, t.source, strftime(t.data_date, '%Y-%m') "
             f"from {_CODES} join intermediate.int_source_dates t on {mine}", [kommun_codes]
         ).fetchall():
             months.setdefault(code, {}).setdefault(source, set()).add(month)
-    present = {source: spec for source, spec in COVERAGE.items() if _exists(con, spec[0])}
+    present = {source: spec for source, spec in COVERAGE.items() if table_exists(con, *spec[0].split("."))}
     counts: dict = {}
     if present:
         union = " union all ".join(

@@ -37,6 +37,7 @@ import duckdb
 
 from .periods import in_progress
 from .settings import REPO_ROOT
+from .warehouse import has_column, table_exists
 
 # Ingest assets whose loader rejects rows dated after the as-of date -> the source kind of their files.
 WINDOWED = {"raw/partner_reports": "partner_reports", "raw/police_local": "police_local",
@@ -59,22 +60,12 @@ def as_of_callers() -> frozenset[str]:
     return frozenset(p.stem for p in _MODELS.rglob("*.sql") if re.search(r"\bas_of\(\)", p.read_text("utf-8")))
 
 
-def _table_exists(con, schema: str, table: str) -> bool:
-    return bool(con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                            [schema, table]).fetchall()[0][0])
-
-
-def _has_window(con) -> bool:
-    return bool(con.execute("select count(*) from duckdb_columns() where schema_name = 'audit' "
-                            "and table_name = 'loaded_files' and column_name = 'as_of_until'").fetchall()[0][0])
-
-
 def _outside(con, as_of: date) -> dict[str, list]:
     """source kind -> [[file, sha256, kommun_code]] of the loaded files whose window does not hold as_of."""
     from .ingest.common import outside_window
 
     out: dict[str, list] = {}
-    if con is not None and _table_exists(con, "audit", "loaded_files") and _has_window(con):
+    if con is not None and has_column(con, "audit", "loaded_files", "as_of_until"):
         for kind, source_file, sha, code in outside_window(con, as_of):
             out.setdefault(kind, []).append([source_file, sha, code])
     return out
@@ -83,7 +74,7 @@ def _outside(con, as_of: date) -> dict[str, list]:
 def _latest_action_date(con, as_of: date) -> str | None:
     """The latest date on or before as_of on which a measure's standing changes: an update's date,
     the day after a measure's end."""
-    if con is None or not (_table_exists(con, "raw", "actions") and _table_exists(con, "raw", "action_updates")):
+    if con is None or not (table_exists(con, "raw", "actions") and table_exists(con, "raw", "action_updates")):
         return None
     value = con.execute(
         "select max(d) from (select cast(update_date as date) as d from raw.action_updates union all "

@@ -45,6 +45,7 @@ from pathlib import Path
 import duckdb
 
 from .settings import FREE_TEXT_VAR, REPO_ROOT, Settings
+from .warehouse import connect, table_exists
 
 TABLE = "audit.asset_fingerprints"
 DDL = f"""
@@ -285,9 +286,7 @@ class Recorded:
 
 
 def recorded(con: duckdb.DuckDBPyConnection, settings: Settings) -> Recorded:
-    exists = con.execute("select count(*) from information_schema.tables "
-                         "where table_schema = 'audit' and table_name = 'asset_fingerprints'").fetchall()[0][0]
-    if not exists:
+    if not table_exists(con, "audit", "asset_fingerprints"):
         return Recorded({}, {})
     fingerprints, cache = {}, {}
     for key, fingerprint, inputs in con.execute(f"select asset_key, fingerprint, inputs from {TABLE}").fetchall():
@@ -372,8 +371,6 @@ def plan(settings: Settings) -> Plan:
         rec, reason = Recorded({}, {}), f"lagret {settings.warehouse} finns inte"
         effect = effects(settings, None, g.order)
     else:
-        from .warehouse import connect
-
         try:
             with connect(settings.warehouse, read_only=True) as con:
                 rec, reason = recorded(con, settings), ""
@@ -397,7 +394,6 @@ def stale_reports(settings: Settings, keys: list[str], codes: list[str]) -> list
     from .picture import published
     from .picture.assets import _report_dir, report_files
     from .picture.fingerprint import is_current, period_fingerprint
-    from .warehouse import connect
 
     stale = []
     with connect(settings.warehouse, read_only=True) as con:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # the cheap paths (nothing new, changes.py) import this module without pandas
+    import pandas as pd
 
 AUDIT_DDL = """
 create schema if not exists raw;
@@ -44,6 +47,40 @@ alter table audit.rejected_rows add column if not exists kommun_code varchar;
 alter table audit.loaded_files add column if not exists as_of_from date;
 alter table audit.loaded_files add column if not exists as_of_until date;
 """
+
+
+# Within `catalogue(con)`: the warehouse's tables and columns, read once (a read-only snapshot
+# asked per tertial, page and table: a catalogue query each time cost more than the rows).
+_known: ContextVar[tuple[set, set] | None] = ContextVar("known_tables", default=None)
+
+
+@contextmanager
+def catalogue(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    tables = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    columns = set(con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns").fetchall())
+    token = _known.set((tables, columns))
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether schema.name is a table or view of the warehouse (of the open catalogue, if any)."""
+    if (known := _known.get()) is not None:
+        return (schema, name) in known[0]
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchall()[0][0])
+
+
+def has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    if (known := _known.get()) is not None:
+        return (schema, table, column) in known[1]
+    return bool(con.execute(
+        "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+        "and column_name = ?", [schema, table, column]).fetchall()[0][0])
 
 
 @contextmanager

@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from ..atomic import is_disk_full
-from ..warehouse import append_frame
+from ..warehouse import append_frame, table_exists
 from .redact import current_scope, redact, redaction_scope
 
 
@@ -391,8 +391,7 @@ def forget_outside_window(con: duckdb.DuckDBPyConnection, source_kind: str, raw_
     files = [(sha, code) for kind, _, sha, code in outside_window(con, as_of) if kind == source_kind]
     if not files:
         return 0
-    ignored = con.execute("select count(*) from duckdb_tables() where schema_name = 'audit' "
-                          "and table_name = 'ignored_columns'").fetchall()[0][0]  # the surveys' headers not stored
+    ignored = table_exists(con, "audit", "ignored_columns")  # the surveys' headers not stored
     con.execute("begin transaction")
     try:
         for sha, code in files:

@@ -23,8 +23,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from ..warehouse import catalogue
 from . import marts
-from .sources import catalogue
 from .suppression import (
     COMPLEMENTARY, FEW_ANSWERS, MISSING, PRELIMINARY, TOTAL, UNKNOWN, Suppressor, is_unknown, ordinal,
     show_change, show_decimal, show_int, show_share,

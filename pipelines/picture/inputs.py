@@ -25,8 +25,8 @@ import duckdb
 
 from ..dbt_vars import PROJECT_FILE
 from ..settings import REPO_ROOT
+from ..warehouse import has_column, table_exists
 from .marts import PARTS
-from .sources import has_column, table_exists
 
 SHARED = "*"  # the key of the digest of what every municipality shares
 

@@ -18,8 +18,9 @@ import pandas as pd
 
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
-from .sources import (audit_rows_by_municipality, data_quality, has_column, quality_checks, report_files,
-                      section_files, source_months, table_exists)
+from ..warehouse import has_column, table_exists
+from .sources import (audit_rows_by_municipality, data_quality, quality_checks, report_files, section_files,
+                      source_months)
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,

@@ -23,10 +23,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from ..warehouse import catalogue, table_exists
 from . import figures, inputs, published, region_figures
 from .marts import Shared
 from .published import REGION, REGION_COMPARISON, TABLE
-from .sources import catalogue, table_exists
 
 SIDE_BY_SIDE = "region_kategori:"
 

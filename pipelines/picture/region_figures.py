@@ -25,10 +25,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from ..warehouse import table_exists
 from .figures import COLUMNS, STOCKHOLM, Figure, Table, figure_frame, fmt
 from .maps import CREDIT
 from .published import REGION, REGION_COMPARISON  # REGION: kommun_code of the region's rows
-from .sources import table_exists
 from .suppression import COMPLEMENTARY, FEW_ANSWERS, MISSING, PRELIMINARY, UNKNOWN, Suppressor, is_unknown
 
 ALL = "alla"           # category_id of every category together

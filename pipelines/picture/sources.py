@@ -7,42 +7,11 @@ switch to the data_quality package's summary once that exists.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 
 import duckdb
 
-# Within `catalogue(con)`: the warehouse's tables and columns, read once (the figures are built
-# on a read-only snapshot; a catalogue query per tertial and table cost more than the rows).
-_known: ContextVar[tuple[set, set] | None] = ContextVar("known_tables", default=None)
-
-
-@contextmanager
-def catalogue(con: duckdb.DuckDBPyConnection):
-    tables = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
-    columns = set(con.execute(
-        "select table_schema, table_name, column_name from information_schema.columns").fetchall())
-    token = _known.set((tables, columns))
-    try:
-        yield
-    finally:
-        _known.reset(token)
-
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    if (known := _known.get()) is not None:
-        return (schema, name) in known[0]
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
-    ).fetchall()[0][0])
-
-
-def has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
-    if (known := _known.get()) is not None:
-        return (schema, table, column) in known[1]
-    return bool(con.execute(
-        "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
-        "and column_name = ?", [schema, table, column]).fetchall()[0][0])
+from ..warehouse import has_column, table_exists
 
 
 def _of_municipality(con, schema: str, table: str, kommun_code: str | None, shared: bool) -> tuple[str, list]:
