@@ -25,6 +25,9 @@ OUTLINES = Path(__file__).parent / "geo" / "kommuner.geojson"
 CREDIT = "Kartunderlag: Valmyndigheten (förenklat)"
 NO_FIGURE = "#d0d0d0"
 SCHEME = ["#eef3f7", "#1f5f8b"]  # light to dark: more per 1 000 is darker
+# Each municipality's outline: 3:1 against the page and the lightest fills (WCAG 1.4.11), so
+# every shape stands out however light its colour; the colour's value is printed on the map.
+BORDER = "#6b6b6b"
 
 
 @lru_cache(maxsize=1)
@@ -60,12 +63,12 @@ def choropleth(values: list[MapValue], title: str, legend: str, width: int = 360
     data = alt.Data(values=features)
     base = alt.Chart(data).properties(width=width, height=height, title=title).project(type="mercator")
     numbers = [v.number for v in values if v.number is not None]
-    empty = base.mark_geoshape(fill=NO_FIGURE, stroke="white", strokeWidth=1).transform_filter(
+    empty = base.mark_geoshape(fill=NO_FIGURE, stroke=BORDER, strokeWidth=0.75).transform_filter(
         "datum.properties.value == null")
     layers = [empty]
     if numbers:
         top = max(numbers) or 1.0
-        coloured = base.mark_geoshape(stroke="white", strokeWidth=1).encode(
+        coloured = base.mark_geoshape(stroke=BORDER, strokeWidth=0.75).encode(
             color=alt.Color("properties.value:Q", title=legend,
                             scale=alt.Scale(domain=[0, top], range=SCHEME, nice=False),
                             legend=alt.Legend(orient="bottom", gradientLength=200, format=".1f", titleLimit=400)),

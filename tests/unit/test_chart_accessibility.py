@@ -30,6 +30,27 @@ def test_chart_colours_stand_out_from_the_page(colour):
     assert contrast(colour) >= 3.0
 
 
+def hex_of(colour: str) -> str:
+    """'#rrggbb' of a colour as Vega writes it: '#rrggbb' or 'rgb(r, g, b)'."""
+    if colour.startswith("#"):
+        return colour
+    return "#" + "".join(f"{int(c):02x}" for c in re.findall(r"\d+", colour))
+
+
+def test_every_municipality_of_the_choropleth_has_an_outline_that_stands_out():
+    """The lightest fill (no figure: grey; the scale's low end) has less than 3:1 against the
+    page, so each shape's border carries the 3:1 (WCAG 1.4.11) against the page and every fill."""
+    values = [maps.MapValue("0382", "Östhammar", 0.0, "0,0"), maps.MapValue("0360", "Tierp", None, "–"),
+              maps.MapValue("0319", "Älvkarleby", 4.2, "4,2")]
+    svg = maps.choropleth(values, "Anmälda brott", "per 1 000 invånare")
+    shapes = [(hex_of(fill), stroke) for fill, stroke in
+              re.findall(r'<path transform[^>]*\sfill="([^"]+)"[^>]*\sstroke="(#[0-9a-f]{6})"', svg)]
+    assert len({fill for fill, _ in shapes}) == 3  # the grey, the low end and the high end are drawn
+    for fill, stroke in shapes:
+        assert contrast(stroke) >= 3.0 and contrast(stroke, fill) >= 3.0 or contrast(fill) >= 3.0, (fill, stroke)
+    assert contrast(maps.SCHEME[0]) < 3.0  # why the outline is needed at all
+
+
 def test_chart_text_is_readable():
     assert contrast(charts.TEXT) >= 4.5
 
