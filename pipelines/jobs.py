@@ -3,6 +3,9 @@ and both in one run."""
 
 import dagster as dg
 
+# The lägesbild asset (pipelines/picture/assets.py), which the schedules' and the sensor's runs add.
+LAGESBILD_KEY = dg.AssetKey(["picture", "lagesbild"])
+
 # Everything that writes the warehouse, and the analyst copy published from it.
 WAREHOUSE_GROUPS = ("ingest", "transform", "publish")
 

@@ -9,12 +9,11 @@ from datetime import timedelta
 import dagster as dg
 
 from . import changes
-from .jobs import build_warehouse, update_lagesbild
+from .jobs import LAGESBILD_KEY, build_warehouse, update_lagesbild
 from .partitions import period_of_key, range_tags, tertial_partitions
 from .settings import Settings
 
 TIMEZONE = "Europe/Stockholm"
-LAGESBILD_KEY = dg.AssetKey(["picture", "lagesbild"])
 
 
 def build_tertial_schedule(codes: list[str]) -> dg.ScheduleDefinition:

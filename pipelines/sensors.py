@@ -26,7 +26,7 @@ import dagster as dg
 from . import changes, layout
 from .ingest import kolada_kpis, kolada_values, partners, police_bra, police_events, police_local, scb_population, surveys
 from .ingest.common import find_files, unsupported_files
-from .jobs import update_lagesbild
+from .jobs import LAGESBILD_KEY, update_lagesbild
 from .partitions import contiguous_blocks, range_tags, tertial_partitions
 from .settings import POLICE_API_SUBDIR, SOURCE_DIRS, Settings
 
@@ -48,7 +48,6 @@ SETTLE_SECONDS = 2.0
 MAX_TAG_LENGTH = 200
 # The sensor's process keeps each file's hash while its size and mtime stay: an idle tick reads no bytes.
 _HASHER = changes.Hasher()
-LAGESBILD_KEY = dg.AssetKey(["picture", "lagesbild"])
 
 
 # Subfolders a connector writes into (DATA-CONTRACT §7): police/events/api/.

@@ -9,6 +9,7 @@ import vl_convert
 from data_quality import gate
 
 from .. import changes
+from ..jobs import LAGESBILD_KEY
 from ..partitions import period_of_key, split_key
 from ..resources import Warehouse
 from ..retries import retry_transient
@@ -138,7 +139,7 @@ def build_lagesbild_asset(partitions_def: dg.MultiPartitionsDefinition) -> dg.As
     made when the definitions load, from the data dir's municipalities."""
 
     @dg.asset(
-        key=["picture", "lagesbild"],
+        key=LAGESBILD_KEY,
         # It reads only the figures; the marts are named too so that their failed blocking checks
         # skip it in the same run (the gate below also refuses a stopped tertial in a later run).
         deps=[FIGURES_KEY, *MART_DEPS],
