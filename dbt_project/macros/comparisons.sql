@@ -16,3 +16,10 @@
         else 'oförändrat'
     end
 {%- endmacro %}
+
+{#- The sum of a count over its parts (categories, areas, months, municipalities), unknown when
+    one part is unknown (`..` at source, a hidden cell): a partial sum would read as a total.
+    An aggregate: use it in a grouped select. -#}
+{% macro sum_if_all_known(expr) -%}
+    case when count({{ expr }}) = count(*) then sum({{ expr }}) end
+{%- endmacro %}

@@ -115,8 +115,8 @@ per_year as (
         category_id,
         years_back,
         count(*) as compared_months,
-        cast(case when count(this_year_value) = count(*) then sum(this_year_value) end as bigint) as this_year_count,
-        cast(case when count(earlier_value) = count(*) then sum(earlier_value) end as bigint) as earlier_count
+        cast({{ sum_if_all_known('this_year_value') }} as bigint) as this_year_count,
+        cast({{ sum_if_all_known('earlier_value') }} as bigint) as earlier_count
     from monthly_values
     group by all
 ),

@@ -159,7 +159,7 @@ pledge_months as (
         pledge_id,
         period,
         month_of_tertial,
-        cast(case when count(area_value) = count(*) then sum(area_value) end as bigint) as month_count
+        cast({{ sum_if_all_known('area_value') }} as bigint) as month_count
     from (
         select
             pledges.kommun_code,
@@ -223,9 +223,9 @@ police_compared as (
         chosen.pledge_id,
         chosen.period,
         count(*) as compared_months,
-        cast(case when count(current_month.month_count) = count(*) then sum(current_month.month_count) end as bigint)
+        cast({{ sum_if_all_known('current_month.month_count') }} as bigint)
             as value,
-        cast(case when count(baseline_month.month_count) = count(*) then sum(baseline_month.month_count) end as bigint)
+        cast({{ sum_if_all_known('baseline_month.month_count') }} as bigint)
             as baseline
     from chosen
     inner join pledge_months as current_month

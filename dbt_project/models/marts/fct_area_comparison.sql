@@ -49,12 +49,9 @@ summed as (
         period,
         kommun_code,
         area_id,
-        case when count(police_reported_count) = count(*) then sum(police_reported_count) end
-            as police_reported_count,
-        case when count(police_reported_compared_count) = count(*) then sum(police_reported_compared_count) end
-            as compared_count,
-        case when count(police_reported_same_period_last_year) = count(*)
-            then sum(police_reported_same_period_last_year) end as last_year_count
+        {{ sum_if_all_known('police_reported_count') }} as police_reported_count,
+        {{ sum_if_all_known('police_reported_compared_count') }} as compared_count,
+        {{ sum_if_all_known('police_reported_same_period_last_year') }} as last_year_count
     from indicators
     group by all
 ),

@@ -83,12 +83,9 @@ summed as (
         period,
         kommun_code,
         category_id,
-        case when count(police_reported_count) = count(*) then sum(police_reported_count) end
-            as police_reported_count,
-        case when count(police_reported_compared_count) = count(*) then sum(police_reported_compared_count) end
-            as compared_count,
-        case when count(police_reported_same_period_last_year) = count(*)
-            then sum(police_reported_same_period_last_year) end as last_year_count,
+        {{ sum_if_all_known('police_reported_count') }} as police_reported_count,
+        {{ sum_if_all_known('police_reported_compared_count') }} as compared_count,
+        {{ sum_if_all_known('police_reported_same_period_last_year') }} as last_year_count,
         sum(police_event_count) as police_event_count,
         sum(partner_report_count) as partner_report_count
     from indicator_rows
@@ -195,16 +192,13 @@ region_counts as (
         cast(min(police_reported_months) as integer) as police_reported_months,
         cast(min(compared_months) as integer) as compared_months,
         bool_or(is_preliminary) as is_preliminary,
-        case when count(police_reported_count) = count(*) then sum(police_reported_count) end
-            as police_reported_count,
-        case when count(compared_count) = count(*) then sum(compared_count) end as compared_count,
-        case when count(last_year_count) = count(*) then sum(last_year_count) end as last_year_count,
+        {{ sum_if_all_known('police_reported_count') }} as police_reported_count,
+        {{ sum_if_all_known('compared_count') }} as compared_count,
+        {{ sum_if_all_known('last_year_count') }} as last_year_count,
         sum(police_event_count) as police_event_count,
-        case when count(partner_report_count) = count(*) then sum(partner_report_count) end
-            as partner_report_count,
-        case when count(population) = count(*) then sum(population) end as population,
-        case when count(population_last_year) = count(*) then sum(population_last_year) end
-            as population_last_year,
+        {{ sum_if_all_known('partner_report_count') }} as partner_report_count,
+        {{ sum_if_all_known('population') }} as population,
+        {{ sum_if_all_known('population_last_year') }} as population_last_year,
         max(survey_period) as survey_period,
         sum(survey_respondents) as survey_respondents,
         sum(survey_problem_count) as survey_problem_count,
