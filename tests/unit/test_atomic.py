@@ -1,7 +1,5 @@
 """pipelines/atomic.py: whole or not at all, a full disk named, a killed writer's leftovers swept."""
 
-import os
-import signal
 import subprocess
 import sys
 import textwrap

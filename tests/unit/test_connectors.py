@@ -311,7 +311,7 @@ def test_the_inbox_sensor_sees_the_connector_files(settings):
 
 
 def test_the_police_events_loader_reads_the_api_subfolder_with_its_owner(tmp_path):
-    from pipelines.ingest.assets import Folder, source_folders
+    from pipelines.ingest.assets import source_folders
     from region_dirs import make_region_dir
 
     data_dir = make_region_dir(tmp_path, {"0360": "Tierp"})

@@ -415,8 +415,8 @@ def test_same_rows_under_another_name_stay_in_raw_and_identical_bytes_do_not(tmp
 def test_bad_file_is_named_and_the_other_files_load(tmp_path):
     data_dir = tmp_path / "data"
     folder = data_dir / "partners"
-    good = write_csv(folder, "good.csv", [VALID])
-    wrong = write_csv(folder, "wrong.csv", ["2025-03-04;ICA Gimo;snatteri"], header="Datum;Partner;Typ")
+    write_csv(folder, "good.csv", [VALID])
+    write_csv(folder, "wrong.csv", ["2025-03-04;ICA Gimo;snatteri"], header="Datum;Partner;Typ")
     broken = folder / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     with connect(tmp_path / "w.duckdb") as con:

@@ -202,7 +202,7 @@ def test_no_personal_data_is_stored(tmp_path):
         HEADER,
         f"2024-01;Gimo {phone};snatteri;2",           # kept: area redacted (then 'okant' in dbt)
         f"2024-01;{mail};stold;1",                    # kept: area redacted
-        f"2024-01;=HYPERLINK(\"x\");stold;1",          # kept: formula neutralised
+        "2024-01;=HYPERLINK(\"x\");stold;1",           # kept: formula neutralised
         f"2024-01;Gimo {pnr};snatteri;ca 2",          # rejected: the raw record is redacted too
     ])
     with warehouse.connect(tmp_path / "wh.duckdb") as con:
