@@ -49,9 +49,9 @@ alter table audit.loaded_files add column if not exists as_of_until date;
 """
 
 
-# Within `catalogue(con)`: the warehouse's tables and columns, read once (a read-only snapshot
+# Within `catalogue(con)`: that connection's tables and columns, read once (a read-only snapshot
 # asked per tertial, page and table: a catalogue query each time cost more than the rows).
-_known: ContextVar[tuple[set, set] | None] = ContextVar("known_tables", default=None)
+_known: ContextVar[tuple[duckdb.DuckDBPyConnection, set, set] | None] = ContextVar("known_tables", default=None)
 
 
 @contextmanager
@@ -59,7 +59,7 @@ def catalogue(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     tables = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
     columns = set(con.execute(
         "select table_schema, table_name, column_name from information_schema.columns").fetchall())
-    token = _known.set((tables, columns))
+    token = _known.set((con, tables, columns))
     try:
         yield
     finally:
@@ -67,17 +67,17 @@ def catalogue(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    """Whether schema.name is a table or view of the warehouse (of the open catalogue, if any)."""
-    if (known := _known.get()) is not None:
-        return (schema, name) in known[0]
+    """Whether schema.name is a table or view of the warehouse (from the catalogue when open on `con`)."""
+    if (known := _known.get()) is not None and known[0] is con:
+        return (schema, name) in known[1]
     return bool(con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
     ).fetchall()[0][0])
 
 
 def has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
-    if (known := _known.get()) is not None:
-        return (schema, table, column) in known[1]
+    if (known := _known.get()) is not None and known[0] is con:
+        return (schema, table, column) in known[2]
     return bool(con.execute(
         "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
         "and column_name = ?", [schema, table, column]).fetchall()[0][0])
