@@ -18,8 +18,11 @@ audit_files as (
     union
     select kommun_code, source_file from {{ source('audit', 'rejected_rows') }}
     union
-    -- audit.ignored_columns has no kommun_code: its files are every municipality's
-    select cast(null as varchar), source_file from {{ source('audit', 'ignored_columns') }}
+    -- audit.ignored_columns has no kommun_code: a file's is its load's (unknown: every municipality's)
+    select loaded.kommun_code, ignored.source_file
+    from {{ source('audit', 'ignored_columns') }} as ignored
+    left join {{ source('audit', 'loaded_files') }} as loaded
+        on loaded.source_file = ignored.source_file and loaded.file_sha256 = ignored.file_sha256
 ),
 
 municipality_files as (
