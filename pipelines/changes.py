@@ -10,7 +10,8 @@ the analyst copy): a Merkle-style fingerprint,
   loader code (pipelines/ingest/, config.py, …) and the settings that change what it stores
   (LAGESBILD_FREE_TEXT);
 - of a dbt model: its SQL's checksum (dagster-dbt's code_version) and the project's shared files
-  (dbt_project.yml with its vars, macros, the YAML with the tests);
+  (dbt_project.yml with its vars, macros, the YAML with the tests); a model reading an audit
+  table (dbt source `audit`) has the loaders that write it (every ingest asset) as parents;
 - of the published figures: the code that builds them and the edition settings; they read
   every mart and the audit tables, so every ingest asset and dbt model is their parent;
 - of the analyst copy: publish.py; it copies the whole warehouse, so everything is its parent;
@@ -103,6 +104,7 @@ class Graph:
 def graph() -> Graph:
     """From the asset definitions themselves (the same specs Dagster's asset graph is made of)."""
     from .ingest.assets import assets as ingest_assets
+    from .ingest.assets import audit_tables
     from .picture.assets import fct_published_figures
     from .publish import analytics_copy
     from .transform import dbt_models
@@ -111,10 +113,13 @@ def graph() -> Graph:
     for definition in ingest_assets:
         for spec in definition.specs:
             kind[key_of(spec.key)], parents[key_of(spec.key)] = "ingest", ()
+    # an audit table (a dbt source no asset materialises) stands for the loaders that write it
+    writers = {key_of(spec.key): tuple(key_of(d.asset_key) for d in spec.deps) for spec in audit_tables}
     for spec in dbt_models.specs:
         key = key_of(spec.key)
         kind[key], versions[key] = "dbt", spec.code_version or ""
-        parents[key] = tuple(sorted(key_of(d.asset_key) for d in spec.deps))
+        deps = (key_of(d.asset_key) for d in spec.deps)
+        parents[key] = tuple(sorted({w for dep in deps for w in writers.get(dep, (dep,))}))
     warehouse = sorted(kind)
     kind[key_of(fct_published_figures.key)], parents[FIGURES] = "figures", tuple(warehouse)
     kind[key_of(analytics_copy.key)], parents[COPY] = "copy", (*warehouse, FIGURES)

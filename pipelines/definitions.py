@@ -11,6 +11,7 @@ from data_quality.checks import build_quality_checks
 
 from .connectors import assets as connector_defs
 from .ingest.assets import assets as ingest_assets
+from .ingest.assets import audit_tables
 from .jobs import jobs
 from .partitions import lagesbild_partitions_def, municipality_codes
 from .picture.assets import build_assets as build_picture_assets
@@ -31,7 +32,7 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         warnings.filterwarnings("ignore", category=dg.BetaWarning)
         lagesbild_assets = build_picture_assets(lagesbild_partitions_def(codes))
     return dg.Definitions(
-        assets=[*connector_defs.assets, *ingest_assets, dbt_models, *lagesbild_assets, *publish_assets],
+        assets=[*connector_defs.assets, *ingest_assets, *audit_tables, dbt_models, *lagesbild_assets, *publish_assets],
         # Great Expectations suites: raw tables warn, marts block the lägesbild (data_quality/).
         asset_checks=[*build_quality_checks([*ingest_assets, dbt_models]), *connector_defs.checks],
         jobs=[*jobs, *connector_defs.jobs],

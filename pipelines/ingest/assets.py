@@ -432,3 +432,18 @@ def coordinator_analysis(context: dg.AssetExecutionContext, warehouse: Warehouse
 
 assets = [municipality_config, config_pledges, action_plan, coordinator_analysis, police_events, police_bra, police_local,
           partner_reports, surveys, scb_population, kolada_values, kolada_kpis]
+
+# The audit tables the loaders write next to raw (pipelines/warehouse.py), which dbt reads as
+# sources (the data-quality section's models, intermediate.int_report_*). Declared, never
+# materialised themselves: every loader may write them, so every ingest asset is upstream of
+# them, and pipelines/changes.py makes a model that reads them stale when any loader ran anew.
+AUDIT_TABLES = {
+    "loaded_files": "One row per loaded version of a file: rows loaded and rejected, when, the folder's municipality.",
+    "rejected_rows": "One row per rejected row (or wholly rejected file) with its reason in Swedish.",
+    "ignored_columns": "Survey export columns outside the question catalogue, never stored: file, header, reason.",
+}
+audit_tables = [
+    dg.AssetSpec(["audit", name], description=text, group_name="audit", kinds={"duckdb"}, owners=OWNERS,
+                 deps=[spec.key for definition in assets for spec in definition.specs])
+    for name, text in AUDIT_TABLES.items()
+]

@@ -27,25 +27,21 @@ from ..dbt_vars import PROJECT_FILE
 from ..settings import REPO_ROOT
 from ..warehouse import has_column, table_exists
 from .marts import PARTS
+from .sources import SECTION_TABLES
 
 SHARED = "*"  # the key of the digest of what every municipality shares
 
 # Read per municipality outside Shared.part (kommun_code null: a region's shared root file, which
-# every municipality's data-quality section lists).
+# every municipality reads).
 OWN = {
     "free_text": ("intermediate", "int_survey_free_text",
                   "select t.kommun_code, t.period, a.area_name, trim(t.answer_text) as text "
                   "from intermediate.int_survey_free_text t left join marts.dim_area a "
                   "on a.area_id = t.area_id and a.kommun_code = t.kommun_code"),
-    "rejected": ("audit", "rejected_rows", "select kommun_code, source_file, source_kind, reason "
-                                           "from audit.rejected_rows"),
-    "loaded": ("audit", "loaded_files", "select kommun_code, source_file, source_kind, file_sha256, rows_loaded, "
-                                        "rows_rejected, loaded_at from audit.loaded_files"),
-    "ignored": ("audit", "ignored_columns", "select kommun_code, column_header, source_file, reason "
-                                            "from audit.ignored_columns"),
-    # which tertial's data-quality section lists which file (sources.section_files)
-    "report_files": ("intermediate", "int_report_source_files",
-                     "select kommun_code, period, source_kind, source_file from intermediate.int_report_source_files"),
+    # loaded_kinds: the sources with rows for a municipality
+    "loaded": ("audit", "loaded_files", "select kommun_code, source_kind, rows_loaded from audit.loaded_files"),
+    # the data-quality section's tables (sources.SECTION_TABLES), counted in dbt per municipality
+    **{name: (*table.split("."), f"select * from {table}") for name, (table, _, _) in SECTION_TABLES.items()},
     "source_dates": ("intermediate", "int_source_dates",
                      "select kommun_code, source, data_date from intermediate.int_source_dates"),
     # the map, the survey per sector, the action plan, the coordinator's words, Kolada (rows of a

@@ -19,8 +19,7 @@ import pandas as pd
 from .. import periods
 from ..dbt_vars import dbt_vars, unknown_area_id
 from ..warehouse import has_column, table_exists
-from .sources import (audit_rows_by_municipality, data_quality, quality_checks, report_files, section_files,
-                      source_months)
+from .sources import data_quality, quality_checks, section_rows_by_municipality, source_months
 from .suppression import is_unknown
 
 # An answer that needed redaction, or that names its writer, is a personal message,
@@ -122,8 +121,7 @@ class Shared:
         self._source_months: dict | None = None
         self._loaded: dict | None = None
         self._free_text: dict | None = None
-        self._audit: dict | None = None
-        self._report_files: dict | None | bool = False  # False: not read yet
+        self._sections: dict | None = None
 
     def part(self, sql: str, kommun_code: str, drop: bool = False) -> pd.DataFrame:
         """One municipality's rows of `sql` (kommun_code among its columns, ordered by it first),
@@ -170,17 +168,13 @@ class Shared:
                     self._free_text.setdefault(code, {}).setdefault(period, []).append((area, text))
         return self._free_text.get(kommun_code, {})
 
-    def audit(self, kommun_code: str) -> tuple:
-        """sources.audit_rows of the municipality, read for all at once."""
-        if self._audit is None:
-            self._audit = audit_rows_by_municipality(self.con, self.codes if self.only is None else self.only)
-        return self._audit.get(kommun_code) or audit_rows_by_municipality(self.con, [kommun_code])[kommun_code]
-
-    def report_files(self) -> dict[str, set[str]] | None:
-        """sources.report_files: the same for every municipality (their audit rows tell whose)."""
-        if self._report_files is False:
-            self._report_files = report_files(self.con)
-        return self._report_files
+    def sections(self, kommun_code: str) -> dict[str, dict]:
+        """period -> sources.section_rows of the municipality, read for all at once."""
+        if self._sections is None:
+            self._sections = section_rows_by_municipality(self.con, self.only)
+        if self.only is not None and kommun_code not in self.only:
+            return section_rows_by_municipality(self.con, [kommun_code]).get(kommun_code, {})
+        return self._sections.get(kommun_code, {})
 
     def categories(self) -> list[tuple]:
         """(category_id, name_sv) of marts.dim_problem_category, in their order."""
@@ -639,25 +633,13 @@ class Marts:
     # ----------------------------------------------------------------------- data quality
 
     @cached_property
-    def _audit(self) -> tuple:
-        return self.shared.audit(self.code)
-
-    @cached_property
     def _source_months(self) -> list[tuple]:
         if not has_column(self.con, "intermediate", "int_source_dates", "kommun_code"):
             return source_months(self.con, self.code)
         return self.shared.source_months(self.code)
 
-    @cached_property
-    def _section_files(self) -> dict[str, set[str]] | None:
-        """The files each tertial's section lists (sources.section_files)."""
-        complete = [p for p in self.periods if not self._periods.loc[p, "is_in_progress"]]
-        audit_files = {row[0] for rows in self._audit for row in rows}
-        return section_files(self.shared.report_files(), self.periods, complete, audit_files)
-
     def data_quality(self, period: str, period_end) -> dict:
-        files = None if self._section_files is None else self._section_files.get(period, set())
-        dq = data_quality(self.con, pd.Timestamp(period_end).date(), self.code, audit=self._audit,
-                          dates=self._source_months, files=files)
+        dq = data_quality(self.con, period, pd.Timestamp(period_end).date(), self.code,
+                          section=self.shared.sections(self.code).get(period, {}), dates=self._source_months)
         dq["checks"] = self.shared.quality_checks(period)
         return dq

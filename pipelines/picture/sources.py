@@ -1,8 +1,9 @@
 """The *Datakvalitet och källor* section: coverage per source and month, what was not
 loaded and why, and the attribution of every source.
 
-Built from the audit tables and intermediate.int_source_dates; kept apart so it can
-switch to the data_quality package's summary once that exists.
+Lays out what dbt counts (the int_report_* models: the audit rows of the files each
+tertial's section lists) and intermediate.int_source_dates; kept apart so it can switch to
+the data_quality package's summary once that exists.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import duckdb
 from ..warehouse import has_column, table_exists
 
 
-def _of_municipality(con, schema: str, table: str, kommun_code: str | None, shared: bool) -> tuple[str, list]:
-    """A condition on one municipality's rows of a table (with `shared`, also the rows of the
-    region's shared root files, kommun_code null); none when the table has no such column."""
+def _of_municipality(con, schema: str, table: str, kommun_code: str | None) -> tuple[str, list]:
+    """A condition on one municipality's rows of a table; none when the table has no such column."""
     if kommun_code is None or not has_column(con, schema, table, "kommun_code"):
         return "true", []
-    return ("(kommun_code = ? or kommun_code is null)" if shared else "kommun_code = ?"), [kommun_code]
+    return "kommun_code = ?", [kommun_code]
 
 
 SOURCE_NAMES = {
@@ -67,14 +67,13 @@ def _months_back(end: date, count: int) -> list[date]:
     return months[::-1]
 
 
-def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: str | None = None,
-                 months: int = 12, audit: tuple | None = None, dates: list | None = None,
-                 files: set | None = None) -> dict:
-    """Everything the section shows, as plain rows for the template, the XLSX and tests; with
-    `kommun_code`, of that municipality (its own files and the region's shared ones).
-    `audit`: audit_rows(con, kommun_code), `dates`: source_months(con, kommun_code), when read
-    already (they are the same every tertial). `files`: the source files the tertial's section
-    lists (section_files()); None: every file."""
+def data_quality(con: duckdb.DuckDBPyConnection, period: str, period_end: date, kommun_code: str,
+                 months: int = 12, section: dict | None = None, dates: list | None = None) -> dict:
+    """Everything the section shows, as plain rows for the template, the XLSX and tests, of a
+    municipality. What was loaded, rejected and left out is counted in dbt (SECTION_TABLES:
+    the files the tertial's section lists, its own and the region's shared ones); this lays it
+    out. `section`: section_rows(con, kommun_code, period), `dates`: source_months(con,
+    kommun_code), when read already."""
     month_list = _months_back(period_end, months)
     dates = source_months(con, kommun_code) if dates is None else dates
     # a month has data when one of its dates falls between the first month and the period's end
@@ -84,82 +83,54 @@ def data_quality(con: duckdb.DuckDBPyConnection, period_end: date, kommun_code: 
         for source, name in SOURCE_NAMES.items()
         if source != "police_bra"  # yearly file, no months
     ]
-    rejected, loaded, ignored = audit if audit is not None else audit_rows(con, kommun_code)
-    if files is not None:
-        rejected, loaded, ignored = ([r for r in rows if r[0] in files] for rows in (rejected, loaded, ignored))
+    section = section_rows(con, kommun_code, period) if section is None else section
     return {
         "months": [f"{m:%Y-%m}" for m in month_list],
         "coverage": coverage,
         "rejected": [
-            {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": rows}
-            for kind, reason, rows in _rejected_by_reason(rejected)
+            {"source": SOURCE_NAMES.get(kind, kind or "–"), "reason": reason, "rows": int(rows)}
+            for kind, reason, rows in section.get("rejected", [])
         ],
         "files": [
-            {"source": SOURCE_NAMES.get(kind, kind), "files": n, "rows_loaded": int(loaded_rows or 0),
-             "rows_rejected": int(rej or 0), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
-            for kind, n, loaded_rows, rej, last in _files_by_kind(loaded)
+            {"source": SOURCE_NAMES.get(kind, kind), "files": int(n), "rows_loaded": int(loaded),
+             "rows_rejected": int(rejected), "last_loaded": last.strftime("%Y-%m-%d") if last else "–"}
+            for kind, n, loaded, rejected, last in section.get("files", [])
         ],
-        "ignored": [{"column": col, "files": n, "reason": reason} for col, n, reason in _ignored_by_column(ignored)],
+        "ignored": [{"column": column, "files": int(n), "reason": reason}
+                    for column, n, reason in section.get("ignored", [])],
         "attribution": [{"source": s, "text": t} for s, t in ATTRIBUTION],
     }
 
 
-def _rejected_by_reason(rows: list[tuple]) -> list[tuple]:
-    """(source kind, reason, rows) of per-file rows (file, kind, reason, rows), most rows first."""
-    out: dict[tuple, int] = {}
-    for _file, kind, reason, n in rows:
-        out[(kind, reason)] = out.get((kind, reason), 0) + int(n)
-    return sorted(((kind, reason, n) for (kind, reason), n in out.items()), key=lambda r: (-r[2], r[1], r[0]))
+# The section's three tables as dbt counts them, per municipality and tertial (DATA-CONTRACT
+# §4.2): name -> (table, columns, the order the section prints them in).
+SECTION_TABLES = {
+    "rejected": ("intermediate.int_report_rejected_rows", "source_kind, reason, row_count",
+                 "row_count desc, reason, source_kind nulls first"),
+    "files": ("intermediate.int_report_loaded_files",
+              "source_kind, file_count, rows_loaded, rows_rejected, last_loaded_at", "source_kind"),
+    "ignored": ("intermediate.int_report_ignored_columns", "column_header, file_count, reason", "column_header"),
+}
 
 
-def _files_by_kind(rows: list[tuple]) -> list[tuple]:
-    """(source kind, files, rows loaded, rows rejected, last loaded) of the loaded files' rows
-    (file, kind, sha256, loaded, rejected, loaded at), one per loaded version of a file."""
-    out: dict[str, list] = {}
-    for _file, kind, _sha, loaded, rejected, at in rows:
-        n, total, rej, last = out.get(kind, [0, 0, 0, None])
-        out[kind] = [n + 1, total + int(loaded or 0), rej + int(rejected or 0),
-                     at if last is None or (at is not None and at > last) else last]
-    return [(kind, *values) for kind, values in sorted(out.items())]
+def section_rows(con: duckdb.DuckDBPyConnection, kommun_code: str, period: str) -> dict[str, list[tuple]]:
+    """name -> a municipality's rows of the tertial of each of SECTION_TABLES, in order; none
+    of a table a warehouse built before it lacks."""
+    return section_rows_by_municipality(con, [kommun_code]).get(kommun_code, {}).get(period, {})
 
 
-def _ignored_by_column(rows: list[tuple]) -> list[tuple]:
-    """(column, files, reason) of per-file rows (file, column, reason)."""
-    out: dict[str, tuple[set, str]] = {}
-    for file, column, reason in rows:
-        found, first = out.get(column, (set(), reason))
-        out[column] = (found | {file}, min(first, reason))
-    return [(column, len(found), reason) for column, (found, reason) in sorted(out.items())]
-
-
-def report_files(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]] | None:
-    """period -> the source files whose dated rows that tertial's report reads
-    (intermediate.int_report_source_files, the one definition of the window); None in a
-    warehouse built before that model."""
-    if not table_exists(con, "intermediate", "int_report_source_files"):
-        return None
-    out: dict[str, set[str]] = {}
-    for period, source_file in con.execute(
-            "select distinct period, source_file from intermediate.int_report_source_files").fetchall():
-        out.setdefault(period, set()).add(source_file)
-    return out
-
-
-def section_files(by_period: dict[str, set[str]] | None, periods: list[str], complete: list[str],
-                  audit_files: set[str]) -> dict[str, set[str]] | None:
-    """The files (of `audit_files`: a municipality's own and the region's shared ones) each
-    tertial's section lists: those whose dated rows it reads (report_files),
-    and in the newest complete tertial (the newest report) also every file no complete
-    tertial lists (no dated row: BRÅ's yearly files, configuration, a wholly rejected file;
-    or rows only in the tertial still in progress), so none vanishes. None (every file, every
-    tertial) in a warehouse built before int_report_source_files."""
-    if by_period is None:
-        return None
-    out = {p: by_period.get(p, set()) & audit_files for p in periods}  # the municipality's own and shared
-    newest = (complete or periods or [None])[-1]
-    if newest is not None:
-        shown = set().union(*(out[p] for p in complete)) if complete else set()
-        out[newest] |= audit_files - shown
+def section_rows_by_municipality(con: duckdb.DuckDBPyConnection, codes: list[str] | None = None) -> dict[str, dict]:
+    """kommun_code -> period -> section_rows of every municipality of `codes` (None: all): one
+    query per table for all of them, which cost less than one per municipality and tertial."""
+    out: dict[str, dict] = {}
+    for name, (table, columns, order) in SECTION_TABLES.items():
+        if not table_exists(con, *table.split(".")):
+            continue
+        only = "" if codes is None else " where list_contains(?, kommun_code)"
+        rows = con.execute(f"select kommun_code, period, {columns} from {table}{only} "
+                           f"order by kommun_code, period, {order}", [] if codes is None else [codes]).fetchall()
+        for code, period, *row in rows:
+            out.setdefault(code, {}).setdefault(period, {}).setdefault(name, []).append(tuple(row))
     return out
 
 
@@ -169,7 +140,7 @@ def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None
     `by_municipality`: (kommun_code, source, month, first date) of each municipality)."""
     if not table_exists(con, "intermediate", "int_source_dates"):
         return []
-    mine, params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code, shared=False)
+    mine, params = _of_municipality(con, "intermediate", "int_source_dates", kommun_code)
     return con.execute(
         f"""
         select {"kommun_code, " if by_municipality else ""}source, date_trunc('month', data_date)::date,
@@ -177,45 +148,3 @@ def source_months(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None
         from intermediate.int_source_dates where data_date is not null and {mine} group by all
         """, params
     ).fetchall()
-
-
-# audit_rows' three reads, per source file (the section lists a tertial's files only):
-# (table, select list, order), the same for one municipality and for all
-AUDIT_READS = (
-    ("rejected_rows", "source_file, coalesce(source_kind, '') as source_kind, reason, count(*) as rows",
-     "source_file, reason"),
-    ("loaded_files", "source_file, source_kind, file_sha256, rows_loaded, rows_rejected, loaded_at",
-     "source_file, loaded_at"),
-    ("ignored_columns", "source_file, column_header, min(reason)", "source_file, column_header"),
-)
-
-
-def audit_rows_by_municipality(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, tuple]:
-    """audit_rows of each municipality of `codes`, three queries for all of them: three per
-    municipality cost more than their rows in a national run."""
-    parts = {code: ([], [], []) for code in codes}
-    for i, (table, columns, order) in enumerate(AUDIT_READS):
-        if not table_exists(con, "audit", table):
-            continue
-        mine = ("(t.kommun_code = m._code or t.kommun_code is null)"
-                if has_column(con, "audit", table, "kommun_code") else "true")
-        rows = con.execute(
-            f"select m._code, {columns} from audit.{table} as t join (select unnest(?::varchar[]) as _code) as m "
-            f"on {mine} group by all order by m._code, {order}", [codes]).fetchall()
-        for code, *row in rows:
-            parts[code][i].append(tuple(row))
-    return parts
-
-
-def audit_rows(con: duckdb.DuckDBPyConnection, kommun_code: str | None = None) -> tuple[list, list, list]:
-    """The section's audit rows per source file (rejected reasons, loaded files, ignored
-    columns) of a municipality's own files and the region's shared ones (every row when None)."""
-    out = []
-    for table, columns, order in AUDIT_READS:
-        if not table_exists(con, "audit", table):
-            out.append([])
-            continue
-        mine, params = _of_municipality(con, "audit", table, kommun_code, shared=True)
-        out.append(con.execute(f"select {columns} from audit.{table} where {mine} group by all order by {order}",
-                               params).fetchall())
-    return tuple(out)

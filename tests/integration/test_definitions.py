@@ -42,6 +42,17 @@ def test_assets_groups_checks_and_partitions():
     assert any(c.startswith("marts/dim_area:unique_combination") for c in checks)  # (kommun_code, area_id)
     # dbt sources are the ingest assets: fct depends (transitively) on raw.police_events
     assert dg.AssetKey(["raw", "police_events"]) in graph.get(dg.AssetKey(["staging", "stg_polisen__events"])).parent_keys
+    # the audit tables (dbt source `audit`) are declared, written by the loaders, never materialised;
+    # to the change planner a model reading them has every loader as parent (pipelines/changes.py)
+    from pipelines import changes
+
+    audit = graph.get(dg.AssetKey(["audit", "rejected_rows"]))
+    assert not audit.is_materializable and dg.AssetKey(["raw", "partner_reports"]) in audit.parent_keys
+    assert audit.key in graph.get(dg.AssetKey(["intermediate", "int_report_rejected_rows"])).parent_keys
+    planned = changes.graph()
+    loaders = {key for key, kind in planned.kind.items() if kind == "ingest"}
+    assert loaders <= set(planned.parents["intermediate/int_report_rejected_rows"])
+    assert not any(key.startswith("audit/") for key in planned.order)
     # municipality × tertial partitions: '0382|2024-05' is Östhammar's 2024-T2
     partitions = graph.get(dg.AssetKey(["picture", "lagesbild"])).partitions_def
     assert partitions.get_partition_keys()[:3] == ["0382|2023-01", "0382|2023-05", "0382|2023-09"]

@@ -1,5 +1,5 @@
 """The figures' reads done once for every municipality give each municipality exactly the rows
-its own query gives (pipelines/picture/marts.py Shared, sources.audit_rows_by_municipality)."""
+its own query gives (pipelines/picture/marts.py Shared, sources.section_rows_by_municipality)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pipelines.picture.marts import Shared, _split
-from pipelines.picture.sources import audit_rows, audit_rows_by_municipality, data_quality
+from pipelines.picture.sources import data_quality, section_rows, section_rows_by_municipality
 
 
 @pytest.fixture()
@@ -19,49 +19,54 @@ def con():
     con.execute("create schema audit; create schema marts; create schema intermediate")
     con.execute("create table marts.dim_municipality (kommun_code varchar)")
     con.execute("insert into marts.dim_municipality values ('0360'), ('0382'), ('0319')")
-    con.execute("create table audit.rejected_rows (kommun_code varchar, source_file varchar, source_kind varchar, "
-                "reason varchar)")
-    con.execute("insert into audit.rejected_rows values "
-                "('0382', 'e.csv', 'surveys', 'tomt svar'), ('0382', 'e.csv', 'surveys', 'tomt svar'), "
-                "('0382', 'x.csv', null, 'okänd fil'), (null, 'root.csv', 'police_local', 'okänd kommun'), "
-                "(null, 'root.csv', 'police_local', 'okänd kommun'), ('0360', 'p.csv', 'partner_reports', 'datum saknas'), "
-                "(null, 'root_e.csv', 'surveys', 'tomt svar')")
-    con.execute("create table audit.loaded_files (kommun_code varchar, source_file varchar, file_sha256 varchar, "
-                "source_kind varchar, rows_loaded integer, rows_rejected integer, loaded_at timestamp)")
-    con.execute("insert into audit.loaded_files values "
-                "('0382', 'e.csv', 'a', 'surveys', 10, 1, '2026-05-01 10:00'), "
-                "('0382', 'e2.csv', 'b', 'surveys', 5, 0, '2026-06-01 10:00'), "
-                "(null, 'root.csv', 'c', 'police_local', 100, 2, '2026-04-01 09:00'), "
-                "('0360', 'p.csv', 'd', 'partner_reports', 7, null, null)")
-    con.execute("create table audit.ignored_columns (kommun_code varchar, column_header varchar, "
-                "source_file varchar, reason varchar)")
-    con.execute("insert into audit.ignored_columns values ('0382', 'Extra', 'a.csv', 'okänd kolumn'), "
-                "('0382', 'Extra', 'b.csv', 'okänd kolumn'), (null, 'Kommun2', 'root.csv', 'okänd kolumn')")
+    # the data-quality section's rows as dbt counts them (a shared file's in every municipality's)
+    con.execute("create table intermediate.int_report_rejected_rows (kommun_code varchar, period varchar, "
+                "source_kind varchar, reason varchar, row_count bigint)")
+    con.execute("insert into intermediate.int_report_rejected_rows values "
+                "('0382', '2026-T2', 'surveys', 'tomt svar', 3), ('0382', '2026-T2', null, 'okänd fil', 1), "
+                "('0382', '2026-T2', 'police_local', 'okänd kommun', 2), ('0382', '2026-T1', 'surveys', 'x', 1), "
+                "('0360', '2026-T2', 'partner_reports', 'datum saknas', 1), "
+                "('0360', '2026-T2', 'police_local', 'okänd kommun', 2), "
+                "('0319', '2026-T2', 'police_local', 'okänd kommun', 2)")
+    con.execute("create table intermediate.int_report_loaded_files (kommun_code varchar, period varchar, "
+                "source_kind varchar, file_count bigint, rows_loaded bigint, rows_rejected bigint, "
+                "last_loaded_at timestamp)")
+    con.execute("insert into intermediate.int_report_loaded_files values "
+                "('0382', '2026-T2', 'surveys', 2, 15, 1, '2026-06-01 10:00'), "
+                "('0382', '2026-T2', 'police_local', 1, 100, 2, '2026-04-01 09:00'), "
+                "('0360', '2026-T2', 'partner_reports', 1, 7, 0, null), "
+                "('0360', '2026-T2', 'police_local', 1, 100, 2, '2026-04-01 09:00')")
+    con.execute("create table intermediate.int_report_ignored_columns (kommun_code varchar, period varchar, "
+                "column_header varchar, file_count bigint, reason varchar)")
+    con.execute("insert into intermediate.int_report_ignored_columns values "
+                "('0382', '2026-T2', 'Kommun2', 1, 'okänd kolumn'), ('0382', '2026-T2', 'Extra', 2, 'okänd kolumn')")
     yield con
     con.close()
 
 
-def test_audit_rows_of_all_municipalities_are_each_ones_own_and_the_shared(con):
+def test_section_rows_of_all_municipalities_are_each_ones_own(con):
     codes = ["0319", "0360", "0382"]
-    together = audit_rows_by_municipality(con, codes)
+    together = section_rows_by_municipality(con)
+    assert section_rows_by_municipality(con, codes) == together
     for code in codes:
-        assert together[code] == tuple(audit_rows(con, code)), code
-    assert together["0319"][0] == [("root.csv", "police_local", "okänd kommun", 2),
-                                   ("root_e.csv", "surveys", "tomt svar", 1)]  # shared only
-    section = data_quality(con, date(2026, 8, 31), "0382", audit=together["0382"], dates=[])
-    assert section["rejected"][0] == {"source": "Trygghetsenkäter", "reason": "tomt svar", "rows": 3}  # own 2, shared 1
-    assert [(f["files"], f["rows_loaded"], f["last_loaded"]) for f in section["files"]] == [
-        (1, 100, "2026-04-01"), (2, 15, "2026-06-01")]
+        for period in ("2026-T1", "2026-T2"):
+            assert together.get(code, {}).get(period, {}) == {
+                name: rows for name, rows in section_rows(con, code, period).items() if rows}, (code, period)
+    assert together["0319"] == {"2026-T2": {"rejected": [("police_local", "okänd kommun", 2)]}}
+    assert section_rows_by_municipality(con, ["0360"]).keys() == {"0360"}
+    section = data_quality(con, "2026-T2", date(2026, 8, 31), "0382", section=together["0382"]["2026-T2"], dates=[])
+    assert [r["reason"] for r in section["rejected"]] == ["tomt svar", "okänd kommun", "okänd fil"]
+    assert [(f["source"], f["files"], f["rows_loaded"], f["last_loaded"]) for f in section["files"]] == [
+        ("Anmälda brott, lokalpolisområdet", 1, 100, "2026-04-01"), ("Trygghetsenkäter", 2, 15, "2026-06-01")]
+    assert [c["column"] for c in section["ignored"]] == ["Extra", "Kommun2"]
 
 
-def test_audit_rows_without_a_kommun_code_column_are_everyones(con):
-    con.execute("alter table audit.ignored_columns drop column kommun_code")
-    together = audit_rows_by_municipality(con, ["0360", "0382"])
-    assert together["0360"][2] == together["0382"][2] == audit_rows(con, "0360")[2]
-    assert len(together["0360"][2]) == 3  # per file
-    section = data_quality(con, date(2026, 8, 31), "0360", audit=together["0360"], dates=[])
-    assert section["ignored"] == [{"column": "Extra", "files": 2, "reason": "okänd kolumn"},
-                                  {"column": "Kommun2", "files": 1, "reason": "okänd kolumn"}]
+def test_shared_reads_a_municipality_outside_its_selection_alone(con):
+    only = Shared.__new__(Shared)
+    only.con, only.only, only._sections = con, ["0360"], None
+    assert only.sections("0382") == section_rows_by_municipality(con)["0382"]
+    assert only.sections("0360") == section_rows_by_municipality(con)["0360"]
+    assert only._sections.keys() == {"0360"}
 
 
 def test_free_text_read_once_is_each_municipalitys_per_tertial_in_order(con):
