@@ -193,6 +193,7 @@ SHARED_RUNS = {"sample_run", "edge_run", "region_run"}
 LONGEST_FIRST = [
     "tests/integration/test_bad_day.py",
     "tests/e2e/test_ui.py",
+    "tests/integration/test_cost_follows_change.py",  # three runs and a fresh build on sample copies
     "tests/integration/test_bad_day_rebuild.py",
     "tests/integration/test_connectors_pipeline.py",
     "tests/integration/test_load_bounds.py",
