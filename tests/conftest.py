@@ -80,15 +80,22 @@ class _Tee(io.TextIOBase):
             stream.flush()
 
 
-def _run_shared(data_dir_of: Callable[[Path], Path], base: Path) -> PipelineRun:
+def _run_shared(data_dir_of: Callable[[Path], Path], base: Path, pdf: str | None = None) -> PipelineRun:
     """run_pipeline for a shared run, what it prints also kept in base/make-run.out."""
     with (base / "make-run.out").open("w", encoding="utf-8") as out, contextlib.redirect_stdout(_Tee(sys.stdout, out)), \
             pytest.MonkeyPatch.context() as monkeypatch:
-        return run_pipeline(data_dir_of(base), base, monkeypatch)
+        return run_pipeline(data_dir_of(base), base, monkeypatch, pdf=pdf)
 
 
-def run_pipeline(data_dir: Path, base: Path, monkeypatch: pytest.MonkeyPatch) -> PipelineRun:
-    """`make run`'s driver (pipelines.run.main) on `data_dir`, writing under `base`."""
+# LAGESBILD_PDF for a run whose tests read no PDF: WeasyPrint's layout is most of a render
+# (about 2 s a lägesbild, 11 in the sample). The PDFs are checked where they are read: the
+# shared sample and edge builds (test_report, test_editions), the bad day, the redaction corpus.
+NO_PDF = "none"
+
+
+def run_pipeline(data_dir: Path, base: Path, monkeypatch: pytest.MonkeyPatch, pdf: str | None = None) -> PipelineRun:
+    """`make run`'s driver (pipelines.run.main) on `data_dir`, writing under `base`; `pdf`:
+    LAGESBILD_PDF (NO_PDF for a test that reads none), else the default choice."""
     from pipelines import run
 
     warehouse, output_dir = base / "warehouse" / "lagesbild.duckdb", base / "output"
@@ -97,7 +104,10 @@ def run_pipeline(data_dir: Path, base: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(output_dir))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.delenv("LAGESBILD_ANALYTICS_COPY", raising=False)  # the copy beside this warehouse
-    monkeypatch.delenv("LAGESBILD_PDF", raising=False)  # the default choice of PDFs (settings.read_pdf_choice)
+    if pdf is None:
+        monkeypatch.delenv("LAGESBILD_PDF", raising=False)  # the default choice of PDFs (settings.read_pdf_choice)
+    else:
+        monkeypatch.setenv("LAGESBILD_PDF", pdf)
     return PipelineRun(data_dir, warehouse, output_dir, run.main())
 
 
@@ -110,13 +120,13 @@ def dbt_manifest() -> None:
         ensure_manifest()
 
 
-def shared_run(name: str, tmp_path_factory, data_dir_of: Callable[[Path], Path]) -> PipelineRun:
+def shared_run(name: str, tmp_path_factory, data_dir_of: Callable[[Path], Path], pdf: str | None = None) -> PipelineRun:
     """The pipeline on `data_dir_of(base)` (which may write a data dir under `base`), run once
     per test session however many modules and xdist workers use it. Not under xdist: a plain
     temporary directory. Under xdist: a directory shared by the session's workers (the parent
     of each worker's base temp), built by the first under a file lock, read by the others."""
     if not WORKER:
-        return _run_shared(data_dir_of, tmp_path_factory.mktemp(name))
+        return _run_shared(data_dir_of, tmp_path_factory.mktemp(name), pdf)
 
     from filelock import FileLock
 
@@ -126,7 +136,7 @@ def shared_run(name: str, tmp_path_factory, data_dir_of: Callable[[Path], Path])
         if not done.exists():
             shutil.rmtree(base, ignore_errors=True)  # what a worker that failed half-way left
             base.mkdir()
-            result = _run_shared(data_dir_of, base)
+            result = _run_shared(data_dir_of, base, pdf)
             done.write_text(json.dumps({k: str(v) for k, v in asdict(result).items()}))
         fields = json.loads(done.read_text())
     dbt_manifest()  # the run may have been built by another worker, in its own target folder
@@ -183,6 +193,7 @@ SHARED_RUNS = {"sample_run", "edge_run", "region_run"}
 LONGEST_FIRST = [
     "tests/integration/test_bad_day.py",
     "tests/e2e/test_ui.py",
+    "tests/integration/test_cost_follows_change.py",  # three runs and a fresh build on sample copies
     "tests/integration/test_bad_day_rebuild.py",
     "tests/integration/test_connectors_pipeline.py",
     "tests/integration/test_load_bounds.py",

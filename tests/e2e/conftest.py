@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, DAGSTER_YAML, REPO, SAMPLE
+from tests.conftest import ARTIFACTS, DAGSTER_YAML, NO_PDF, REPO, SAMPLE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -176,6 +176,7 @@ def dagster_server(tmp_path_factory):
         "LAGESBILD_DATA_DIR": str(server.data_dir),
         "LAGESBILD_WAREHOUSE": str(server.warehouse),
         "LAGESBILD_OUTPUT_DIR": str(server.output_dir),
+        "LAGESBILD_PDF": NO_PDF,  # the UI's runs, not the reports' PDFs (tests/conftest.py)
         "TQDM_DISABLE": "1",
         # As `make ui`: under `dagster dev`, DbtProject.prepare_if_dev() runs the `dbt` on PATH.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -17,7 +17,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLE, dbt_manifest, run_pipeline
+from tests.conftest import NO_PDF, SAMPLE, dbt_manifest
 
 # A reader process, as an analyst's script would be: open the copy read-only, query, close,
 # again and again; every error is printed, the published_at of every copy seen is counted.
@@ -96,6 +96,7 @@ def test_reader_never_fails_during_a_full_run_and_publishes(own_warehouse, tmp_p
         monkeypatch.setenv("LAGESBILD_DATA_DIR", str(SAMPLE))
         monkeypatch.setenv("LAGESBILD_WAREHOUSE", str(own_warehouse))
         monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(base / "output"))
+        monkeypatch.setenv("LAGESBILD_PDF", NO_PDF)  # the reader reads the copy, not the reports
         monkeypatch.delenv("DAGSTER_HOME", raising=False)
         from pipelines import run
         from pipelines.changes import TABLE

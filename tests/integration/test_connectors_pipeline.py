@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.connectors import police
-from tests.conftest import SAMPLE, make_data_dir, run_pipeline
+from tests.conftest import NO_PDF, SAMPLE, make_data_dir, run_pipeline
 
 ARCHIVE = json.loads((SAMPLE / "police" / "events" / "events_uppsala_lan.json").read_text(encoding="utf-8"))
 NEW_EVENT = {
@@ -49,7 +49,7 @@ def test_a_new_event_on_the_server_reaches_the_marts_and_the_analyst_copy(switch
     data_dir = make_data_dir(tmp_path)
     server = switched_on
     server.expect_ordered_request("/api/events").respond_with_data(payload(ARCHIVE))
-    first = run_pipeline(data_dir, tmp_path, monkeypatch)
+    first = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     assert first.exit_code == 0
     before = query(first.warehouse, BURGLARIES_GIMO)[0][0]
     (written,) = police.api_dir(data_dir).glob("*.json")
@@ -59,7 +59,7 @@ def test_a_new_event_on_the_server_reaches_the_marts_and_the_analyst_copy(switch
 
     # the event appears on the server; the next run fetches it and shows it
     server.expect_ordered_request("/api/events").respond_with_data(payload([*ARCHIVE, NEW_EVENT]))
-    second = run_pipeline(data_dir, tmp_path, monkeypatch)
+    second = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     assert second.exit_code == 0
     assert query(second.warehouse, BURGLARIES_GIMO)[0][0] == before + 1
     assert query(second.warehouse.parent / "analytics.duckdb", BURGLARIES_GIMO)[0][0] == before + 1
@@ -73,7 +73,7 @@ def test_a_new_event_on_the_server_reaches_the_marts_and_the_analyst_copy(switch
         port = probe.getsockname()[1]
     monkeypatch.setenv("LAGESBILD_POLISEN_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("LAGESBILD_POLISEN_MAX_AGE", "0h")  # so the last success counts as stale
-    third = run_pipeline(data_dir, tmp_path, monkeypatch)
+    third = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     assert third.exit_code == 0
     out = capsys.readouterr().out
     assert "VARNING: polisen: inget svar" in out and "VARNING: polisen: inaktuell: senaste lyckade hämtning" in out
@@ -149,7 +149,7 @@ def test_scb_and_kolada_reach_the_marts_through_make_run(all_switched_on, tmp_pa
         handle.write(f"kolada_kpis: [{KPI}]\n")
     server.expect_request("/api/events").respond_with_data(payload(ARCHIVE))
     serve_reference(server)
-    first = run_pipeline(data_dir, tmp_path, monkeypatch)
+    first = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     assert first.exit_code == 0
     assert len(list((data_dir / "reference" / "scb").glob("TAB638_*.json"))) == 1
     assert len(list((data_dir / "reference" / "kolada").glob("*.json"))) == 2
@@ -193,7 +193,7 @@ def test_scb_and_kolada_reach_the_marts_through_make_run(all_switched_on, tmp_pa
     server.clear()
     server.expect_request("/api/events").respond_with_data(payload(ARCHIVE))
     serve_reference(server, {("0382", 2024): 501.0})
-    second = run_pipeline(data_dir, tmp_path, monkeypatch)
+    second = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     assert second.exit_code == 0
     assert query(second.warehouse, "select value from marts.fct_reference_kpis "
                                    "where kommun_code = '0382' and year = 2024") == [(501.0,)]
@@ -253,10 +253,10 @@ def test_the_newest_version_wins_when_payloads_arrive_out_of_order(httpserver, t
     assert [p.name for p in written] == ["20260820T192000Z.json", "20260820T214500Z.json"]
     late = tmp_path / written[0].name
     written[0].rename(late)  # the first payload is elsewhere: only the edit is loaded
-    run = run_pipeline(data_dir, tmp_path, monkeypatch)
+    run = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     assert run.exit_code == 0 and query(run.warehouse, GIMO_2026_T2) == [(1, 0)]  # (inbrott, stöld)
     late.rename(written[0])  # ... and arrives after it
-    run = run_pipeline(data_dir, tmp_path, monkeypatch)
+    run = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     assert run.exit_code == 0
     assert query(run.warehouse, "select count(*) from raw.police_events where id = 9999002") == [(2,)]
     for warehouse in (run.warehouse, run.warehouse.parent / "analytics.duckdb"):

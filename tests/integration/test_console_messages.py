@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import NO_PDF, REPO
 
 pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
 
@@ -155,6 +155,7 @@ def run(base: Path, folder: Path) -> Console:
         "LAGESBILD_DATA_DIR": str(folder),
         "LAGESBILD_WAREHOUSE": str(base / "warehouse" / "lagesbild.duckdb"),
         "LAGESBILD_OUTPUT_DIR": str(base / "output"),
+        "LAGESBILD_PDF": NO_PDF,  # what the console says, not the reports (tests/conftest.py)
     }
     for name in ("DAGSTER_HOME", "LAGESBILD_ANALYTICS_COPY"):
         env.pop(name, None)

@@ -24,7 +24,7 @@ import pytest
 from data_quality import gate
 from data_quality.tables import MARTS, RAW
 from pipelines.settings import read_as_of
-from tests.conftest import SAMPLE, run_pipeline
+from tests.conftest import NO_PDF, SAMPLE, run_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -255,7 +255,7 @@ def test_make_run_with_an_empty_source_and_a_future_date(tmp_path, monkeypatch, 
     year = read_as_of().year + 1  # the year after the as-of date (pinned in tests/conftest.py)
     (data_dir / "police" / "events" / "future.json").write_text(json.dumps([future_event(year)]), encoding="utf-8")
 
-    run = run_pipeline(data_dir, tmp_path, monkeypatch)
+    run = run_pipeline(data_dir, tmp_path, monkeypatch, pdf=NO_PDF)
     out, err = capsys.readouterr()
 
     assert run.exit_code == 1

@@ -7,7 +7,7 @@ edition, the public figures or the analysts' copy."""
 from __future__ import annotations
 
 import re
-import zipfile
+import shutil
 
 import duckdb
 import openpyxl
@@ -15,8 +15,8 @@ import pypdfium2
 import pytest
 
 from pipelines.picture.edition import INTERNAL_MARKING
-from tests.conftest import make_data_dir, run_pipeline
-from tests.edge_cases import PERIOD, write_edge_cases
+from tests.conftest import run_pipeline
+from tests.edge_cases import PERIOD
 
 pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
 
@@ -25,14 +25,18 @@ FIGURES = ("select period, table_name, row_key, column_key, value, shown, kind f
 
 
 @pytest.fixture(scope="module")
-def internal_run(tmp_path_factory):
-    """The hard cases (hidden small counts, police events with summaries) with the internal edition on."""
+def internal_run(edge_run, tmp_path_factory):
+    """The hard cases (hidden small counts, police events with summaries) with the internal edition
+    switched on: a copy of the session's edge build (data dir, warehouse, reports), run again with
+    the switch. The switch is an input of the published figures (pipelines/changes.py), so the run
+    builds them, both editions of every tertial and the analyst copy; the sources and marts stay."""
     base = tmp_path_factory.mktemp("internal")
-    data_dir = make_data_dir(base)
-    write_edge_cases(data_dir)
+    shutil.copytree(edge_run.data_dir, base / "data")  # copy2: mtimes kept, hashes cached
+    shutil.copytree(edge_run.warehouse.parent, base / "warehouse")
+    shutil.copytree(edge_run.output_dir, base / "output")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("LAGESBILD_INTERNAL", "on")
-        result = run_pipeline(data_dir, base, monkeypatch)
+        result = run_pipeline(base / "data", base, monkeypatch)
     assert result.exit_code == 0
     return result
 
@@ -119,8 +123,6 @@ def test_analyst_copy_has_no_internal_figures(internal_run):
 
 def test_switching_it_off_removes_the_internal_edition_and_its_figures(internal_run, tmp_path, monkeypatch):
     """The next run without the switch: the unsuppressed figures leave the warehouse, intern/ the output."""
-    import shutil
-
     base = tmp_path / "again"
     shutil.copytree(internal_run.warehouse.parent, base / "warehouse")
     shutil.copytree(internal_run.output_dir, base / "output")

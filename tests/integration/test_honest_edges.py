@@ -16,7 +16,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.conftest import make_data_dir, run_pipeline
+from tests.conftest import NO_PDF, make_data_dir, run_pipeline
 
 pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
 
@@ -85,7 +85,7 @@ def edges_run(tmp_path_factory):
     (data_dir / "pledges.yaml").write_text(PLEDGES, encoding="utf-8")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.delenv("LAGESBILD_AS_OF", raising=False)  # today: 2025-T1 has ended
-        result = run_pipeline(data_dir, base, monkeypatch)
+        result = run_pipeline(data_dir, base, monkeypatch, pdf=NO_PDF)
     assert result.exit_code == 0
     return result
 

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 import yaml
 
-from tests.conftest import SAMPLE, make_data_dir, shared_run
+from tests.conftest import NO_PDF, SAMPLE, make_data_dir, shared_run
 
 pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
 
@@ -82,7 +82,7 @@ def write_data(base: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    result = shared_run("map_sectors", tmp_path_factory, write_data)
+    result = shared_run("map_sectors", tmp_path_factory, write_data, pdf=NO_PDF)  # the HTML and workbook are read
     assert result.exit_code == 0, "the pipeline failed on the map and sector data"
     return result
 

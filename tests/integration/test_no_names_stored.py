@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, SAMPLE, make_data_dir, run_pipeline
+from tests.conftest import NO_PDF, REPO, SAMPLE, make_data_dir, run_pipeline
 from tests.privacy import find_personal_data
 from tests.redaction_corpus import _TOKEN, _labels, load
 
@@ -255,7 +255,7 @@ def test_free_text_off_stores_none_of_it(tmp_path_factory):
     _write_data(data_dir)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("LAGESBILD_FREE_TEXT", "off")
-        result = run_pipeline(data_dir, base, monkeypatch)
+        result = run_pipeline(data_dir, base, monkeypatch, pdf=NO_PDF)  # the tables are read, no output file
     assert result.exit_code == 0
     with duckdb.connect(str(result.warehouse), read_only=True) as con:
         def one(sql):

@@ -5,12 +5,11 @@ import gzip
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLE, make_data_dir, run_pipeline
+from tests.conftest import NO_PDF, SAMPLE, make_data_dir, run_pipeline
 
 pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
 
@@ -48,7 +47,7 @@ def quirks_run(tmp_path_factory):
     (data_dir / "police" / "events").mkdir(parents=True)
     (data_dir / "police" / "events" / "quirks.json").write_text(json.dumps(QUIRKS), encoding="utf-8")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        result = run_pipeline(data_dir, base, monkeypatch)
+        result = run_pipeline(data_dir, base, monkeypatch, pdf=NO_PDF)
     assert result.exit_code == 0
     return result
 
@@ -124,7 +123,7 @@ def versions_run(tmp_path_factory):
     (local / "a_utdrag_2025-04.csv").write_text("\n".join(EXTRACT_NEWER) + "\n", encoding="utf-8")
     (local / "b_utdrag_2025-02.csv").write_text("\n".join(EXTRACT_OLDER) + "\n", encoding="utf-8")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        result = run_pipeline(data_dir, base, monkeypatch)
+        result = run_pipeline(data_dir, base, monkeypatch, pdf=NO_PDF)
     assert result.exit_code == 0
     return result, base
 
@@ -196,7 +195,7 @@ def test_loading_the_versions_again_adds_nothing(versions_run, tmp_path_factory)
         json.dumps([EVENT_101, OLDER_100, NEWER_100], indent=2), encoding="utf-8"
     )
     with pytest.MonkeyPatch.context() as monkeypatch:
-        again = run_pipeline(run.data_dir, base, monkeypatch)
+        again = run_pipeline(run.data_dir, base, monkeypatch, pdf=NO_PDF)
     assert again.exit_code == 0
     assert query(again, "select count(*) from raw.police_events") == [(3,)]
     assert query(again, "select rows_loaded from audit.loaded_files where source_file like '%d_igen.json'") == [(0,)]
