@@ -8,13 +8,11 @@ at the end, that no personal-data value is stored anywhere in the warehouse.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import re
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import pytest
