@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,8 @@ class Part:
     printed: pd.DataFrame
     frame: pd.DataFrame | None = None
     paths: list[Path] = field(default_factory=list)
+    cpu: float = 0.0  # a worker's CPU and wall seconds for the run (the benchmark prints them)
+    wall: float = 0.0
 
 
 def workers_for(municipalities: int) -> int:
@@ -83,13 +86,19 @@ def build(warehouse: Path, codes: list[str], weights: dict[str, int], generated:
 
 
 def split(codes: list[str], weights: dict[str, int], runs: int) -> list[list[str]]:
-    """`codes` cut into at most `runs` consecutive runs of about equal total weight (at least 1 each)."""
+    """`codes` cut into at most `runs` consecutive runs of about equal total weight (none empty):
+    each cut where the weight done is nearest the next share of the total."""
     total = sum(max(weights.get(c, 0), 1) for c in codes)
     out, run, done = [], [], 0
     for code in codes:
+        weight = max(weights.get(code, 0), 1)
+        target = total * (len(out) + 1) / runs
+        if run and len(out) < runs - 1 and done + weight - target > target - done:
+            out.append(run)  # nearer the share without this one
+            run = []
         run.append(code)
-        done += max(weights.get(code, 0), 1)
-        if done >= total * (len(out) + 1) / runs and len(out) < runs - 1:
+        done += weight
+        if len(out) < runs - 1 and done >= total * (len(out) + 1) / runs:
             out.append(run)
             run = []
     return [r for r in [*out, run] if r]
@@ -100,8 +109,12 @@ def _build_run(warehouse: str, codes: list[str], generated: datetime, printed_ta
     """In a worker: the run's figures into parquet files of about BATCH_ROWS rows each."""
     from ..warehouse import connect
 
+    wall, cpu = time.perf_counter(), time.process_time()
     with connect(Path(warehouse), read_only=True) as con:
-        return _build_on(con, codes, generated, printed_tables, stem)
+        con.execute("set threads = 1")  # one worker per core; its reads are a small part of its work
+        part = _build_on(con, codes, generated, printed_tables, stem)
+    part.cpu, part.wall = time.process_time() - cpu, time.perf_counter() - wall
+    return part
 
 
 def _build_on(con, codes: list[str], generated: datetime, printed_tables: frozenset, stem: str) -> Part:

@@ -66,10 +66,20 @@ def _cpu() -> float:
 
 def build(copy: Path, region: bool, workers: int | None, profiler=None):
     """rebuild.write as the asset calls it; the open write connection and what it wrote."""
+    start, cpu = time.perf_counter(), time.process_time()
     with rebuild.prebuilt(copy, GENERATED, workers) as built:
+        planned = time.perf_counter() - start
+        if built.parts:
+            print(f"  {len(built.parts)} workers: " + "; ".join(
+                f"{len(p.codes)} municipalities {p.wall:.1f} s wall {p.cpu:.1f} s CPU" for p in built.parts)
+                  + f"; plan, start and wait {planned:.1f} s wall ({time.process_time() - cpu:.1f} s CPU here)")
         con = duckdb.connect(str(copy))
         with profiler or contextlib.nullcontext():
+            start, cpu = time.perf_counter(), time.process_time()
             written = rebuild.write(con, region, GENERATED, built)
+        if built.parts:
+            print(f"  written (the overview built here): {time.perf_counter() - start:.1f} s wall, "
+                  f"{time.process_time() - cpu:.1f} s CPU")
     return con, written
 
 
