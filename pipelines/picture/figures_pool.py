@@ -27,8 +27,9 @@ from .published import BATCH_ROWS, municipality_rows
 from .sources import catalogue
 
 # Fewer municipalities than this are built in-process: two spawned workers cost ~1.5–2 s of
-# imports and connecting before their first figure, the figures of 8 municipalities ~1.6 s.
-MIN_POOLED = 8
+# imports and connecting before their first figure (~2.3 s CPU together, measured), the figures of 12
+# municipalities ~2.6 s.
+MIN_POOLED = 12
 # How much work a municipality's figures are: its rows of the largest mart they are built from.
 WEIGHT = "select kommun_code, count(*) from marts.fct_problem_indicators group by 1"
 
