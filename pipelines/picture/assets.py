@@ -87,6 +87,7 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
     return dg.MaterializeResult(metadata={
         "dagster/row_count": sum(summary["by_municipality"].values()),
         "rows_written": written.rows,
+        "figures_workers": len(built.parts or []),  # processes that built them (0: this one)
         "rebuilt_municipalities": dg.MetadataValue.json(written.rebuilt),
         "rebuilt_comparisons": len(written.compared),
         "rebuilt_overview_tertials": dg.MetadataValue.json(written.periods),
