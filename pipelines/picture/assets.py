@@ -62,19 +62,23 @@ MART_DEPS = [
 )
 def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings
-    with retry_transient(context, "Publicerade siffror", str(settings.warehouse)), warehouse.connect() as con:
-        snap = changes.Snapshot(settings, [FIGURES_KEY], con)
-        written = rebuild.write(con, settings.is_region)
-        summary = published.summary(con)
-        # The internal edition's figures: only when it is on, in a table of their own (never a row
-        # of this one); switched off, none stay in the warehouse.
-        if settings.internal:
-            internal_rows = published.write_frames(con, figures.build_frames(con, internal=True),
-                                                   published.INTERNAL_TABLE)
-        else:
-            published.drop_internal(con)
-            internal_rows = 0
-        snap.record(con)
+    # Planned on a read-only connection; many municipalities' figures are built by worker
+    # processes meanwhile (figures_pool.py), then written on the connection that writes.
+    with retry_transient(context, "Publicerade siffror", str(settings.warehouse)):
+        with warehouse.connect(read_only=True) as con:
+            snap = changes.Snapshot(settings, [FIGURES_KEY], con)
+        with rebuild.prebuilt(settings.warehouse) as built, warehouse.connect() as con:
+            written = rebuild.write(con, settings.is_region, built=built)
+            summary = published.summary(con)
+            # The internal edition's figures: only when it is on, in a table of their own (never a
+            # row of this one); switched off, none stay in the warehouse.
+            if settings.internal:
+                internal_rows = published.write_frames(con, figures.build_frames(con, internal=True),
+                                                       published.INTERNAL_TABLE)
+            else:
+                published.drop_internal(con)
+                internal_rows = 0
+            snap.record(con)
     if written.full:
         context.log.info(f"every municipality's figures built ({written.reason})")
     else:
@@ -84,6 +88,7 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
     return dg.MaterializeResult(metadata={
         "dagster/row_count": sum(summary["by_municipality"].values()),
         "rows_written": written.rows,
+        "figures_workers": len(built.parts or []),  # processes that built them (0: this one)
         "rebuilt_municipalities": dg.MetadataValue.json(written.rebuilt),
         "rebuilt_comparisons": len(written.compared),
         "rebuilt_overview_tertials": dg.MetadataValue.json(written.periods),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -49,11 +50,12 @@ def drop_internal(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"drop schema if exists {INTERNAL_SCHEMA} cascade")
 
 
-def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame], table: str = TABLE) -> int:
+def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame | Path], table: str = TABLE) -> int:
     """Replace the table with the rows of `frames`, in their order. The frames may be built
-    while they are written (figures.build_frames). They go into a staging table committed a
-    batch at a time, which is then renamed in one transaction: a national table held as one
-    uncommitted insert cost DuckDB gigabytes, and the old table stays until the new one is whole."""
+    while they are written (figures.build_frames), or be parquet files of such rows (built by
+    workers, figures_pool.py). They go into a staging table committed a batch (or a file) at a
+    time, which is then renamed in one transaction: a national table held as one uncommitted
+    insert cost DuckDB gigabytes, and the old table stays until the new one is whole."""
     schema, name = table.split(".")
     staging = f"{schema}.{STAGING}"
     con.execute(f"create schema if not exists {schema}")
@@ -61,6 +63,11 @@ def write_frames(con: duckdb.DuckDBPyConnection, frames: Iterable[pd.DataFrame],
     rows, batch = 0, []
     try:
         for frame in frames:
+            if isinstance(frame, Path):
+                _insert(con, staging, batch)
+                batch = []
+                rows += insert_parquet(con, staging, [frame])
+                continue
             batch.append(frame[COLUMNS])
             rows += len(frame)
             if sum(len(f) for f in batch) >= BATCH_ROWS:
@@ -90,6 +97,14 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frames: list[pd.DataFram
         con.execute(f"insert into {table} by name select * from _figures")
     finally:
         con.unregister("_figures")
+
+
+def insert_parquet(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path]) -> int:
+    """Insert the rows of parquet files of figures (figures_pool.py) into `table`; their count."""
+    if not paths:
+        return 0
+    return con.execute(f"insert into {table} by name select * from read_parquet(?)",
+                       [[str(p) for p in paths]]).fetchone()[0]
 
 
 def check_unique(con: duckdb.DuckDBPyConnection, table: str = TABLE, codes: list[str] | None = None) -> None:
@@ -152,6 +167,11 @@ REGION = "region"  # kommun_code of the regional overview's rows (tables named r
 # The table comparing a municipality with the region's other municipalities: its own rows
 # when the overview writes one per municipality, else the region's shared one.
 REGION_COMPARISON = "region_comparison"
+
+
+def municipality_rows(frame: pd.DataFrame, tables: frozenset) -> pd.DataFrame:
+    """The rows of `frame` of the tables `tables` that are a municipality's (not the region's)."""
+    return frame[frame["table_name"].isin(tables) & (frame["kommun_code"] != REGION)]
 
 
 def only_municipality(con: duckdb.DuckDBPyConnection) -> str:

@@ -16,16 +16,20 @@ that were kept.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from ..warehouse import catalogue, table_exists
-from . import figures, inputs, published, region_figures
-from .marts import Shared
+from . import figures, figures_pool, inputs, published, region_figures
+from .figures_pool import Part
+from .marts import Shared, municipality_codes
 from .published import REGION, REGION_COMPARISON, TABLE
 
 SIDE_BY_SIDE = "region_kategori:"
@@ -41,14 +45,62 @@ class Written:
     reason: str = ""
 
 
-def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetime | None = None) -> Written:
-    """Bring the table up to date with the marts; only what changed when the digests allow."""
+@dataclass
+class Plan:
+    """What `write` will do: every municipality's figures (`reason` says why) or the changed ones'."""
+
+    now: dict
+    before: dict
+    reason: str  # why everything is rebuilt; "" when only `codes` are
+    codes: list[str]  # the municipalities whose own figures are built
+    generated: datetime
+
+
+@dataclass
+class Prebuilt:
+    plan: Plan
+    parts: list[Part] | None  # the planned municipalities' figures, built by workers (None: not yet)
+
+
+def plan(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) -> Plan:
     now = inputs.digests(con)
     before = inputs.stored(con)
     reason = _full_reason(con, now, before)
+    codes = municipality_codes(con) if reason else [c for c in now if c != inputs.SHARED and before.get(c) != now[c]]
+    return Plan(now, before, reason, codes, _generated(generated_at))
+
+
+@contextmanager
+def prebuilt(warehouse: Path, generated_at: datetime | None = None, workers: int | None = None
+             ) -> Iterator[Prebuilt]:
+    """Plan on a read-only connection and, when enough municipalities are to be built
+    (figures_pool.workers_for; `workers` says how many processes instead, 0: none), build their
+    figures in worker processes. For `write` on a connection the caller opens inside the block
+    (the workers are gone by then); their files are removed when it ends."""
+    from ..warehouse import connect
+
+    with connect(warehouse, read_only=True) as con:
+        planned = plan(con, generated_at)
+        workers = figures_pool.workers_for(len(planned.codes)) if workers is None else workers
+        weights = dict(con.execute(figures_pool.WEIGHT).fetchall()) if workers and planned.codes else {}
+    if not weights:
+        yield Prebuilt(planned, None)
+        return
+    with tempfile.TemporaryDirectory(prefix="lagesbild-figures-") as folder:
+        yield Prebuilt(planned, figures_pool.build(warehouse, planned.codes, weights, planned.generated,
+                                                   region_figures.PRINTED_TABLES, workers, Path(folder)))
+
+
+def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetime | None = None,
+          built: Prebuilt | None = None) -> Written:
+    """Bring the table up to date with the marts; only what changed when the digests allow.
+    `built`: the plan and the figures `prebuilt` made (same generated_at); else planned and built here."""
+    planned = built.plan if built else plan(con, generated_at)
+    parts = built.parts if built else None
+    now, reason = planned.now, planned.reason
     if reason:
         inputs.forget(con)
-        rows = published.write_frames(con, frames(con, is_region, generated_at))
+        rows = published.write_frames(con, frames(con, is_region, generated_at, planned.generated, parts))
         inputs.store(con, now)
         codes = [c for c in now if c != inputs.SHARED]
         periods = []
@@ -57,12 +109,13 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
             inputs.store_region(con, region)
             periods = sorted(region)
         return Written(rows, codes, codes if is_region else [], periods, True, reason)
-    changed = [c for c in now if c != inputs.SHARED and before.get(c) != now[c]]
+    changed = planned.codes
     with catalogue(con):
         shared = Shared(con, changed)  # one read of the marts and of the checks for all of them
-        own = [figures.build_municipality(con, code, _generated(generated_at), shared) for code in changed]
-        written = Written(sum(len(f) for f in own), changed, [], [], False)
-        parts = own
+        own = parts if parts is not None else list(figures_pool.in_process(con, changed, planned.generated, shared,
+                                                                             region_figures.PRINTED_TABLES))
+        written = Written(sum(p.rows for p in own), changed, [], [], False)
+        frames_ = [p.frame for p in own if p.frame is not None]
         if is_region:
             printed = _printed(con, changed, own)
             region_now, region_before = inputs.region_digests(con, printed), inputs.stored_region(con)
@@ -72,7 +125,7 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
                                           compared=lambda rows: _changed_cells(con, rows, written.periods))
             written.compared = sorted(set(region.loc[region["table_name"] == REGION_COMPARISON, "kommun_code"]))
             written.rows += len(region)
-            parts = [*own, region]
+            frames_.append(region)
         checks = _checks(con, shared)
     con.execute("begin")
     try:
@@ -83,10 +136,11 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
             con.execute(f"delete from {TABLE} where list_contains(?, period) and (kommun_code = ? or "
                         "(table_name = ? and (list_contains(?, kommun_code) or list_contains(?, period))))",
                         [rebuilt, REGION, REGION_COMPARISON, written.compared, gone])
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=figures.COLUMNS)
+        frame = pd.concat(frames_, ignore_index=True) if frames_ else pd.DataFrame(columns=figures.COLUMNS)
         con.register("_figures", frame[figures.COLUMNS])
         con.execute(f"insert into {TABLE} by name select * from _figures")
         con.unregister("_figures")
+        published.insert_parquet(con, TABLE, [path for p in own for path in p.paths])
         con.register("_checks", checks)
         con.execute(f"update {TABLE} as t set value = c.value, shown = c.shown from _checks as c "
                     "where t.table_name = 'kvalitet_kontroller' and t.row_key = 'checks' "
@@ -104,14 +158,22 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
     return written
 
 
-def frames(con, is_region: bool, generated_at=None) -> Iterator[pd.DataFrame]:
-    """Every municipality's figures as they are built, then (in a region) the overview's and the
-    comparisons, which repeat only a few of the municipalities' rows: never all rows at once."""
+def frames(con, is_region: bool, generated_at=None, generated: datetime | None = None,
+           parts: list[Part] | None = None) -> Iterator[pd.DataFrame | Path]:
+    """Every municipality's figures as they are built (or the files `parts` built them into), then
+    (in a region) the overview's and the comparisons, which repeat only a few of the
+    municipalities' rows: never all rows at once."""
     repeated = []
-    for frame in figures.build_frames(con, generated_at):
-        if is_region:
-            repeated.append(region_figures.printed(frame))
-        yield frame
+    if parts is None:
+        for frame in figures.build_frames(con, generated or generated_at):
+            if is_region:
+                repeated.append(region_figures.printed(frame))
+            yield frame
+    else:
+        for part in parts:
+            if is_region:
+                repeated.append(part.printed)
+            yield from part.paths
     if is_region:  # the overview's figures and each municipality's comparison with the others
         repeated = pd.concat(repeated, ignore_index=True) if repeated else pd.DataFrame(columns=figures.COLUMNS)
         yield region_figures.build(con, repeated, generated_at)
@@ -131,14 +193,14 @@ def _generated(generated_at):
     return (generated_at or datetime.now(tz=figures.STOCKHOLM)).astimezone(figures.STOCKHOLM)
 
 
-def _printed(con, changed: list[str], own: list[pd.DataFrame]) -> pd.DataFrame:
+def _printed(con, changed: list[str], own: list[Part]) -> pd.DataFrame:
     """The municipalities' rows the overview repeats: the rebuilt ones' new rows, the others' kept."""
-    tables = sorted({t for cells in region_figures.LAGESBILD_CELLS.values() for t, _, _ in cells.values()})
+    tables = sorted(region_figures.PRINTED_TABLES)
     kept = con.execute(
         f"select kommun_code, period, table_name, row_key, column_key, shown from {TABLE} "
         "where kommun_code <> ? and list_contains(?, table_name) and not list_contains(?, kommun_code)",
         [REGION, tables, changed]).df()
-    return pd.concat([kept, *(region_figures.printed(f)[kept.columns] for f in own)], ignore_index=True)
+    return pd.concat([kept, *(p.printed[kept.columns] for p in own)], ignore_index=True)
 
 
 def _changed_cells(con, region: pd.DataFrame, periods: list[str]) -> set[str]:

@@ -28,7 +28,7 @@ import pandas as pd
 from ..warehouse import table_exists
 from .figures import COLUMNS, STOCKHOLM, Figure, Table, figure_frame, fmt
 from .maps import CREDIT
-from .published import REGION, REGION_COMPARISON  # REGION: kommun_code of the region's rows
+from .published import REGION, REGION_COMPARISON, municipality_rows  # REGION: kommun_code of the region's rows
 from .suppression import COMPLEMENTARY, FEW_ANSWERS, MISSING, PRELIMINARY, UNKNOWN, Suppressor, is_unknown
 
 ALL = "alla"           # category_id of every category together
@@ -45,6 +45,8 @@ LAGESBILD_CELLS = {
     "rcn": {"category": ("kategori_ar", "{category}", "{period}")},
     "rcl": {"category": ("kategori_ar", "{category}", "{last_year}")},
 }
+# The municipalities' tables the overview repeats cells of (`printed`).
+PRINTED_TABLES = frozenset(t for cells in LAGESBILD_CELLS.values() for t, _, _ in cells.values())
 
 
 class RegionSuppressor(Suppressor):
@@ -210,15 +212,14 @@ class RegionBook:
 def printed(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of a municipality's figures that the overview repeats (what `build` reads of
     its `published` frame): a national run keeps these, not every figure."""
-    tables = {t for cells in LAGESBILD_CELLS.values() for t, _, _ in cells.values()}
-    return frame[frame["table_name"].isin(tables) & (frame["kommun_code"] != REGION)]
+    return municipality_rows(frame, PRINTED_TABLES)
 
 
 def _printed_cells(con, published: pd.DataFrame | None, periods: list[str] | None = None) -> dict:
     """(kommun_code, period, table, row_key, column_key) -> shown, of the municipalities'
     lägesbild tables the overview repeats (the frame figures.build made, else the table), of
     `periods` (None: every tertial)."""
-    tables = {t for cells in LAGESBILD_CELLS.values() for t, _, _ in cells.values()}
+    tables = PRINTED_TABLES
     if published is None:
         if not table_exists(con, "marts", "fct_published_figures"):
             return {}
