@@ -65,9 +65,12 @@ CODE = ["figures.py", "marts.py", "suppression.py", "sources.py", "inputs.py", "
 
 
 def _grouped(con, sql: str) -> dict:
-    """kommun_code -> an order-free digest of that municipality's rows of `sql`."""
+    """kommun_code -> an order-free digest of that municipality's rows of `sql`. Ordered by code:
+    the digests of codes that are no municipality's (a county's) are appended to the shared
+    digest in this order, and a group by alone returns them in any order."""
     return dict(con.execute(
-        f"select kommun_code, sum(hash(q)::hugeint)::varchar || ':' || count(*) from ({sql}) as q group by 1"
+        f"select kommun_code, sum(hash(q)::hugeint)::varchar || ':' || count(*) from ({sql}) as q "
+        "group by 1 order by 1 nulls first"
     ).fetchall())
 
 
