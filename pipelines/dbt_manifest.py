@@ -5,6 +5,8 @@ and the tests call `ensure_manifest()` first.
 """
 
 import os
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +17,12 @@ MANIFEST = DBT_TARGET_DIR / "manifest.json"
 # dbt's partial parsing is keyed on the rendered profile, which holds the warehouse
 # path: parse again for another warehouse, so every `dbt build` can parse partially.
 PROFILE_STAMP = DBT_TARGET_DIR / ".warehouse_of_last_parse"
+# dagster-dbt gives every `dbt build` a target folder of its own beside the manifest
+# (<op>-<run id>-<random>: compiled SQL, manifest, run_results.json, dbt.log; ~11 MB on the
+# sample) and never removes one: an inbox sensor starting runs all day would fill the disk.
+# The newest few stay, to read what a recent run did (and for tests/benchmarks/national.py).
+KEEP_RUN_FOLDERS = 5
+RUN_FOLDER = re.compile(r"\w+-[0-9a-f]{7}-[0-9a-f]{7}")
 _SOURCES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
 
@@ -39,3 +47,20 @@ def ensure_manifest() -> Path:
         )
         PROFILE_STAMP.write_text(warehouse)
     return MANIFEST
+
+
+def prune_run_folders(current: Path, keep: int = KEEP_RUN_FOLDERS) -> list[Path]:
+    """Remove the per-run target folders beside `current` (the run's own, always kept) but the
+    newest `keep` in all; returns what was removed."""
+    def mtime(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # removed meanwhile by another process's prune
+            return 0.0
+
+    others = sorted((p for p in current.parent.iterdir()
+                     if p != current and p.is_dir() and RUN_FOLDER.fullmatch(p.name)), key=mtime, reverse=True)
+    removed = others[max(keep - 1, 0):]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed

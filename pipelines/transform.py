@@ -11,6 +11,7 @@ from data_quality.checks import checks_in_run, import_suites
 
 from . import changes
 from .resources import Warehouse
+from .dbt_manifest import prune_run_folders
 from .retries import retry_transient
 from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
@@ -85,7 +86,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         # Unit tests check the SQL's logic on fixed inputs, not the data: they run once in the
         # test suite (tests/integration/test_dbt_unit_tests.py), not in every run (~6 s each).
         invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False)
-        events = list(invocation.stream())
+        try:
+            events = list(invocation.stream())
+        finally:
+            prune_run_folders(invocation.target_path)
         error = invocation.get_error()
         # What dbt built is recorded even when a later model or test failed.
         yield from _with_table_metadata(context, warehouse, events)

@@ -5,6 +5,7 @@ model still materialised and recorded, the step failed."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -14,8 +15,9 @@ import duckdb
 import pytest
 from packaging.version import Version
 
+from pipelines.dbt_manifest import KEEP_RUN_FOLDERS, RUN_FOLDER
 from pipelines.resources import Dbt, build_resources, dbt_executable
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
 
 def test_the_assumed_version_is_the_executables():
@@ -42,6 +44,11 @@ def test_a_failing_dbt_test_is_a_failed_asset_check(sample_run, tmp_path, monkey
     monkeypatch.setenv("LAGESBILD_DATA_DIR", str(sample_run.data_dir))
     monkeypatch.setenv("LAGESBILD_OUTPUT_DIR", str(tmp_path / "output"))
 
+    old = [DBT_TARGET_DIR / f"dbt_models-{i:07x}-0000000" for i in range(KEEP_RUN_FOLDERS + 1)]
+    for path in old:  # earlier runs' folders, older than any real one
+        path.mkdir(parents=True, exist_ok=True)
+        os.utime(path, (1, 1))
+
     result = dg.materialize([dbt_models], selection=[model], resources=build_resources(), raise_on_error=False)
 
     assert not result.success
@@ -54,3 +61,7 @@ def test_a_failing_dbt_test_is_a_failed_asset_check(sample_run, tmp_path, monkey
     with duckdb.connect(str(warehouse), read_only=True) as con:
         [after] = con.execute(recorded_at, ["/".join(model.path)]).fetchone()
     assert after > before  # what dbt built is recorded though its test failed (changes.record)
+    # dagster-dbt's per-run target folders: only the newest stay (the old ones made above are gone)
+    runs = [p for p in DBT_TARGET_DIR.iterdir() if p.is_dir() and RUN_FOLDER.fullmatch(p.name)]
+    assert 1 <= len(runs) <= KEEP_RUN_FOLDERS and not set(old) & set(runs)
+    assert (max(runs, key=lambda p: p.stat().st_mtime) / "run_results.json").is_file()
