@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# One run at a time: DuckDB has one writer, so queued runs wait (rewritten when this file changes).
-$(DAGSTER_HOME)/dagster.yaml: Makefile
+# The instance's settings (one run at a time, the storage): rewritten when the template changes.
+$(DAGSTER_HOME)/dagster.yaml: pipelines/dagster_instance.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
+	cp $< $@
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 

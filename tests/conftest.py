@@ -33,8 +33,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 ARTIFACTS = REPO / "test-artifacts"
-# What `make setup` writes to DAGSTER_HOME/dagster.yaml: one run at a time (DuckDB has one writer).
-DAGSTER_YAML = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
+# What `make setup` copies to DAGSTER_HOME/dagster.yaml: one run at a time (DuckDB has one
+# writer), the instance storage of pipelines/instance_storage.py.
+DAGSTER_YAML = (REPO / "pipelines" / "dagster_instance.yaml").read_text(encoding="utf-8")
 
 # An xdist worker is a process of its own: dbt's target folder (manifest, partial parse) for
 # each, or two workers' `dbt parse` write the same files at once (pipelines/settings.py reads
@@ -109,6 +110,16 @@ def run_pipeline(data_dir: Path, base: Path, monkeypatch: pytest.MonkeyPatch, pd
     else:
         monkeypatch.setenv("LAGESBILD_PDF", pdf)
     return PipelineRun(data_dir, warehouse, output_dir, run.main())
+
+
+def dagster_instance(home: Path):
+    """The instance of a DAGSTER_HOME a test made with DAGSTER_YAML, whose storage is found by
+    the DAGSTER_HOME variable (set here while it loads)."""
+    import dagster as dg
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DAGSTER_HOME", str(home))
+        return dg.DagsterInstance.from_config(str(home))
 
 
 def dbt_manifest() -> None:

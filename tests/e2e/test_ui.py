@@ -24,6 +24,8 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import dagster_instance
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DONE = ("SUCCESS", "FAILURE", "CANCELED")
@@ -195,7 +197,7 @@ def _partner_count(copy) -> int:
 
 
 def _stored_cursor(server) -> str:
-    instance = dg.DagsterInstance.from_config(str(server.home))
+    instance = dagster_instance(server.home)
     try:
         [state] = [s for s in instance.all_instigator_state() if s.name == "inbox"]
         return state.instigator_data.cursor

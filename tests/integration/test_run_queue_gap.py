@@ -14,6 +14,7 @@ import dagster as dg
 import pytest
 
 from pipelines import turn
+from tests.conftest import DAGSTER_YAML, dagster_instance
 
 CODE = '''
 import dagster as dg
@@ -61,11 +62,10 @@ def wait_for(what, condition, timeout=240.0):
 def daemon(tmp_path):
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text(  # as the Makefile writes it
-        "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n", encoding="utf-8")
+    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")  # as `make setup` writes it
     (tmp_path / "queued_job.py").write_text(CODE, encoding="utf-8")
     env = {**os.environ, "DAGSTER_HOME": str(home)}
-    instance = dg.DagsterInstance.from_config(str(home))
+    instance = dagster_instance(home)
     instance.get_runs()  # the storage created here, not by two processes at once
     log = tmp_path / "daemon.log"
     with log.open("wb") as out:
