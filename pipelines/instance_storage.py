@@ -102,3 +102,4 @@ class SqliteStorage(DagsterSqliteStorage):
     @classmethod
     def from_config_value(cls, inst_data, config_value):
         return cls.from_local(inst_data=inst_data, **config_value)
+

@@ -31,6 +31,15 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # relative to the dbt project, else dbt_project/target. Two processes that build different
 # warehouses at the same time need one each (the test suite's workers: tests/conftest.py).
 DBT_TARGET_DIR = DBT_PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+# What `make setup` copies to DAGSTER_HOME/dagster.yaml (pipelines/instance_storage.py).
+DAGSTER_INSTANCE_YAML = REPO_ROOT / "pipelines" / "dagster_instance.yaml"
+
+
+def new_dagster_home(path: Path) -> Path:
+    """A DAGSTER_HOME as `make setup` makes it (for the benchmarks and the tests)."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "dagster.yaml").write_bytes(DAGSTER_INSTANCE_YAML.read_bytes())
+    return path
 
 # Input folders inside the data directory (DATA-CONTRACT §2).
 SOURCE_DIRS = {

@@ -27,7 +27,7 @@ from pipelines.dbt_manifest import MANIFEST, ensure_manifest  # noqa: E402
 from pipelines.ingest import police_events  # noqa: E402
 from pipelines.ingest.common import load_file  # noqa: E402
 from pipelines.resources import dbt_executable  # noqa: E402
-from pipelines.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR, REPO_ROOT, Settings  # noqa: E402
+from pipelines.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR, REPO_ROOT, Settings, new_dagster_home  # noqa: E402
 from pipelines.warehouse import connect  # noqa: E402
 
 SWEDEN = REPO_ROOT.parent / "shared" / "data" / "polisen" / "events_sweden.jsonl.gz"
@@ -237,8 +237,7 @@ def sample_copy(source: Path, tmp: Path) -> dict:
     """A copy of the data dir and an empty warehouse, output and DAGSTER_HOME (as `make run` gets them)."""
     data = tmp / "data"
     shutil.copytree(source, data)
-    home = tmp / "dagster_home"
-    home.mkdir()
+    home = new_dagster_home(tmp / "dagster_home")
     return {"LAGESBILD_DATA_DIR": str(data), "LAGESBILD_WAREHOUSE": str(tmp / "w.duckdb"),
             "LAGESBILD_ANALYTICS_COPY": str(tmp / "analytics.duckdb"), "LAGESBILD_OUTPUT_DIR": str(tmp / "out"),
             "DAGSTER_HOME": str(home)}

@@ -11,6 +11,8 @@ the ratios to the floor measured in the same repeat. A benchmark: it asserts not
 --compare DIR also times a new partner file with another checkout's pipelines (cwd DIR, this
 venv; e.g. `git archive main | tar -x -C DIR`) in every repeat, on the same warehouse, the two
 in alternating order: before and after in the same minutes. Each run's dbt step is printed too.
+DAGSTER_HOME gets `make setup`'s dagster.yaml, which names pipelines/instance_storage.py: a
+--compare checkout older than that module fails to load the instance.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pipelines.settings import new_dagster_home
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -54,7 +58,7 @@ def main() -> None:
     env = {**os.environ, "LAGESBILD_DATA_DIR": str(data), "LAGESBILD_WAREHOUSE": str(work / "w" / "lagesbild.duckdb"),
            "LAGESBILD_OUTPUT_DIR": str(work / "out"), "LAGESBILD_AS_OF": "2026-12-01",
            "DAGSTER_HOME": str(work / "dagster_home")}
-    (work / "dagster_home").mkdir()
+    new_dagster_home(work / "dagster_home")
     run = [str(PYTHON), "-m", "pipelines.run"]
     manifest = [str(PYTHON), "-c", "from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()"]
     subprocess.run(manifest, env=env, cwd=REPO, check=True)

@@ -7,6 +7,8 @@ whole process's and the floor's, alternating checkouts: before and after in the 
 
 WAREHOUSE: a built sample warehouse (`make run` leaves warehouse/lagesbild.duckdb). --compare DIR:
 another checkout (e.g. `git archive main | tar -x -C DIR`), run with this venv. Asserts nothing.
+DAGSTER_HOME gets `make setup`'s dagster.yaml, which names pipelines/instance_storage.py: a
+--compare checkout older than that module fails to load the instance.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pipelines.settings import new_dagster_home
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -58,7 +62,7 @@ def main() -> None:
     shutil.copy(args.warehouse, work / "lagesbild.duckdb")
     env = {**os.environ, "LAGESBILD_WAREHOUSE": str(work / "lagesbild.duckdb"), "LAGESBILD_AS_OF": "2026-12-01",
            "LAGESBILD_OUTPUT_DIR": str(work / "out"), "DAGSTER_HOME": str(work / "home"), "TQDM_DISABLE": "1"}
-    (work / "home").mkdir()
+    new_dagster_home(work / "home")
     checkouts = [REPO, args.compare] if args.compare else [REPO]
     manifest = [str(PYTHON), "-c", "from pipelines.dbt_manifest import ensure_manifest; ensure_manifest()"]
     for checkout in checkouts:

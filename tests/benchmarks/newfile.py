@@ -51,6 +51,8 @@ def prepare(national: Path, work: Path) -> None:
     shutil.copytree(national / "data-290", work / "data")
     shutil.copy(national / "run-290" / "warehouse.duckdb", work / "warehouse.duckdb")
     shutil.copytree(national / "run-290" / "output", work / "output")
+    (work / "dagster_home").mkdir()  # as `make setup` makes it (--repo: a checkout that has the storage module)
+    shutil.copyfile(REPO / "pipelines" / "dagster_instance.yaml", work / "dagster_home" / "dagster.yaml")
 
 
 def environment(work: Path) -> dict[str, str]:
