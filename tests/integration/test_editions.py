@@ -15,7 +15,7 @@ import pypdfium2
 import pytest
 
 from pipelines.picture.edition import INTERNAL_MARKING
-from tests.conftest import run_pipeline
+from tests.conftest import NO_PDF, run_pipeline
 from tests.edge_cases import PERIOD
 
 pytestmark = pytest.mark.slow  # a pipeline run of its own (tests/conftest.py)
@@ -127,7 +127,9 @@ def test_switching_it_off_removes_the_internal_edition_and_its_figures(internal_
     shutil.copytree(internal_run.warehouse.parent, base / "warehouse")
     shutil.copytree(internal_run.output_dir, base / "output")
     monkeypatch.delenv("LAGESBILD_INTERNAL", raising=False)
-    result = run_pipeline(internal_run.data_dir, base, monkeypatch)
+    # No PDF: this run's tertials are all rendered again (the edition is in their fingerprint) and
+    # intern/ goes with or without one (lagesbild.build); the warehouse and the folders are read.
+    result = run_pipeline(internal_run.data_dir, base, monkeypatch, pdf=NO_PDF)
     assert result.exit_code == 0
     assert not list((base / "output").rglob("intern"))
     with duckdb.connect(str(base / "warehouse" / "lagesbild.duckdb"), read_only=True) as con:
