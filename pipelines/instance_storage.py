@@ -8,7 +8,7 @@ still with a `NullPool`, so no connection stays open between statements and ever
 behaviour (locking, the run-log watcher, deleting a run's file) is as before. Measured on a new
 partner file's dbt step (25 models, 138 tests): README, "Where a new file's run still goes".
 
-`dagster.yaml` (the Makefile writes it) names `SqliteStorage` under `storage: custom:`, with the
+`DAGSTER_HOME/dagster.yaml` (`make setup` copies `pipelines/dagster_instance.yaml`) names `SqliteStorage` under `storage: custom:`, with the
 same folder layout as Dagster's default, so an existing `DAGSTER_HOME` keeps its history.
 """
 
@@ -102,4 +102,3 @@ class SqliteStorage(DagsterSqliteStorage):
     @classmethod
     def from_config_value(cls, inst_data, config_value):
         return cls.from_local(inst_data=inst_data, **config_value)
-

@@ -10,8 +10,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from data_quality.checks import checks_in_run, import_suites
 
 from . import changes
-from .resources import Warehouse
 from .dbt_manifest import prune_run_folders
+from .resources import Warehouse
 from .retries import retry_transient
 from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 

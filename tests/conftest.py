@@ -34,7 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 ARTIFACTS = REPO / "test-artifacts"
 # What `make setup` copies to DAGSTER_HOME/dagster.yaml: one run at a time (DuckDB has one
-# writer), the instance storage of pipelines/instance_storage.py.
+# writer), the instance storage of pipelines/instance_storage.py. Read by path, not through
+# pipelines.settings, which must not be imported before DBT_TARGET_PATH is set below.
 DAGSTER_YAML = (REPO / "pipelines" / "dagster_instance.yaml").read_text(encoding="utf-8")
 
 # An xdist worker is a process of its own: dbt's target folder (manifest, partial parse) for
