@@ -8,8 +8,9 @@ still with a `NullPool`, so no connection stays open between statements and ever
 behaviour (locking, the run-log watcher, deleting a run's file) is as before. Measured on a new
 partner file's dbt step (25 models, 138 tests): README, "Where a new file's run still goes".
 
-`DAGSTER_HOME/dagster.yaml` (`make setup` copies `pipelines/dagster_instance.yaml`) names `SqliteStorage` under `storage: custom:`, with the
-same folder layout as Dagster's default, so an existing `DAGSTER_HOME` keeps its history.
+`DAGSTER_HOME/dagster.yaml` (`make setup` copies `pipelines/dagster_instance.yaml`) names
+`SqliteStorage` under `storage: custom:`, with the same folder layout as Dagster's default, so an
+existing `DAGSTER_HOME` keeps its history.
 """
 
 from __future__ import annotations

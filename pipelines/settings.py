@@ -36,7 +36,8 @@ DAGSTER_INSTANCE_YAML = REPO_ROOT / "pipelines" / "dagster_instance.yaml"
 
 
 def new_dagster_home(path: Path) -> Path:
-    """A DAGSTER_HOME as `make setup` makes it (for the benchmarks and the tests)."""
+    """A DAGSTER_HOME as `make setup` makes it, for the benchmarks (the tests read the file by
+    path: tests/conftest.py DAGSTER_YAML)."""
     path.mkdir(parents=True, exist_ok=True)
     (path / "dagster.yaml").write_bytes(DAGSTER_INSTANCE_YAML.read_bytes())
     return path
