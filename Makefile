@@ -35,7 +35,9 @@ rebuild: setup
 
 ## The test suite (installs Debian's chromium first when it is missing), on TEST_WORKERS
 ## pytest-xdist workers (0: one process; how tests are shared out: pyproject.toml addopts).
-TEST_WORKERS ?= 2
+## One more worker than cores: while one waits (a sensor's tick, dagster dev starting, a
+## subprocess run), the others keep the cores busy (README, Testing: "A worker more than cores").
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: setup browser
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 

@@ -1,8 +1,9 @@
 """Shared fixtures: the whole pipeline run for real (Dagster + dbt + DuckDB) into
 temporary directories, once per session for the sample data and for the hard cases.
 
-`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadfile`: a module's
-tests stay together, in order, on one worker); plain `pytest` runs it in one process. Either
+`make test` runs the suite on pytest-xdist workers, one more than cores (`-n 3` on two cores,
+`--dist loadfile`: a module's tests stay together, in order, on one worker); plain `pytest` runs
+it in one process. Either
 way `shared_run` builds each shared run once per session: under xdist the first worker that
 needs it builds it under a file lock and the others read the same files. Tests must not
 change a shared run's files (copy the warehouse first, as test_analyst_copy does).
@@ -198,8 +199,8 @@ def edge_run(tmp_path_factory) -> PipelineRun:
 # (`pytestmark = pytest.mark.slow`). `make test-fast` leaves them out.
 SHARED_RUNS = {"sample_run", "edge_run", "region_run"}
 
-# `make test` hands whole modules to its two workers in collection order (pyproject: --dist
-# loadfile --no-loadscope-reorder): the longest first, so that neither worker is left alone with
+# `make test` hands whole modules to its workers in collection order (pyproject: --dist
+# loadfile --no-loadscope-reorder): the longest first, so that no worker is left alone with
 # one at the end; the two bad-day modules apart, the first with the sample build, the second
 # once it is there. Every other module follows in its usual order, the many short unit tests last.
 LONGEST_FIRST = [
