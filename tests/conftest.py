@@ -3,10 +3,9 @@ temporary directories, once per session for the sample data and for the hard cas
 
 `make test` runs the suite on pytest-xdist workers, one more than cores (`-n 3` on two cores,
 `--dist loadfile`: a module's tests stay together, in order, on one worker); plain `pytest` runs
-it in one process. Either
-way `shared_run` builds each shared run once per session: under xdist the first worker that
-needs it builds it under a file lock and the others read the same files. Tests must not
-change a shared run's files (copy the warehouse first, as test_analyst_copy does).
+it in one process. Either way `shared_run` builds each shared run once per session: under xdist
+the first worker that needs it builds it under a file lock and the others read the same files.
+Tests must not change a shared run's files (copy the warehouse first, as test_analyst_copy does).
 
 A new test that needs the pipeline uses `sample_run` or `edge_run` where their data prove
 its point (each run costs about a minute); one that needs data of its own and is read by
