@@ -179,27 +179,35 @@ def _code_digest(patterns: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def _ingest_files(settings: Settings) -> dict[str, list[Path]]:
-    """The files each ingest asset reads (config files for validation and redaction included)."""
+def _ingest_files(settings: Settings, keys: Iterable[str] | None = None) -> dict[str, list[Path]]:
+    """The files each ingest asset of `keys` (None: every one) reads (config files for validation
+    and redaction included). Only the folders of `keys` are listed: each ingest asset takes its
+    snapshot at its start, and 12 listings of every source of 290 municipalities cost seconds."""
     from .ingest.assets import CONFIG_TABLES, source_folders
-    from .ingest.common import find_files, unsupported_files
+    from .ingest.common import source_files
     from .sensors import WATCHED
 
+    wanted = set(SOURCE_FOLDERS) if keys is None else set(keys)
+    if wanted & set(SURVEY_KEYS):  # one step: the catalogues and the exports read with them
+        wanted.add("raw/survey_responses")
     entries = settings.municipalities
     config = [e.municipality_file for e in entries]
     pledges = [*config, *(e.pledges_file for e in entries)]
     files = {f"raw/{table}": config for table in CONFIG_TABLES}
     files["raw/config_pledges"] = pledges
     files["raw/actions"] = files["raw/action_updates"] = [*pledges, *(e.actions_file for e in entries)]
-    files["raw/coordinator_analysis"] = [*config, *(p for e in entries if e.analysis_dir.is_dir()
-                                                    for p in sorted(e.analysis_dir.glob("*.md")))]
+    if keys is None or "raw/coordinator_analysis" in wanted:
+        files["raw/coordinator_analysis"] = [*config, *(p for e in entries if e.analysis_dir.is_dir()
+                                                        for p in sorted(e.analysis_dir.glob("*.md")))]
     for key, folder_key in SOURCE_FOLDERS.items():
-        patterns = WATCHED[folder_key]
-        found = [p for f in source_folders(settings, folder_key)
-                 for p in find_files(f.path, patterns) + unsupported_files(f.path, patterns)]
-        files[key] = [*config, *found]
-    for key in SURVEY_KEYS:  # one step: the catalogues and the exports read with them
-        files[key] = [*files["raw/survey_responses"], *(e.questions_file for e in entries)]
+        if key in wanted:
+            patterns = WATCHED[folder_key]
+            found = [p for f in source_folders(settings, folder_key, entries)
+                     for listed in source_files(f.path, patterns) for p in listed]
+            files[key] = [*config, *found]
+    if "raw/survey_responses" in files:
+        for key in SURVEY_KEYS:
+            files[key] = [*files["raw/survey_responses"], *(e.questions_file for e in entries)]
     return files
 
 
@@ -252,7 +260,7 @@ def own_inputs(settings: Settings, keys: Iterable[str], hasher: Hasher | None = 
     common = _settings_text(settings)
     own = Own()
     kinds = {g.kind[k] for k in keys}
-    files = _ingest_files(settings) if "ingest" in kinds else {}
+    files = _ingest_files(settings, keys) if "ingest" in kinds else {}
     code = {
         "ingest": _code_digest(INGEST_CODE) if "ingest" in kinds else "",
         "dbt": _code_digest(DBT_SHARED) if "dbt" in kinds else "",

@@ -25,7 +25,7 @@ import dagster as dg
 
 from . import changes, layout
 from .ingest import kolada_kpis, kolada_values, partners, police_bra, police_events, police_local, scb_population, surveys
-from .ingest.common import find_files, unsupported_files
+from .ingest.common import find_files, source_files
 from .jobs import LAGESBILD_KEY, update_lagesbild
 from .partitions import contiguous_blocks, range_tags, tertial_partitions
 from .settings import POLICE_API_SUBDIR, SOURCE_DIRS, Settings
@@ -56,7 +56,7 @@ SUBFOLDERS = (POLICE_API_SUBDIR,)
 
 def _source_files(folder: Path, patterns) -> list[Path]:
     # a file of the wrong type too: the run it triggers reports it
-    files = find_files(folder, patterns) + unsupported_files(folder, patterns)
+    files = [p for listed in source_files(folder, patterns) for p in listed]
     if patterns is police_events.FILE_PATTERNS:
         files += [p for sub in SUBFOLDERS for p in find_files(folder / sub, patterns)]
     return files

@@ -26,8 +26,8 @@ from . import scb_population as scb_population_source
 from . import surveys as surveys_source
 from .actions import ActionPlan, write_action_plans
 from .analysis import write_analysis
-from .common import (FileLoader, FileOutcome, file_sha256, find_files, forget_outside_window, relative_source_file,
-                     unsupported_files, unsupported_parser)
+from .common import (FileLoader, FileOutcome, file_sha256, forget_outside_window, relative_source_file,
+                     source_files, unsupported_parser)
 from .municipality import write_config
 from .pledges import write_pledges
 from .redact import redaction_scope
@@ -88,10 +88,11 @@ class Folder:
     parse: Callable | None = None  # instead of the source's parse (a municipality's own catalogue)
 
 
-def source_folders(settings: Settings, source_key: str) -> list[Folder]:
+def source_folders(settings: Settings, source_key: str, entries: list | None = None) -> list[Folder]:
     """The folders of a source (a key of SOURCE_DIRS): every municipality folder's, then, in a
-    region, the shared one at the root (police events, BRÅ, local police; DATA-CONTRACT §6)."""
-    entries = settings.municipalities
+    region, the shared one at the root (police events, BRÅ, local police; DATA-CONTRACT §6).
+    `entries`: settings.municipalities when the caller has listed them already."""
+    entries = settings.municipalities if entries is None else entries
     folders = [Folder(e.source_dir(SOURCE_DIRS[source_key]), e.code, (e.municipality_file,)) for e in entries]
     if source_key in layout.SHARED_SOURCES:
         shared = layout.shared_source_dir(settings.data_dir, SOURCE_DIRS[source_key])
@@ -141,8 +142,8 @@ def load_folder(context, warehouse: Warehouse, folders: list[Folder], source, ra
         unlogged: list[tuple[Folder, list[FileOutcome]]] = []
         for folder in folders:
             parse = folder.parse or source.parse
-            files = [(path, parse) for path in find_files(folder.path, source.FILE_PATTERNS)]
-            files += [(path, wrong_type) for path in unsupported_files(folder.path, source.FILE_PATTERNS)]
+            found, unsupported = source_files(folder.path, source.FILE_PATTERNS)
+            files = [(path, parse) for path in found] + [(path, wrong_type) for path in unsupported]
             files_found += len(files)
             with redaction_scope(folder.municipality_files):
                 folder_outcomes = loader.add_all(files, folder.kommun_code)
@@ -312,9 +313,13 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
     load each municipality's exports with its own catalogue."""
     settings = warehouse.settings
     snap = changes.snapshot(warehouse, context.selected_asset_keys)
+    municipalities = settings.municipalities  # listed once, not per municipality (290 folders)
+    first = {}  # what settings.municipality(code) would find
+    for entry in municipalities:
+        first.setdefault(entry.code, entry)
     catalogues = {
         entry.code: load_questions(entry.questions_file)
-        for entry in settings.municipalities
+        for entry in municipalities
         if entry.questions_file.exists()
     }
     reread: list[str] = []
@@ -323,7 +328,7 @@ def surveys(context: dg.AssetExecutionContext, warehouse: Warehouse):
             with warehouse.connect() as con:
                 # a changed catalogue: the exports already loaded are read again with it
                 reread = surveys_source.forget_if_catalogue_changed(
-                    con, {code: file_sha256(settings.municipality(code).questions_file) for code in catalogues})
+                    con, {code: file_sha256(first[code].questions_file) for code in catalogues})
                 surveys_source.write_catalogue(con, catalogues)
         if reread:
             context.log.info(f"questions.yaml changed ({', '.join(reread)}): survey exports read again")

@@ -12,7 +12,9 @@ other files still load.
 
 Why DuckDB for one thing and Python for the rest (measured on duckdb 2.0.1):
 
-* **Dialect: DuckDB's sniffer** (``sniff_csv``) picks the separator. It is
+* **Dialect: DuckDB's sniffer** (``sniff_csv``) picks the separator, unless the first
+  lines are plain enough to leave no doubt (``_plain_delimiter``: no quote, one separator
+  splitting every line alike; 80 of the 93 shipped files, 0.1 ms instead of ~2.7 ms). It is
   far more reliable than ``csv.Sniffer``, but only with ``null_padding=true,
   strict_mode=false``: without them a single ragged row makes it answer ``,``
   with one column, and a title row above the header makes it *skip* rows. It
@@ -417,9 +419,29 @@ def _duckdb_cursor():
         return _duck.cursor()
 
 
+PLAIN_LINES = 50  # lines `_plain_delimiter` looks at
+
+
+def _plain_delimiter(text: str) -> str | None:
+    """The separator when the first lines leave no doubt, else None (the sniffer decides): no
+    quote in them, and exactly one of the separators splits every one of them into the same
+    number (>1) of cells. A title row, a ragged row, a quoted cell, a second separator just as
+    regular (a decimal comma in every row) all go to the sniffer. Most exports are this plain,
+    and the sniffer costs ~2 ms a file (a temporary file and a query): seconds in a national run."""
+    lines = [line for line in text[:SNIFF_SAMPLE].splitlines()[:PLAIN_LINES] if line.strip()]
+    if len(lines) < 2 or any('"' in line for line in lines):
+        return None
+    regular = [d for d in DELIMITERS if len({line.count(d) for line in lines}) == 1 and lines[0].count(d) > 0]
+    return regular[0] if len(regular) == 1 else None
+
+
 def _sniff_delimiter(text: str) -> str:
-    """Separator by DuckDB's sniffer, run on a UTF-8 copy of the file's start; a
-    consistency count if it fails or answers something outside the contract."""
+    """Separator by `_plain_delimiter` when the file is that plain, else DuckDB's sniffer, run
+    on a UTF-8 copy of the file's start; a consistency count if it fails or answers something
+    outside the contract."""
+    plain = _plain_delimiter(text)
+    if plain is not None:
+        return plain
     sample = text[:SNIFF_SAMPLE]
     if len(text) > SNIFF_SAMPLE:
         cut = max(sample.rfind("\n"), sample.rfind("\r"))

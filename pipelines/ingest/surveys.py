@@ -61,6 +61,7 @@ from .. import settings
 from ..config import ConfigError, Questions, header_key, load_questions
 from ..dbt_vars import earliest_date, earliest_text
 from ..names import normalise_name
+from ..warehouse import registered
 from .common import AsOfWindow, BadFileError, Parsed, Rejection, alike_runs, raw_record_text, single_kommun_code
 from .readers import read_table
 from .redact import free_text, neutralise_formula, redact
@@ -162,16 +163,26 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, catalogues: "Questions | dic
     con.execute("begin transaction")
     try:
         con.execute(CATALOGUE_DDL)
-        if question_rows:
-            con.executemany("insert into raw.config_survey_questions values (?, ?, ?, ?, ?, ?, ?, ?)", question_rows)
-        if label_rows:
-            con.executemany("insert into raw.config_survey_scale_labels values (?, ?, ?, ?, ?, ?)", label_rows)
+        # as Arrow tables: executemany costs ~0.4 ms a row (a national run's catalogues, seconds)
+        _insert_rows(con, "raw.config_survey_questions", question_rows, QUESTION_TYPES)
+        _insert_rows(con, "raw.config_survey_scale_labels", label_rows, LABEL_TYPES)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     return {"questions": len(question_rows), "scales": sum(len(q.scales) for q in catalogues.values()),
             "scale_labels": len(label_rows)}
+
+
+QUESTION_TYPES = [pa.string()] * 6 + [pa.bool_(), pa.int32()]
+LABEL_TYPES = [pa.string()] * 5 + [pa.int32()]
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], types: list[pa.DataType]) -> None:
+    if rows:
+        columns = [pa.array(column, type=type_) for column, type_ in zip(zip(*rows), types)]
+        with registered(con, "_catalogue_rows", pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(types))])):
+            con.execute(f"insert into {table} select * from _catalogue_rows")
 
 
 # --------------------------------------------------------------------------- parsing

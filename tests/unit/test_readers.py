@@ -395,3 +395,42 @@ def test_parse_month_rejects(text):
 def test_file_sha256(tmp_path):
     path = write(tmp_path, "abc.csv", b"abc")
     assert file_sha256(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Datum;Antal\n2026-03-01;1\n2026-03-02;2\n", ";"),
+    ("a,b,c\n1,2,3\n", ","),
+    ("a\tb\n1\t2\n", "\t"),
+    ("Län;Antal\nUppsala;1,5\nGävle;2\n", ";"),  # a decimal comma in some rows: ';' alone is regular
+])
+def test_a_plain_file_decides_its_separator_without_the_sniffer(text, expected):
+    assert readers._plain_delimiter(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Rapport mars\nDatum;Antal\n2026-03-01;1\n",  # a title row
+    'Datum;Text\n2026-03-01;"a;b"\n',  # a quoted cell
+    "a;b;c\n1;2\n",  # ragged
+    "x,1;y\nz,2;w\n",  # two separators just as regular
+    "one column\nvalue\n",
+    "Datum;Antal\n",  # one line
+])
+def test_anything_less_plain_goes_to_the_sniffer(text):
+    assert readers._plain_delimiter(text) is None
+
+
+def test_the_plain_check_agrees_with_the_sniffer_on_every_shipped_csv():
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    files, decided = sorted((repo / "data").rglob("*.csv")), 0
+    for path in files:
+        text, _ = readers._decode(path, path.read_bytes())
+        plain = readers._plain_delimiter(text)
+        if plain is not None:
+            decided += 1
+            sample = text[: readers.SNIFF_SAMPLE]
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(readers, "_plain_delimiter", lambda text: None)
+                assert readers._sniff_delimiter(sample) == plain, path
+    assert decided > 0.75 * len(files)  # most exports are plain: the sniffer is the exception (80 of 93)
