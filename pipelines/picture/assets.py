@@ -67,7 +67,7 @@ def fct_published_figures(context: dg.AssetExecutionContext, warehouse: Warehous
     with retry_transient(context, "Publicerade siffror", str(settings.warehouse)):
         with warehouse.connect(read_only=True) as con:
             snap = changes.Snapshot(settings, [FIGURES_KEY], con)
-        with rebuild.prebuilt(settings.warehouse, is_region=settings.is_region) as built, warehouse.connect() as con:
+        with rebuild.prebuilt(settings.warehouse) as built, warehouse.connect() as con:
             written = rebuild.write(con, settings.is_region, built=built)
             summary = published.summary(con)
             # The internal edition's figures: only when it is on, in a table of their own (never a

@@ -64,11 +64,9 @@ def in_process(con, codes: list[str], generated: datetime, shared: marts.Shared 
 
 
 def build(warehouse: Path, codes: list[str], weights: dict[str, int], generated: datetime, printed: frozenset,
-          workers: int, folder: Path, overview: list[str] | None = None) -> tuple[list[Part], list[Path]]:
+          workers: int, folder: Path) -> list[Part]:
     """The Parts of `codes` (in their order), built by `workers` processes into parquet files in
-    `folder`; with `overview` (the region's tertials), then the regional overview of those
-    tertials by the same processes, the tertials shared out among them (their files returned in
-    order). Returns when every worker has closed its connection (and while they exit)."""
+    `folder`. Returns when every worker has closed its connection (and while they exit)."""
     # One run of consecutive municipalities per worker, of about equal weight: each run reads the
     # marts once (Shared), a read that scans whole tables, so more, smaller runs cost more than
     # the balance they would give (measured at 30: 8 runs +60 % CPU).
@@ -79,24 +77,13 @@ def build(warehouse: Path, codes: list[str], weights: dict[str, int], generated:
                for i, run in enumerate(runs)]
     try:
         parts = [future.result() for future in futures]
-        paths = []
-        if overview:
-            # Every cell and line of the overview's suppression belongs to one tertial, so the
-            # tertials are built apart as in one build of all (region_figures.build); it needs
-            # every municipality's repeated rows, hence after the parts.
-            repeated = pd.concat([p.printed for p in parts], ignore_index=True)
-            groups = [overview[i::workers] for i in range(workers) if overview[i::workers]]
-            futures = [pool.submit(_build_overview, str(warehouse), repeated[repeated["period"].isin(group)], group,
-                                   generated, str(folder / f"overview-{i:02d}.parquet"))
-                       for i, group in enumerate(groups)]
-            paths = [future.result() for future in futures]
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     # Each worker closed its connection before returning its part; their exit (seconds on a
     # loaded machine) need not be waited for.
     pool.shutdown(wait=False)
-    return parts, paths
+    return parts
 
 
 def split(codes: list[str], weights: dict[str, int], runs: int) -> list[list[str]]:
@@ -131,34 +118,17 @@ def _build_run(warehouse: str, codes: list[str], generated: datetime, printed_ta
     return part
 
 
-def _build_overview(warehouse: str, repeated: pd.DataFrame, periods: list[str], generated: datetime,
-                    path: str) -> Path:
-    """In a worker: the regional overview of `periods` (and the comparisons) into a parquet file."""
-    from ..warehouse import connect
-    from . import region_figures
-
-    with connect(Path(warehouse), read_only=True) as con:
-        con.execute("set threads = 1")
-        with catalogue(con):
-            _to_parquet(con, region_figures.build(con, repeated, generated, periods=periods), Path(path))
-    return Path(path)
-
-
-def _to_parquet(con, frame: pd.DataFrame, path: Path) -> None:
-    con.register("_figures", frame[figures.COLUMNS])
-    try:  # DuckDB converts the frame as the in-process insert does (NaN -> null and all)
-        con.execute(f"copy (select * from _figures) to '{path}' (format parquet)")
-    finally:
-        con.unregister("_figures")
-
-
 def _build_on(con, codes: list[str], generated: datetime, printed_tables: frozenset, stem: str) -> Part:
     rows, printed, paths, batch = 0, [], [], []
 
     def flush():
         if batch:
             path = Path(f"{stem}-{len(paths):03d}.parquet")
-            _to_parquet(con, pd.concat(batch, ignore_index=True), path)
+            con.register("_figures", pd.concat(batch, ignore_index=True)[figures.COLUMNS])
+            try:  # DuckDB converts the frame as the in-process insert does (NaN -> null and all)
+                con.execute(f"copy (select * from _figures) to '{path}' (format parquet)")
+            finally:
+                con.unregister("_figures")
             paths.append(path)
             batch.clear()
 

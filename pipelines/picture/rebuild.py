@@ -60,7 +60,6 @@ class Plan:
 class Prebuilt:
     plan: Plan
     parts: list[Part] | None  # the planned municipalities' figures, built by workers (None: not yet)
-    overview: list[Path] = field(default_factory=list)  # the region's overview, built by them too (a full build)
 
 
 def plan(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) -> Plan:
@@ -72,30 +71,24 @@ def plan(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) -
 
 
 @contextmanager
-def prebuilt(warehouse: Path, generated_at: datetime | None = None, workers: int | None = None,
-             is_region: bool = False) -> Iterator[Prebuilt]:
+def prebuilt(warehouse: Path, generated_at: datetime | None = None, workers: int | None = None
+             ) -> Iterator[Prebuilt]:
     """Plan on a read-only connection and, when enough municipalities are to be built
     (figures_pool.workers_for; `workers` says how many processes instead, 0: none), build their
-    figures in worker processes, and in a region's full build the overview too. For `write` on a
-    connection the caller opens inside the block (the workers are gone by then); their files are
-    removed when it ends."""
+    figures in worker processes. For `write` on a connection the caller opens inside the block
+    (the workers are gone by then); their files are removed when it ends."""
     from ..warehouse import connect
 
     with connect(warehouse, read_only=True) as con:
         planned = plan(con, generated_at)
         workers = figures_pool.workers_for(len(planned.codes)) if workers is None else workers
         weights = dict(con.execute(figures_pool.WEIGHT).fetchall()) if workers and planned.codes else {}
-        overview = None
-        if weights and is_region and planned.reason and table_exists(con, "marts", "fct_municipality_comparison"):
-            overview = [p for (p,) in con.execute(
-                "select distinct period from marts.fct_municipality_comparison order by 1").fetchall()]
     if not weights:
         yield Prebuilt(planned, None)
         return
     with tempfile.TemporaryDirectory(prefix="lagesbild-figures-") as folder:
-        parts, paths = figures_pool.build(warehouse, planned.codes, weights, planned.generated,
-                                          region_figures.PRINTED_TABLES, workers, Path(folder), overview)
-        yield Prebuilt(planned, parts, paths)
+        yield Prebuilt(planned, figures_pool.build(warehouse, planned.codes, weights, planned.generated,
+                                                   region_figures.PRINTED_TABLES, workers, Path(folder)))
 
 
 def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetime | None = None,
@@ -107,8 +100,7 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
     now, reason = planned.now, planned.reason
     if reason:
         inputs.forget(con)
-        rows = published.write_frames(con, frames(con, is_region, generated_at, planned.generated, parts,
-                                                  built.overview if built else []))
+        rows = published.write_frames(con, frames(con, is_region, generated_at, planned.generated, parts))
         inputs.store(con, now)
         codes = [c for c in now if c != inputs.SHARED]
         periods = []
@@ -167,10 +159,10 @@ def write(con: duckdb.DuckDBPyConnection, is_region: bool, generated_at: datetim
 
 
 def frames(con, is_region: bool, generated_at=None, generated: datetime | None = None,
-           parts: list[Part] | None = None, overview: list[Path] | None = None) -> Iterator[pd.DataFrame | Path]:
+           parts: list[Part] | None = None) -> Iterator[pd.DataFrame | Path]:
     """Every municipality's figures as they are built (or the files `parts` built them into), then
-    (in a region) the overview's and the comparisons (or the files `overview`), which repeat only
-    a few of the municipalities' rows: never all rows at once."""
+    (in a region) the overview's and the comparisons, which repeat only a few of the
+    municipalities' rows: never all rows at once."""
     repeated = []
     if parts is None:
         for frame in figures.build_frames(con, generated or generated_at):
@@ -182,9 +174,7 @@ def frames(con, is_region: bool, generated_at=None, generated: datetime | None =
             if is_region:
                 repeated.append(part.printed)
             yield from part.paths
-    if is_region and overview:
-        yield from overview
-    elif is_region:  # the overview's figures and each municipality's comparison with the others
+    if is_region:  # the overview's figures and each municipality's comparison with the others
         repeated = pd.concat(repeated, ignore_index=True) if repeated else pd.DataFrame(columns=figures.COLUMNS)
         yield region_figures.build(con, repeated, generated_at)
 

@@ -67,7 +67,7 @@ def _cpu() -> float:
 def build(copy: Path, region: bool, workers: int | None, profiler=None):
     """rebuild.write as the asset calls it; the open write connection and what it wrote."""
     start, cpu = time.perf_counter(), time.process_time()
-    with rebuild.prebuilt(copy, GENERATED, workers, is_region=region) as built:
+    with rebuild.prebuilt(copy, GENERATED, workers) as built:
         planned = time.perf_counter() - start
         if built.parts:
             print(f"  {len(built.parts)} workers: " + "; ".join(

@@ -1,6 +1,5 @@
 """The municipalities' figures built by worker processes (figures_pool.py) equal the in-process
-build, row for row, on the region sample: a full build (the overview built by the workers too,
-its tertials shared out) and a selective rebuild."""
+build, row for row, on the region sample: a full build and a selective rebuild."""
 
 from __future__ import annotations
 
@@ -40,12 +39,10 @@ def _pooled(path, forget: list[str] | None):
             inputs.forget(con)
         else:
             con.execute(f"delete from {inputs.TABLE} where list_contains(?, kommun_code)", [forget])
-    with rebuild.prebuilt(path, GENERATED, workers=2, is_region=True) as built:
+    with rebuild.prebuilt(path, GENERATED, workers=2) as built:
         assert built.parts is not None and len(built.parts) == 2  # really built by the workers
         assert [c for p in built.parts for c in p.codes] == sorted(forget or CODES)
         assert all(p.frame is None and p.paths for p in built.parts)
-        # a full build's overview too, its tertials shared out between them; a selective one's here
-        assert len(built.overview) == (2 if forget is None else 0)
         with duckdb.connect(str(path)) as con:
             return rebuild.write(con, True, GENERATED, built)
 
