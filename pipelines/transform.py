@@ -10,7 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from data_quality.checks import checks_in_run, import_suites
 
 from . import changes
-from .dbt_manifest import prune_run_folders
+from .dbt_manifest import adopt_parse, prune_run_folders
 from .resources import Warehouse
 from .retries import retry_transient
 from .settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
@@ -89,6 +89,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         try:
             events = list(invocation.stream())
         finally:
+            adopt_parse(invocation.target_path)
             prune_run_folders(invocation.target_path)
         error = invocation.get_error()
         # What dbt built is recorded even when a later model or test failed.

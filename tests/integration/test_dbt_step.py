@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from packaging.version import Version
 
-from pipelines.dbt_manifest import KEEP_RUN_FOLDERS, RUN_FOLDER
+from pipelines.dbt_manifest import KEEP_RUN_FOLDERS, PROFILE_STAMP, RUN_FOLDER
 from pipelines.resources import Dbt, build_resources, dbt_executable
 from pipelines.settings import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
@@ -64,4 +64,9 @@ def test_a_failing_dbt_test_is_a_failed_asset_check(sample_run, tmp_path, monkey
     # dagster-dbt's per-run target folders: only the newest stay (the old ones made above are gone)
     runs = [p for p in DBT_TARGET_DIR.iterdir() if p.is_dir() and RUN_FOLDER.fullmatch(p.name)]
     assert 1 <= len(runs) <= KEEP_RUN_FOLDERS and not set(old) & set(runs)
-    assert (max(runs, key=lambda p: p.stat().st_mtime) / "run_results.json").is_file()
+    newest = max(runs, key=lambda p: p.stat().st_mtime)
+    assert (newest / "run_results.json").is_file()
+    # A warehouse dbt had not parsed for: the build's own parse is kept for the next build.
+    assert PROFILE_STAMP.read_text() == str(warehouse)
+    for name in ("partial_parse.msgpack", "manifest.json"):
+        assert (DBT_TARGET_DIR / name).read_bytes() == (newest / name).read_bytes()

@@ -41,6 +41,23 @@ def test_events_are_stored_and_read_with_one_engine_per_file(tmp_path):
                for e in [e.dagster_event])
 
 
+def test_only_a_runs_own_log_is_written_without_fsync(tmp_path):
+    """The index (asset events, the UI's history) and the runs database keep SQLite's default
+    (FULL, 2); a run's own shard goes without fsync (OFF, 0), still in WAL mode."""
+    instance = _instance(tmp_path / "home")
+    run_id = _job.execute_in_process(instance=instance).run_id
+    storage = instance.event_log_storage
+
+    def pragmas(engine) -> tuple:
+        with engine.connect() as conn:
+            return tuple(conn.exec_driver_sql(f"pragma {name}").scalar() for name in ("synchronous", "journal_mode"))
+
+    assert pragmas(storage.engines.get(storage.conn_string_for_shard(run_id))) == (0, "wal")
+    assert pragmas(storage.engines.get(storage.conn_string_for_shard("index"))) == (2, "wal")
+    assert pragmas(instance.run_storage.engines.get(instance.run_storage._conn_string))[0] == 2
+    assert len(instance.all_logs(run_id)) > 3
+
+
 def test_a_home_written_by_dagsters_default_storage_keeps_its_runs(tmp_path):
     home = tmp_path / "home"
     before = _job.execute_in_process(instance=_instance(home, yaml=None)).run_id
