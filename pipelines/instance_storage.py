@@ -4,20 +4,26 @@ Dagster's own SQLite storages create a new SQLAlchemy engine for every statement
 (`create_engine` with a `NullPool`, then `dispose`): about five per event, and a dbt build
 yields one event per model and two per dbt test. Creating the engine (dialect, URL, pool) is most
 of that work; the SQLite connection itself is cheap. These subclasses keep one engine per file,
-still with a `NullPool`, so no connection stays open between statements and every other
-behaviour (locking, the run-log watcher, deleting a run's file) is as before. Measured on a new
-partner file's dbt step (25 models, 138 tests): README, "Where a new file's run still goes".
+with a `NullPool` for the runs database and the run shards, so no connection to them stays open
+between statements and every other behaviour (locking, the run-log watcher, deleting a run's
+file) is as before. Measured on a new partner file's dbt step (25 models, 138 tests): README,
+"Where a new file's run still goes".
 
 `DAGSTER_HOME/dagster.yaml` (`make setup` copies `pipelines/dagster_instance.yaml`) names
 `SqliteStorage` under `storage: custom:`, with the same folder layout as Dagster's default, so an
 existing `DAGSTER_HOME` keeps its history.
 
-A run's own event log (its shard, `<run_id>.db`) is written without fsync (`PRAGMA
-synchronous=OFF`). With a `NullPool` every statement's connection is the file's last, so closing
-it checkpoints the WAL into the file: two fsyncs per statement, about half of a dbt step's event
-handling. A killed process still leaves every file whole (SQLite's guarantee); only an operating
-system crash during the run can damage that run's log, never the index, the runs database or the
-warehouse. README, "Where a new file's run still goes".
+Writing to disk, per file (README, "A run's own event log without fsync"):
+- A run's own event log (its shard, `<run_id>.db`): no fsync (`PRAGMA synchronous=OFF`). Under a
+  `NullPool` every statement's connection is the file's last, so closing it checkpoints the WAL
+  into the file, which the UI's run-log watcher waits for; with SQLite's default that was two
+  fsyncs per statement. Only an operating-system crash during the run can damage that run's log.
+- The index (asset events, check results): one connection kept open per engine (a `QueuePool`),
+  `synchronous=NORMAL`. The WAL is then neither synced on commit nor checkpointed on every close;
+  a power cut may lose its last events but leaves it consistent. No watcher reads it.
+- The runs database: SQLite's defaults, as Dagster has it.
+A killed process leaves every file whole whatever the setting (SQLite's guarantee); the worker
+processes of a run are spawned, not forked, so no open connection crosses a fork.
 """
 
 from __future__ import annotations
@@ -44,8 +50,10 @@ from sqlalchemy.pool import NullPool
 MAX_ENGINES = 64
 
 
-def _without_fsync(dbapi_connection, _record) -> None:
-    dbapi_connection.execute("PRAGMA synchronous=OFF")
+def _synchronous(setting: str):
+    def on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.execute(f"PRAGMA synchronous={setting}")
+    return on_connect
 
 
 class _Engines:
@@ -56,13 +64,16 @@ class _Engines:
         self._lock = threading.Lock()
         self._connect_args = {"timeout": timeout} if timeout is not None else {}
 
-    def get(self, conn_string: str, fsync: bool = True):
+    def get(self, conn_string: str, synchronous: str | None = None, kept_open: bool = False):
+        """The file's engine; a new one with `PRAGMA synchronous=<synchronous>` on its connections
+        (None: SQLite's default), and SQLAlchemy's pool when `kept_open`, else a `NullPool`."""
         with self._lock:
             engine = self._engines.pop(conn_string, None)
             if engine is None:
-                engine = create_engine(conn_string, poolclass=NullPool, connect_args=self._connect_args)
-                if not fsync:
-                    event.listen(engine, "connect", _without_fsync)
+                pool = {} if kept_open else {"poolclass": NullPool}
+                engine = create_engine(conn_string, connect_args=self._connect_args, **pool)
+                if synchronous:
+                    event.listen(engine, "connect", _synchronous(synchronous))
             self._engines[conn_string] = engine
             while len(self._engines) > MAX_ENGINES:
                 self._engines.popitem(last=False)[1].dispose()
@@ -73,17 +84,34 @@ class _Engines:
 
 
 class EventLogStorage(SqliteEventLogStorage):
-    """One engine per shard (a run's file, the index) instead of one per statement; a run's
-    file without fsync."""
+    """One engine per shard (a run's file, the index) instead of one per statement, written as
+    the module says; the index's tables looked up once."""
 
     def __init__(self, base_dir: str, inst_data=None):
         self.engines = _Engines(SQLITE_BUSY_TIMEOUT_SECONDS)
+        self._tables: set[str] = set()
         super().__init__(base_dir, inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        """Dagster asks this for every asset event and twice for every asset check result, each
+        time with a new engine and connection. A table, once there, stays: migrations only add
+        tables, and `wipe` makes them again."""
+        if table_name not in self._tables:
+            engine = self._engine(INDEX_SHARD_NAME)
+            with engine.connect() as conn:
+                if engine.dialect.has_table(conn, table_name):
+                    self._tables.add(table_name)
+        return table_name in self._tables
+
+    def _engine(self, shard: str):
+        if shard == INDEX_SHARD_NAME:
+            return self.engines.get(self.conn_string_for_shard(shard), synchronous="NORMAL", kept_open=True)
+        return self.engines.get(self.conn_string_for_shard(shard), synchronous="OFF")
 
     @contextmanager
     def _connect(self, shard: str):
         with self._db_lock:
-            engine = self.engines.get(self.conn_string_for_shard(shard), fsync=shard == INDEX_SHARD_NAME)
+            engine = self._engine(shard)
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)

@@ -2,6 +2,8 @@
 storage with one engine per database file, the same files, so an existing DAGSTER_HOME keeps its
 history."""
 
+import sqlite3
+
 import dagster as dg
 
 from pipelines import instance_storage
@@ -41,9 +43,9 @@ def test_events_are_stored_and_read_with_one_engine_per_file(tmp_path):
                for e in [e.dagster_event])
 
 
-def test_only_a_runs_own_log_is_written_without_fsync(tmp_path):
-    """The index (asset events, the UI's history) and the runs database keep SQLite's default
-    (FULL, 2); a run's own shard goes without fsync (OFF, 0), still in WAL mode."""
+def test_each_file_is_written_as_the_module_says(tmp_path):
+    """A run's own shard without fsync (OFF, 0) and no connection kept; the index NORMAL (1) with
+    its connection kept open; the runs database SQLite's default (FULL, 2). All in WAL mode."""
     instance = _instance(tmp_path / "home")
     run_id = _job.execute_in_process(instance=instance).run_id
     storage = instance.event_log_storage
@@ -52,10 +54,28 @@ def test_only_a_runs_own_log_is_written_without_fsync(tmp_path):
         with engine.connect() as conn:
             return tuple(conn.exec_driver_sql(f"pragma {name}").scalar() for name in ("synchronous", "journal_mode"))
 
-    assert pragmas(storage.engines.get(storage.conn_string_for_shard(run_id))) == (0, "wal")
-    assert pragmas(storage.engines.get(storage.conn_string_for_shard("index"))) == (2, "wal")
-    assert pragmas(instance.run_storage.engines.get(instance.run_storage._conn_string))[0] == 2
+    shard, index = storage._engine(run_id), storage._engine("index")
+    assert pragmas(shard) == (0, "wal") and shard.pool.status().startswith("NullPool")
+    assert pragmas(index) == (1, "wal") and index.pool.checkedin() >= 1
+    assert pragmas(instance.run_storage.engines.get(instance.run_storage._conn_string)) == (2, "wal")
     assert len(instance.all_logs(run_id)) > 3
+    assert instance.get_run_by_id(run_id).is_success
+
+
+def test_the_index_tables_are_looked_up_once(tmp_path, monkeypatch):
+    instance = _instance(tmp_path / "home")
+    storage = instance.event_log_storage
+    assert storage.supports_asset_checks and storage.has_table("asset_event_tags")
+    assert not storage.has_table("no_such_table")
+
+    opened = []
+    connect = sqlite3.dbapi2.connect
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", lambda *a, **kw: opened.append(a) or connect(*a, **kw))
+    assert storage.supports_asset_checks and storage.has_table("asset_event_tags")
+    assert opened == []  # answered without opening the index again
+    with storage.index_connection() as conn:  # a table added later (a migration) is found
+        conn.exec_driver_sql("create table no_such_table (id integer)")
+    assert storage.has_table("no_such_table")
 
 
 def test_a_home_written_by_dagsters_default_storage_keeps_its_runs(tmp_path):
