@@ -55,6 +55,15 @@ class Dbt(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args):
         return None
 
+    def _get_unique_target_path(self, *, context) -> Path:
+        """The build's own target folder, given the target folder's parse when it was made for
+        another warehouse path (dbt_manifest.carry_parse: a partial parse, not a full one)."""
+        from .dbt_manifest import carry_parse
+
+        path = super()._get_unique_target_path(context=context)
+        carry_parse(path if path.is_absolute() else Path(self.project_dir) / path)
+        return path
+
 
 def build_resources() -> dict:
     return {

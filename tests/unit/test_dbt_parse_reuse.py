@@ -84,3 +84,58 @@ def test_the_same_warehouse_or_a_build_without_a_parse_changes_nothing(target, m
     assert dbt_manifest.adopt_parse(run) is False
     assert (target / "manifest.json").read_text() == "of /a"
     assert (target / ".warehouse_of_last_parse").read_text() == "/a/lagesbild.duckdb"
+
+
+def _parse_state(target, warehouse: str, checksum: str | None = None) -> None:
+    import msgpack
+
+    state = {"nodes": {"model.lagesbild.x": {"database": "lagesbild"}},
+             "state_check": {"profile_hash": {"name": "sha256",
+                                              "checksum": checksum or dbt_manifest._profile_hash(warehouse)}}}
+    (target / "partial_parse.msgpack").write_bytes(msgpack.packb(state))
+    (target / ".warehouse_of_last_parse").write_text(warehouse)
+
+
+def _carried_hash(folder) -> str:
+    import msgpack
+
+    state = msgpack.unpackb((folder / "partial_parse.msgpack").read_bytes(), raw=False)
+    assert state["nodes"] == {"model.lagesbild.x": {"database": "lagesbild"}}
+    return state["state_check"]["profile_hash"]["checksum"]
+
+
+def test_a_new_path_gets_the_last_parse_with_its_own_profile_hash(target, monkeypatch):
+    _parse_state(target, "/a/lagesbild.duckdb")
+    monkeypatch.setenv("LAGESBILD_WAREHOUSE", "/b/lagesbild.duckdb")
+    run = target / "dbt_models-1234567-89abcde"
+    assert dbt_manifest.carry_parse(run) is True
+    assert _carried_hash(run) == dbt_manifest._profile_hash("/b/lagesbild.duckdb")
+    assert dbt_manifest._profile_hash("/b/lagesbild.duckdb") != dbt_manifest._profile_hash("/a/lagesbild.duckdb")
+    assert (target / ".warehouse_of_last_parse").read_text() == "/a/lagesbild.duckdb"  # adopt_parse moves it
+
+
+@pytest.mark.parametrize("warehouse, checksum", [
+    ("/a/lagesbild.duckdb", None),    # the parse's own warehouse: dbt parses partially anyway
+    ("/b/region.duckdb", None),       # another database name (the file's stem) in every node
+    ("/b/lagesbild.duckdb", "0" * 64),  # a hash we do not compute as dbt does
+])
+def test_no_carried_parse_unless_only_the_path_differs_and_the_hash_is_ours(target, monkeypatch, warehouse, checksum):
+    _parse_state(target, "/a/lagesbild.duckdb", checksum)
+    monkeypatch.setenv("LAGESBILD_WAREHOUSE", warehouse)
+    run = target / "dbt_models-1234567-89abcde"
+    assert dbt_manifest.carry_parse(run) is False
+    assert not run.exists()
+
+
+def test_no_parse_yet_carries_nothing(target, monkeypatch):
+    monkeypatch.setenv("LAGESBILD_WAREHOUSE", "/b/lagesbild.duckdb")
+    assert dbt_manifest.carry_parse(target / "run") is False
+
+
+def test_the_dbt_resource_carries_the_parse_into_each_builds_folder(monkeypatch):
+    from pipelines.resources import build_resources
+
+    carried = []
+    monkeypatch.setattr(dbt_manifest, "carry_parse", carried.append)
+    path = build_resources()["dbt"]._get_unique_target_path(context=None)
+    assert carried == [path if path.is_absolute() else dbt_manifest.DBT_PROJECT_DIR / path]
