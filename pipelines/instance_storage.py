@@ -22,15 +22,19 @@ Writing to disk, per file (README, "A run's own event log without fsync"):
   `synchronous=NORMAL`. The WAL is then neither synced on commit nor checkpointed on every close;
   a power cut may lose its last events but leaves it consistent. No watcher reads it.
 - The runs database: SQLite's defaults, as Dagster has it.
+- A batch of events (a new run's planned events, one per asset and check it will run; a
+  partitioned step's materializations) in one transaction per file instead of one connection
+  and commit per statement: `DAGSTER_EVENT_BATCH_SIZE` makes Dagster hand them over together.
 A killed process leaves every file whole whatever the setting (SQLite's guarantee); the worker
 processes of a run are spawned, not forked, so no open connection crosses a fork.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
@@ -48,6 +52,10 @@ from sqlalchemy.pool import NullPool
 
 # Engines kept at once: a webserver reads many runs' files; one per file it touched recently.
 MAX_ENGINES = 64
+# Dagster batches the events it marks as a batch only when this is set (read at every event, in
+# every process with this storage: `make run`, the runs, the daemon, the webserver); at most this
+# many events a transaction.
+os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
 
 
 def _synchronous(setting: str):
@@ -90,7 +98,20 @@ class EventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self.engines = _Engines(SQLITE_BUSY_TIMEOUT_SECONDS)
         self._tables: set[str] = set()
+        self._batch = threading.local()  # the shards' connections of the batch this thread stores
         super().__init__(base_dir, inst_data)
+
+    def store_event_batch(self, events) -> None:
+        """Each event as `store_event` stores it, all in one transaction per file (the runs' shards,
+        the index), committed together. An error rolls the batch back and Dagster then stores its
+        events one by one."""
+        with self._db_lock, ExitStack() as stack:  # other threads wait, as for any statement
+            self._batch.connections, self._batch.stack = {}, stack
+            try:
+                for entry in events:
+                    self.store_event(entry)
+            finally:
+                self._batch.connections = None
 
     def has_table(self, table_name: str) -> bool:
         """Dagster asks this for every asset event and twice for every asset check result, each
@@ -108,14 +129,24 @@ class EventLogStorage(SqliteEventLogStorage):
             return self.engines.get(self.conn_string_for_shard(shard), synchronous="NORMAL", kept_open=True)
         return self.engines.get(self.conn_string_for_shard(shard), synchronous="OFF")
 
+    def _initialized(self, shard: str):
+        engine = self._engine(shard)
+        if shard not in self._initialized_dbs:
+            self._initdb(engine)
+            self._initialized_dbs.add(shard)
+        return engine
+
     @contextmanager
     def _connect(self, shard: str):
+        batch = getattr(self._batch, "connections", None)
+        if batch is not None:  # inside store_event_batch, which holds the lock: the batch's connection
+            if shard not in batch:
+                batch[shard] = self._batch.stack.enter_context(self._initialized(shard).connect())
+                self._batch.stack.enter_context(batch[shard].begin())
+            yield batch[shard]
+            return
         with self._db_lock:
-            engine = self._engine(shard)
-            if shard not in self._initialized_dbs:
-                self._initdb(engine)
-                self._initialized_dbs.add(shard)
-            with engine.connect() as conn, conn.begin():
+            with self._initialized(shard).connect() as conn, conn.begin():
                 yield conn
 
 

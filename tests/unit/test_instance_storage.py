@@ -3,6 +3,7 @@ storage with one engine per database file, the same files, so an existing DAGSTE
 history."""
 
 import sqlite3
+from pathlib import Path
 
 import dagster as dg
 
@@ -96,3 +97,81 @@ def test_engines_beyond_the_limit_are_dropped(tmp_path, monkeypatch):
         engines.get(url)
     assert len(engines) == 3
     assert engines.get(urls[-1]) is engines.get(urls[-1])  # kept, not created again
+
+
+@dg.asset
+def _first():
+    return 1
+
+
+@dg.asset(deps=[_first])
+def _second():
+    return 2
+
+
+@dg.asset_check(asset=_first)
+def _first_is_there():
+    return dg.AssetCheckResult(passed=True)
+
+
+_DEFS = dg.Definitions(assets=[_first, _second], asset_checks=[_first_is_there],
+                       jobs=[dg.define_asset_job("_assets", [_first, _second])])
+
+
+def _planned_run(instance) -> tuple[list, tuple[int, int]]:
+    """A new run of both assets and the check: its planned events (type, key) and the commits
+    on the run's shard and on the index while it was created."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    commits, folder = [], Path(instance.event_log_storage._base_dir)
+
+    def on_commit(conn):
+        if Path(conn.engine.url.database).parent == folder:  # history/runs/: <run_id>.db, index.db
+            commits.append(conn.engine.url.database)
+
+    event.listen(Engine, "commit", on_commit)
+    try:
+        run = instance.create_run_for_job(_DEFS.resolve_job_def("_assets"))
+    finally:
+        event.remove(Engine, "commit", on_commit)
+    planned = [(e.dagster_event.event_type_value, e.dagster_event.asset_key.to_string()
+                if e.dagster_event.event_type_value.endswith("MATERIALIZATION_PLANNED")
+                else e.dagster_event.asset_check_planned_data.check_name)
+               for e in instance.all_logs(run.run_id)]
+    index = sum(Path(c).name == "index.db" for c in commits)
+    return planned, (len(commits) - index, index)
+
+
+def test_a_new_runs_planned_events_are_one_transaction_per_file(tmp_path, monkeypatch):
+    instance = _instance(tmp_path / "home")
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "0")  # Dagster's own way: each event by itself
+    one_by_one, commits_one_by_one = _planned_run(instance)
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "1000")
+    batched, commits_batched = _planned_run(instance)
+    assert len(batched) == 3 and sorted(batched) == sorted(one_by_one)
+    # One commit each: the index's four (two planned materializations, the planned check and its
+    # execution row) and the shard's three (beside the two that make its tables) are one.
+    assert commits_one_by_one[1] == 4 and commits_batched[1] == 1
+    assert commits_one_by_one[0] - commits_batched[0] == 3 - 1
+    assert instance.get_latest_planned_materialization_info(dg.AssetKey("_second")) is not None
+
+
+def test_a_batch_that_fails_leaves_nothing_and_is_stored_event_by_event(tmp_path, monkeypatch):
+    instance = _instance(tmp_path / "home")
+    storage = instance.event_log_storage
+    calls = []
+    store = type(storage).store_event
+
+    def failing_once(self, entry):
+        calls.append(entry)
+        store(self, entry)  # written inside the batch's transactions, then rolled back
+        if len(calls) == 2 and self._batch.connections is not None:
+            raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(type(storage), "store_event", failing_once)
+    planned, _ = _planned_run(instance)
+    assert len(planned) == 3 and len(set(planned)) == 3  # each once: the batch's two are gone
+    for key in ("_first", "_second"):  # in the index too, once
+        records = instance.fetch_planned_materializations(dg.AssetKey(key), limit=10).records
+        assert len(records) == 1
